@@ -1,0 +1,95 @@
+import { readFileSync } from 'node:fs';
+
+import helmet from '@fastify/helmet';
+import { NestFactory } from '@nestjs/core';
+import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
+import { SwaggerModule } from '@nestjs/swagger';
+import { Logger } from 'nestjs-pino';
+
+import { type AppConfig, loadAppConfig } from '@toolgate/config';
+import { generateRequestId, REQUEST_ID_HEADER } from '@toolgate/core';
+import { MetricsService } from '@toolgate/observability';
+
+import { GatewayModule, type GatewayModuleOptions } from './gateway.module';
+import { buildOpenApiConfig } from './openapi.config';
+
+export const BODY_LIMIT_BYTES = 1024 * 1024;
+
+function httpsOptions(config: AppConfig) {
+  if (!config.tls) return undefined;
+  return {
+    cert: readFileSync(config.tls.certFile),
+    key: readFileSync(config.tls.keyFile),
+    ca: config.tls.caFile ? readFileSync(config.tls.caFile) : undefined,
+    requestCert: config.tls.requireClientCert,
+    rejectUnauthorized: config.tls.requireClientCert,
+  };
+}
+
+export function createFastifyAdapter(config: AppConfig): FastifyAdapter {
+  const https = httpsOptions(config);
+  const options = {
+    bodyLimit: BODY_LIMIT_BYTES,
+    genReqId: generateRequestId,
+    requestIdHeader: false,
+    routerOptions: { maxParamLength: 512 },
+    return503OnClosing: true,
+    ...(https ? { https } : {}),
+  };
+  return new FastifyAdapter(options as ConstructorParameters<typeof FastifyAdapter>[0]) as FastifyAdapter;
+}
+
+/** Global wiring shared by `main.ts`, the tests and the OpenAPI export; does not listen. */
+export async function configureApp(app: NestFastifyApplication, config: AppConfig): Promise<void> {
+  app.useLogger(app.get(Logger));
+  app.enableShutdownHooks();
+  const fastify = app.getHttpAdapter().getInstance();
+  fastify.addHook('onRequest', async (request, reply) => {
+    reply.header(REQUEST_ID_HEADER, request.id);
+  });
+  app.get(MetricsService).install(fastify);
+  await app.register(helmet, {
+    contentSecurityPolicy: {
+      directives: {
+        defaultSrc: ["'self'"],
+        scriptSrc: ["'self'"],
+        styleSrc: ["'self'", "'unsafe-inline'"],
+        imgSrc: ["'self'", 'data:'],
+        connectSrc: ["'self'"],
+        frameAncestors: ["'none'"],
+      },
+    },
+  });
+  if (config.corsOrigins.length > 0) {
+    app.enableCors({
+      origin: config.corsOrigins,
+      credentials: false,
+      exposedHeaders: [
+        'x-request-id',
+        'retry-after',
+        'ratelimit-limit',
+        'ratelimit-remaining',
+        'ratelimit-reset',
+      ],
+    });
+  }
+  const document = SwaggerModule.createDocument(app, buildOpenApiConfig());
+  SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs-json', yamlDocumentUrl: 'docs-yaml' });
+}
+
+export interface CreatedGateway {
+  app: NestFastifyApplication;
+  config: AppConfig;
+}
+
+/** Builds and configures the gateway (not listening yet). */
+export async function createGatewayApp(options: GatewayModuleOptions = {}): Promise<CreatedGateway> {
+  const config = loadAppConfig();
+  const app = await NestFactory.create<NestFastifyApplication>(
+    GatewayModule.forRoot(options),
+    createFastifyAdapter(config),
+    { bufferLogs: true, abortOnError: false },
+  );
+  await configureApp(app, config);
+  return { app, config };
+}

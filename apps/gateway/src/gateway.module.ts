@@ -1,0 +1,46 @@
+import { type DynamicModule, Module, type ModuleMetadata, ValidationPipe } from '@nestjs/common';
+import { ConfigModule } from '@nestjs/config';
+import { APP_FILTER, APP_PIPE } from '@nestjs/core';
+import { type DestinationStream } from 'pino';
+
+import { appConfig } from '@toolgate/config';
+import { ProblemDetailsFilter, validationExceptionFactory } from '@toolgate/core';
+import { DatabaseModule } from '@toolgate/database';
+import { ObservabilityModule } from '@toolgate/observability';
+
+import { MIGRATIONS } from '@toolgate/migrations';
+
+export interface GatewayModuleOptions {
+  /** Where log lines go (stdout when unset); tests capture them. */
+  logDestination?: DestinationStream;
+  /** Extra modules composed beside the gateway's own (the e2e suite mounts probe routes this way). */
+  imports?: ModuleMetadata['imports'];
+}
+
+/** Composes the gateway from its libs. Nothing but wiring lives here. */
+@Module({})
+export class GatewayModule {
+  static forRoot(options: GatewayModuleOptions = {}): DynamicModule {
+    return {
+      module: GatewayModule,
+      imports: [
+        ConfigModule.forRoot({ isGlobal: true, cache: true, load: [appConfig], ignoreEnvFile: true }),
+        ObservabilityModule.forRoot({ destination: options.logDestination }),
+        DatabaseModule.forRoot({ migrations: MIGRATIONS }),
+        ...(options.imports ?? []),
+      ],
+      providers: [
+        { provide: APP_FILTER, useClass: ProblemDetailsFilter },
+        {
+          provide: APP_PIPE,
+          useValue: new ValidationPipe({
+            whitelist: true,
+            forbidNonWhitelisted: true,
+            transform: true,
+            exceptionFactory: validationExceptionFactory,
+          }),
+        },
+      ],
+    };
+  }
+}

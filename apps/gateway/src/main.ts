@@ -1,0 +1,34 @@
+import 'reflect-metadata';
+
+import { ConfigValidationError } from '@toolgate/config';
+
+import { createGatewayApp } from './app.factory';
+
+async function bootstrap(): Promise<void> {
+  const { app, config } = await createGatewayApp();
+  try {
+    await app.listen({ host: config.host, port: config.port });
+  } catch (error) {
+    await app.close();
+    throw error;
+  }
+  const base = (await app.getUrl()).replace('[::1]', 'localhost').replace('127.0.0.1', 'localhost');
+  process.stdout.write(
+    `\nToolgate is running on ${base}\n` +
+      `  API docs   ${base}/docs\n` +
+      `  OpenAPI    ${base}/docs-json\n` +
+      `  Health     ${base}/health\n` +
+      `  Metrics    ${base}/metrics\n\n`,
+  );
+}
+
+bootstrap().catch((error: unknown) => {
+  if (error instanceof ConfigValidationError) {
+    process.stderr.write(`${error.message}\n`);
+  } else {
+    process.stderr.write(
+      `Toolgate failed to start: ${error instanceof Error ? error.message : String(error)}\n`,
+    );
+  }
+  process.exit(1);
+});

@@ -1,0 +1,81 @@
+import { registerAs } from '@nestjs/config';
+import { IsBoolean, IsIn, IsInt, IsOptional, IsString, IsUrl, Max, Min } from 'class-validator';
+
+import { EnvBoolean, EnvInt, EnvList, validateEnv } from './env.util';
+
+export class AppEnv {
+  @IsString()
+  HOST = '127.0.0.1';
+
+  @EnvInt()
+  @IsInt()
+  @Min(0)
+  @Max(65535)
+  PORT = 8000;
+
+  @IsIn(['development', 'production', 'test'])
+  NODE_ENV = 'development';
+
+  @IsOptional()
+  @EnvList()
+  @IsUrl({ require_tld: false, require_protocol: true, protocols: ['http', 'https'] }, { each: true })
+  CORS_ORIGINS?: string[];
+
+  @IsString()
+  RUNTIME_DIR = '.runtime';
+
+  @IsString()
+  PUBLIC_URL = '';
+
+  @IsOptional()
+  @IsString()
+  TLS_CERT_FILE?: string;
+
+  @IsOptional()
+  @IsString()
+  TLS_KEY_FILE?: string;
+
+  @IsOptional()
+  @IsString()
+  TLS_CA_FILE?: string;
+
+  @EnvBoolean()
+  @IsBoolean()
+  REQUIRE_MTLS = false;
+}
+
+export interface AppConfig {
+  host: string;
+  port: number;
+  env: string;
+  corsOrigins: string[];
+  runtimeDir: string;
+  /** Base URL the gateway is reached at (for metadata documents); derived from host and port when unset. */
+  publicUrl: string;
+  tls?: { certFile: string; keyFile: string; caFile?: string; requireClientCert: boolean };
+}
+
+export function loadAppConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
+  const e = validateEnv(AppEnv, env);
+  const tls =
+    e.TLS_CERT_FILE && e.TLS_KEY_FILE
+      ? {
+          certFile: e.TLS_CERT_FILE,
+          keyFile: e.TLS_KEY_FILE,
+          caFile: e.TLS_CA_FILE,
+          requireClientCert: e.REQUIRE_MTLS,
+        }
+      : undefined;
+  const scheme = tls ? 'https' : 'http';
+  return {
+    host: e.HOST,
+    port: e.PORT,
+    env: e.NODE_ENV,
+    corsOrigins: e.CORS_ORIGINS ?? [],
+    runtimeDir: e.RUNTIME_DIR,
+    publicUrl: (e.PUBLIC_URL || `${scheme}://${e.HOST}:${e.PORT}`).replace(/\/$/, ''),
+    tls,
+  };
+}
+
+export const appConfig = registerAs('app', () => loadAppConfig());

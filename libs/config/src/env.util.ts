@@ -1,0 +1,62 @@
+import { type ClassConstructor, plainToInstance, Transform } from 'class-transformer';
+import { validateSync, type ValidationError } from 'class-validator';
+
+/** Raised when an environment variable is missing or malformed; its message is one line naming it. */
+export class ConfigValidationError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ConfigValidationError';
+  }
+}
+
+const SECRET_NAME = /SECRET|TOKEN|PASSWORD|KEY|URL/i;
+
+function describe(error: ValidationError): string {
+  const variable = error.property;
+  const problems = Object.values(error.constraints ?? {}).join(', ');
+  const shown = SECRET_NAME.test(variable) ? '' : ` (got ${JSON.stringify(String(error.value))})`;
+  return `Invalid configuration: ${variable}: ${problems}${shown}`;
+}
+
+/**
+ * Validates the environment against a class whose properties are the variable names (class-validator
+ * decorators, defaults as initialisers). Empty strings count as unset. Throws one line naming the variable.
+ */
+export function validateEnv<T extends object>(
+  schema: ClassConstructor<T>,
+  env: NodeJS.ProcessEnv = process.env,
+): T {
+  const present = Object.fromEntries(
+    Object.entries(env).filter(([, value]) => value !== undefined && value !== ''),
+  );
+  const instance = plainToInstance(schema, present, { exposeDefaultValues: true });
+  const errors = validateSync(instance, { forbidUnknownValues: false });
+  if (errors.length > 0) throw new ConfigValidationError(describe(errors[0]));
+  return instance;
+}
+
+/** `"true"`/`"false"`/`"1"`/`"0"` to boolean; anything else stays as given so validation names it. */
+export const EnvBoolean = (): PropertyDecorator =>
+  Transform(({ value }: { value: unknown }) => {
+    if (typeof value !== 'string') return value;
+    if (['true', '1', 'yes'].includes(value.toLowerCase())) return true;
+    if (['false', '0', 'no'].includes(value.toLowerCase())) return false;
+    return value;
+  });
+
+/** Decimal integer strings to numbers; anything else becomes NaN so `@IsInt` names it. */
+export const EnvInt = (): PropertyDecorator =>
+  Transform(({ value }: { value: unknown }) =>
+    typeof value === 'string' ? (/^-?\d+$/.test(value.trim()) ? Number(value) : Number.NaN) : value,
+  );
+
+/** Comma-separated list to a trimmed array without empty items. */
+export const EnvList = (): PropertyDecorator =>
+  Transform(({ value }: { value: unknown }) =>
+    typeof value === 'string'
+      ? value
+          .split(',')
+          .map((item) => item.trim())
+          .filter(Boolean)
+      : value,
+  );

@@ -1,0 +1,17 @@
+import { randomUUID } from 'node:crypto';
+import { type IncomingHttpHeaders } from 'node:http';
+
+export const REQUEST_ID_HEADER = 'x-request-id';
+const SAFE_REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
+
+/**
+ * Fastify `genReqId`: reuse the caller's `X-Request-Id` when it is a safe token (no log or header injection),
+ * otherwise make a fresh UUID.
+ */
+export function generateRequestId(request: { headers: IncomingHttpHeaders; id?: unknown }): string {
+  const given = request.headers[REQUEST_ID_HEADER];
+  const id = typeof given === 'string' && SAFE_REQUEST_ID.test(given) ? given : randomUUID();
+  // Also on the raw request, so the HTTP logger (which sees only the raw request) logs the same id.
+  request.id = id;
+  return id;
+}
