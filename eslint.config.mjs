@@ -3,7 +3,9 @@ import prettier from 'eslint-config-prettier';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'node_modules/**', '.runtime/**', 'coverage/**', '**/*.mjs', '**/*.cjs', '**/*.js'] },
+  {
+    ignores: ['dist/**', 'node_modules/**', '.runtime/**', 'coverage/**', '**/*.mjs', '**/*.cjs', '**/*.js'],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   prettier,
@@ -27,7 +29,13 @@ export default tseslint.config(
     },
   },
   {
-    files: ['**/*.spec.ts', '**/*.e2e-spec.ts', '**/*.integration-spec.ts', 'libs/testing/**/*.ts', 'test/**/*.ts'],
+    files: [
+      '**/*.spec.ts',
+      '**/*.e2e-spec.ts',
+      '**/*.integration-spec.ts',
+      'libs/testing/**/*.ts',
+      'test/**/*.ts',
+    ],
     rules: { '@typescript-eslint/no-explicit-any': 'off', '@typescript-eslint/no-non-null-assertion': 'off' },
   },
 );

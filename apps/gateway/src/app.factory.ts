@@ -11,7 +11,7 @@ import { generateRequestId, REQUEST_ID_HEADER } from '@toolgate/core';
 import { MetricsService } from '@toolgate/observability';
 
 import { GatewayModule, type GatewayModuleOptions } from './gateway.module';
-import { buildOpenApiConfig } from './openapi.config';
+import { buildOpenApiConfig, finalizeOpenApiDocument } from './openapi.config';
 
 export const BODY_LIMIT_BYTES = 1024 * 1024;
 
@@ -73,7 +73,7 @@ export async function configureApp(app: NestFastifyApplication, config: AppConfi
       ],
     });
   }
-  const document = SwaggerModule.createDocument(app, buildOpenApiConfig());
+  const document = finalizeOpenApiDocument(SwaggerModule.createDocument(app, buildOpenApiConfig()));
   SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs-json', yamlDocumentUrl: 'docs-yaml' });
 }
 

@@ -11,27 +11,27 @@ export class ConfigValidationError extends Error {
 
 const SECRET_NAME = /SECRET|TOKEN|PASSWORD|KEY|URL/i;
 
-function describe(error: ValidationError): string {
+function describe(error: ValidationError, raw: NodeJS.ProcessEnv): string {
   const variable = error.property;
-  const problems = Object.values(error.constraints ?? {}).join(', ');
-  const shown = SECRET_NAME.test(variable) ? '' : ` (got ${JSON.stringify(String(error.value))})`;
-  return `Invalid configuration: ${variable}: ${problems}${shown}`;
+  const messages = Object.values(error.constraints ?? {});
+  // A value that did not parse only needs the type message, not the range checks that follow from it.
+  const typeMessages = messages.filter((message) => /must be an? (integer|number|boolean)/.test(message));
+  const problem = (Number.isNaN(error.value) && typeMessages.length ? typeMessages : messages).join('; ');
+  const shown = SECRET_NAME.test(variable) ? '' : ` (got ${JSON.stringify(String(raw[variable]))})`;
+  return `Invalid configuration: ${problem}${shown}`;
 }
 
 /**
  * Validates the environment against a class whose properties are the variable names (class-validator
  * decorators, defaults as initialisers). Empty strings count as unset. Throws one line naming the variable.
  */
-export function validateEnv<T extends object>(
-  schema: ClassConstructor<T>,
-  env: NodeJS.ProcessEnv = process.env,
-): T {
+export function validateEnv<T extends object>(schema: ClassConstructor<T>, env: NodeJS.ProcessEnv): T {
   const present = Object.fromEntries(
     Object.entries(env).filter(([, value]) => value !== undefined && value !== ''),
   );
   const instance = plainToInstance(schema, present, { exposeDefaultValues: true });
   const errors = validateSync(instance, { forbidUnknownValues: false });
-  if (errors.length > 0) throw new ConfigValidationError(describe(errors[0]));
+  if (errors.length > 0) throw new ConfigValidationError(describe(errors[0], env));
   return instance;
 }
 

@@ -13,5 +13,5 @@ export interface ObservabilityConfig {
 }
 
 export const observabilityConfig = registerAs('observability', (): ObservabilityConfig => ({
-  logLevel: validateEnv(ObservabilityEnv).LOG_LEVEL,
+  logLevel: validateEnv(ObservabilityEnv, process.env).LOG_LEVEL,
 }));

@@ -1,0 +1,65 @@
+import { BadRequestException, HttpException, NotFoundException, ServiceUnavailableException } from '@nestjs/common';
+
+import { DomainException } from './domain.exception';
+import { mapToProblem } from './problem.mapper';
+
+describe('mapToProblem', () => {
+  it('keeps a domain exception as thrown, headers and violations included', () => {
+    const mapped = mapToProblem(
+      new DomainException('POLICY.DENIED', 403, 'Forbidden', {
+        detail: 'Denied by rule x.',
+        errors: [{ pointer: '/a', detail: 'bad' }],
+        headers: { 'www-authenticate': 'Bearer' },
+        extensions: { matched_rules: ['x'] },
+      }),
+    );
+    expect(mapped).toMatchObject({
+      status: 403,
+      code: 'POLICY.DENIED',
+      detail: 'Denied by rule x.',
+      errors: [{ pointer: '/a', detail: 'bad' }],
+      headers: { 'www-authenticate': 'Bearer' },
+      extensions: { matched_rules: ['x'] },
+      unexpected: false,
+    });
+  });
+
+  it('hides everything about an unexpected error', () => {
+    const mapped = mapToProblem(new Error('password=hunter2 at /srv/x.ts:1'));
+    expect(mapped.status).toBe(500);
+    expect(mapped.unexpected).toBe(true);
+    expect(JSON.stringify(mapped)).not.toContain('hunter2');
+  });
+
+  it('maps the framework 404 to a neutral detail', () => {
+    expect(mapToProblem(new NotFoundException('Cannot GET /x'))).toMatchObject({
+      status: 404,
+      code: 'RESOURCE.NOT_FOUND',
+      detail: 'No route matches this method and path.',
+    });
+  });
+
+  it('recognises malformed JSON from the body parser', () => {
+    const mapped = mapToProblem(new BadRequestException("Body is not valid JSON but content-type is set to 'application/json'"));
+    expect(mapped.code).toBe('REQUEST.MALFORMED_JSON');
+  });
+
+  it('keeps a health report as extension members of a 503', () => {
+    const report = { status: 'error', info: {}, error: { database: { status: 'down' } }, details: {} };
+    const mapped = mapToProblem(new ServiceUnavailableException(report));
+    expect(mapped.status).toBe(503);
+    expect(mapped.extensions).toEqual({ info: {}, error: { database: { status: 'down' } }, details: {} });
+  });
+
+  it('never reveals the message of a 5xx HttpException', () => {
+    const mapped = mapToProblem(new HttpException('internal pool exhausted at db-3', 500));
+    expect(mapped.detail).toBe('Internal Server Error');
+    expect(mapped.unexpected).toBe(true);
+  });
+
+  it('maps Fastify client errors by code', () => {
+    expect(mapToProblem({ statusCode: 415, code: 'FST_ERR_CTP_INVALID_MEDIA_TYPE', message: 'x' }).code).toBe(
+      'REQUEST.UNSUPPORTED_MEDIA_TYPE',
+    );
+  });
+});

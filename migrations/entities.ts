@@ -1,0 +1,6 @@
+/**
+ * Every TypeORM entity, for `npm run migration:generate` (the app registers entities through their own
+ * modules instead). Add an entity here when its lib adds one.
+ */
+// eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
+export const ENTITIES: Function[] = [];
