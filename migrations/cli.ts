@@ -9,7 +9,8 @@ import { buildDataSourceOptions, EmbeddedPostgres, loadDatabaseConfig } from '@t
 import { ENTITIES } from './entities';
 import { MIGRATIONS } from './index';
 
-const USAGE = 'usage: migration:run | migration:revert | migration:show | migration:generate -- <PascalCaseName>';
+const USAGE =
+  'usage: migration:run | migration:revert | migration:show | migration:generate -- <PascalCaseName>';
 
 /** Connects with the app's own options; without DATABASE_URL, starts (and stops) the embedded Postgres. */
 async function withDataSource<T>(work: (dataSource: DataSource) => Promise<T>): Promise<T> {
@@ -18,7 +19,9 @@ async function withDataSource<T>(work: (dataSource: DataSource) => Promise<T>): 
     ? undefined
     : new EmbeddedPostgres({ baseDir: config.embeddedDir, port: config.embeddedPort, database: 'toolgate' });
   const url = config.url ?? (await embedded!.start());
-  const dataSource = new DataSource(buildDataSourceOptions({ url, migrations: MIGRATIONS, entities: ENTITIES }));
+  const dataSource = new DataSource(
+    buildDataSourceOptions({ url, migrations: MIGRATIONS, entities: ENTITIES }),
+  );
   try {
     await dataSource.initialize();
     return await work(dataSource);
@@ -29,7 +32,8 @@ async function withDataSource<T>(work: (dataSource: DataSource) => Promise<T>): 
 }
 
 function renderMigration(name: string, timestamp: number, up: string[], down: string[]): string {
-  const lines = (queries: string[]) => queries.map((query) => `    await queryRunner.query(${JSON.stringify(query)});`).join('\n');
+  const lines = (queries: string[]) =>
+    queries.map((query) => `    await queryRunner.query(${JSON.stringify(query)});`).join('\n');
   return `import { type MigrationInterface, type QueryRunner } from 'typeorm';
 
 export class ${name}${timestamp} implements MigrationInterface {
@@ -49,7 +53,9 @@ ${lines(down)}
 async function main(command: string | undefined, name: string | undefined): Promise<void> {
   if (command === 'run') {
     const applied = await withDataSource((ds) => ds.runMigrations({ transaction: 'each' }));
-    process.stdout.write(`Applied ${applied.length} migration(s)${applied.map((m) => `\n  ${m.name}`).join('')}\n`);
+    process.stdout.write(
+      `Applied ${applied.length} migration(s)${applied.map((m) => `\n  ${m.name}`).join('')}\n`,
+    );
   } else if (command === 'revert') {
     await withDataSource((ds) => ds.undoLastMigration({ transaction: 'each' }));
     process.stdout.write('Reverted the last migration\n');

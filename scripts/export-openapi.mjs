@@ -8,5 +8,7 @@ const { buildOpenApiDocument } = require('../dist/apps/gateway/src/openapi.docum
 const document = await buildOpenApiDocument();
 mkdirSync('.runtime', { recursive: true });
 writeFileSync('.runtime/openapi.json', JSON.stringify(document, null, 2));
-process.stdout.write(`OpenAPI document: ${Object.keys(document.paths).length} paths -> .runtime/openapi.json\n`);
+process.stdout.write(
+  `OpenAPI document: ${Object.keys(document.paths).length} paths -> .runtime/openapi.json\n`,
+);
 process.exit(0);

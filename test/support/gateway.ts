@@ -24,11 +24,14 @@ export interface StartGatewayOptions {
   imports?: ModuleMetadata['imports'];
 }
 
+/** Rate limits are high by default in tests; the rate-limit specs set their own. */
 const BASE_ENV: Record<string, string> = {
   LOG_LEVEL: 'info',
   NODE_ENV: 'test',
   HOST: '127.0.0.1',
   PORT: '0',
+  RATE_LIMIT_DEFAULT_RPS: '10000',
+  RATE_BUCKET_BURST: '10000',
 };
 
 /**

@@ -42,7 +42,8 @@ export function createFastifyAdapter(config: AppConfig): FastifyAdapter {
 /** Global wiring shared by `main.ts`, the tests and the OpenAPI export; does not listen. */
 export async function configureApp(app: NestFastifyApplication, config: AppConfig): Promise<void> {
   app.useLogger(app.get(Logger));
-  app.enableShutdownHooks();
+  // Not SIGHUP: it reloads the policy (PolicyService) instead of stopping the process.
+  app.enableShutdownHooks(['SIGTERM', 'SIGINT', 'SIGQUIT']);
   const fastify = app.getHttpAdapter().getInstance();
   fastify.addHook('onRequest', async (request, reply) => {
     reply.header(REQUEST_ID_HEADER, request.id);

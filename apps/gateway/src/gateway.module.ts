@@ -3,10 +3,15 @@ import { ConfigModule } from '@nestjs/config';
 import { APP_FILTER, APP_PIPE } from '@nestjs/core';
 import { type DestinationStream } from 'pino';
 
+import { AuthModule } from '@toolgate/auth';
+import { BrokerModule } from '@toolgate/broker';
+import { CatalogModule } from '@toolgate/catalog';
 import { appConfig } from '@toolgate/config';
 import { ProblemDetailsFilter, validationExceptionFactory } from '@toolgate/core';
 import { DatabaseModule } from '@toolgate/database';
+import { InvocationModule } from '@toolgate/invocation';
 import { ObservabilityModule } from '@toolgate/observability';
+import { PolicyModule } from '@toolgate/policy';
 
 import { MIGRATIONS } from '@toolgate/migrations';
 
@@ -27,6 +32,11 @@ export class GatewayModule {
         ConfigModule.forRoot({ isGlobal: true, cache: true, load: [appConfig], ignoreEnvFile: true }),
         ObservabilityModule.forRoot({ destination: options.logDestination }),
         DatabaseModule.forRoot({ migrations: MIGRATIONS }),
+        AuthModule,
+        PolicyModule,
+        BrokerModule,
+        CatalogModule,
+        InvocationModule,
         ...(options.imports ?? []),
       ],
       providers: [

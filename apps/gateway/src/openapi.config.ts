@@ -70,10 +70,12 @@ function finalizeOperation(path: string, operation: Operation): void {
   }
   responses['500'] ??= problem('Unexpected error; no internal detail is returned.');
   if (!api) return;
-  responses['429'] ??= problem('Rate limited.', {
+  responses['429'] ??= problem('Rate limited.');
+  responses['429'].headers = {
+    ...responses['429'].headers,
     'Retry-After': header('Seconds to wait.', INT),
     ...RATE_HEADERS,
-  });
+  };
   responses['400'] ??= problem('Malformed request (bad JSON, bad parameters).', RATE_HEADERS);
   if (operation.security?.length) {
     responses['401'] ??= problem('Missing or invalid credentials.', RATE_HEADERS);

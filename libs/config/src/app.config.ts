@@ -1,7 +1,7 @@
 import { registerAs } from '@nestjs/config';
 import { IsBoolean, IsIn, IsInt, IsOptional, IsString, IsUrl, Max, Min } from 'class-validator';
 
-import { EnvBoolean, EnvInt, EnvList, validateEnv } from './env.util';
+import { ConfigValidationError, EnvBoolean, EnvInt, EnvList, validateEnv } from './env.util';
 
 export class AppEnv {
   @IsString()
@@ -66,6 +66,10 @@ export function loadAppConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
           requireClientCert: e.REQUIRE_MTLS,
         }
       : undefined;
+  if (e.REQUIRE_MTLS && !(tls && e.TLS_CA_FILE))
+    throw new ConfigValidationError(
+      'Invalid configuration: REQUIRE_MTLS: true needs TLS_CERT_FILE, TLS_KEY_FILE and TLS_CA_FILE',
+    );
   const scheme = tls ? 'https' : 'http';
   return {
     host: e.HOST,

@@ -19,7 +19,10 @@ class SampleEnv {
 
 describe('validateEnv', () => {
   it('applies defaults and converts types', () => {
-    expect(validateEnv(SampleEnv, { LIMIT: '7', ENABLED: 'true' })).toMatchObject({ LIMIT: 7, ENABLED: true });
+    expect(validateEnv(SampleEnv, { LIMIT: '7', ENABLED: 'true' })).toMatchObject({
+      LIMIT: 7,
+      ENABLED: true,
+    });
     expect(validateEnv(SampleEnv, { LIMIT: '' })).toMatchObject({ LIMIT: 5, ENABLED: false });
   });
 
@@ -27,7 +30,9 @@ describe('validateEnv', () => {
     expect(() => validateEnv(SampleEnv, { LIMIT: 'ten' })).toThrow(
       new ConfigValidationError('Invalid configuration: LIMIT must be an integer number (got "ten")'),
     );
-    expect(() => validateEnv(SampleEnv, { LIMIT: '11' })).toThrow(/LIMIT must not be greater than 10 \(got "11"\)/);
+    expect(() => validateEnv(SampleEnv, { LIMIT: '11' })).toThrow(
+      /LIMIT must not be greater than 10 \(got "11"\)/,
+    );
     expect(() => validateEnv(SampleEnv, { ENABLED: 'maybe' })).toThrow(/ENABLED must be a boolean value/);
   });
 

@@ -3,9 +3,10 @@ export {
   ConflictException,
   RequestValidationException,
   ResourceNotFoundException,
+  ToolNotFoundException,
 } from './errors/common.exception';
 export { mapToProblem, type MappedProblem } from './errors/problem.mapper';
-export { ProblemDetailsFilter } from './errors/problem-details.filter';
+export { buildProblemBody, ProblemDetailsFilter } from './errors/problem-details.filter';
 export {
   PROBLEM_CONTENT_TYPE,
   problemType,
@@ -17,3 +18,44 @@ export { validationExceptionFactory } from './http/validation.util';
 export { IS_PUBLIC_KEY, Public } from './auth/public.decorator';
 export { attachPrincipal, type Principal, principalOf } from './auth/principal.types';
 export { CurrentPrincipal } from './auth/current-principal.decorator';
+export { canonicalJson, sha256Hex } from './json/canonical-json.util';
+export { createJsonSchemaAjv, type JsonSchema, schemaProblems, toViolations } from './json/json-schema.util';
+export {
+  type BrokeredCredentials,
+  createDeadline,
+  type InvocationContext,
+  type InvocationDeadline,
+} from './providers/invocation-context.types';
+export { invokeWithDeadline } from './providers/provider-invoke.util';
+export {
+  ProviderRegistrationError,
+  ProviderTimeoutException,
+  ProviderUnavailableException,
+  ProviderUnconfiguredException,
+  ProviderUpstreamException,
+  UnknownToolException,
+} from './providers/provider.exception';
+export { ProviderRegistryModule } from './providers/provider-registry.module';
+export {
+  ProviderRegistry,
+  type RegisteredProvider,
+  type RegisteredTool,
+} from './providers/provider-registry.service';
+export {
+  defineTool,
+  type ToolDefinition,
+  type ToolInput,
+  type ToolRateLimit,
+  toolIdOf,
+} from './providers/tool-definition.types';
+export {
+  type ProviderDescription,
+  type ProviderHealth,
+  ToolProviderHost,
+} from './providers/tool-provider-host.types';
+export {
+  CURRENT_CONTRACT_VERSION,
+  SUPPORTED_CONTRACT_VERSIONS,
+  ToolProvider,
+  type ToolProviderOptions,
+} from './providers/tool-provider.decorator';

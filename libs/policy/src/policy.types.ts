@@ -24,3 +24,21 @@ export interface PolicyDecision {
   /** Hash of the policy file that decided. */
   policy_version: string;
 }
+
+/** The last refused reload: the previous policy stays active until the file is fixed. */
+export interface PolicyLoadFailure {
+  message: string;
+  /** One line per problem, each naming the file (and line), the rule and the key. */
+  errors: string[];
+  at: string;
+}
+
+/** What `GET /policy` and the health indicator report about the active policy. */
+export interface PolicyStatus {
+  version: string;
+  file: string;
+  loaded_at: string;
+  last_error: PolicyLoadFailure | null;
+  roles: string[];
+  rules: string[];
+}

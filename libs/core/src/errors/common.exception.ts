@@ -18,3 +18,10 @@ export class ConflictException extends DomainException {
     super(code, 409, 'Conflict', { ...options, detail });
   }
 }
+
+/** Unknown, disabled, another tenant's, or not visible to the caller: all answer the same 404. */
+export class ToolNotFoundException extends DomainException {
+  constructor(toolId: string) {
+    super('CATALOG.TOOL_NOT_FOUND', 404, 'Not Found', { detail: `No tool ${toolId} is available to you.` });
+  }
+}

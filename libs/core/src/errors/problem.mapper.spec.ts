@@ -1,4 +1,9 @@
-import { BadRequestException, HttpException, NotFoundException, ServiceUnavailableException } from '@nestjs/common';
+import {
+  BadRequestException,
+  HttpException,
+  NotFoundException,
+  ServiceUnavailableException,
+} from '@nestjs/common';
 
 import { DomainException } from './domain.exception';
 import { mapToProblem } from './problem.mapper';
@@ -40,7 +45,9 @@ describe('mapToProblem', () => {
   });
 
   it('recognises malformed JSON from the body parser', () => {
-    const mapped = mapToProblem(new BadRequestException("Body is not valid JSON but content-type is set to 'application/json'"));
+    const mapped = mapToProblem(
+      new BadRequestException("Body is not valid JSON but content-type is set to 'application/json'"),
+    );
     expect(mapped.code).toBe('REQUEST.MALFORMED_JSON');
   });
 

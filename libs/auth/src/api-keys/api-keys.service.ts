@@ -1,0 +1,141 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { type ConfigType } from '@nestjs/config';
+import { InjectRepository } from '@nestjs/typeorm';
+import { IsNull, Repository } from 'typeorm';
+
+import { type Principal, ResourceNotFoundException } from '@toolgate/core';
+
+import { authConfig } from '../auth.config';
+import { AuthUnavailableException, InvalidTokenException } from '../auth.exception';
+import { frozen } from '../jwt/claims.util';
+import { ApiKeyEntity } from './api-key.entity';
+import {
+  apiKeyMatches,
+  API_KEY_TOKEN_PREFIX,
+  generateApiKeyToken,
+  parseApiKeyToken,
+} from './api-key-token.util';
+import { type ApiKeyDto, type CreatedApiKeyDto } from './dto/api-key.dto';
+import { API_KEY_DEFAULT_TTL_SEC, type CreateApiKeyDto } from './dto/create-api-key.dto';
+
+const LIST_LIMIT = 500;
+const CACHE_MAX_ENTRIES = 10_000;
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+interface CachedKey {
+  entity: ApiKeyEntity | null;
+  principal?: Principal;
+  loadedAt: number;
+}
+
+function toDto(key: ApiKeyEntity, now = Date.now()): ApiKeyDto {
+  const status = key.revokedAt ? 'revoked' : key.expiresAt.getTime() <= now ? 'expired' : 'active';
+  return {
+    id: key.id,
+    name: key.name,
+    prefix: `${API_KEY_TOKEN_PREFIX}${key.lookupId}`,
+    subject: key.subject,
+    tenant: key.tenant,
+    roles: key.roles,
+    scopes: key.scopes,
+    created_by: key.createdBy,
+    created_at: key.createdAt.toISOString(),
+    expires_at: key.expiresAt.toISOString(),
+    revoked_at: key.revokedAt ? key.revokedAt.toISOString() : null,
+    status,
+  };
+}
+
+function principalOf(key: ApiKeyEntity): Principal {
+  return Object.freeze({
+    subject: key.subject,
+    tenant: key.tenant,
+    roles: frozen([...key.roles]),
+    scopes: frozen([...key.scopes]),
+    kind: 'api_key' as const,
+    credentialId: key.id,
+    expiresAt: Math.floor(key.expiresAt.getTime() / 1000),
+  });
+}
+
+/**
+ * API keys of service clients: created by an admin of a tenant (secret shown once, stored as SHA-256),
+ * listed and revoked within that tenant, and accepted as `Bearer tg_…`. Lookups are cached for at most
+ * `API_KEY_CACHE_TTL_SEC` (a revocation on another replica takes effect within it; on this one at once).
+ */
+@Injectable()
+export class ApiKeysService {
+  private readonly cache = new Map<string, CachedKey>();
+
+  constructor(
+    @InjectRepository(ApiKeyEntity) private readonly keys: Repository<ApiKeyEntity>,
+    @Inject(authConfig.KEY) private readonly config: ConfigType<typeof authConfig>,
+  ) {}
+
+  async create(creator: Principal, input: CreateApiKeyDto): Promise<CreatedApiKeyDto> {
+    const generated = generateApiKeyToken();
+    const ttl = input.expires_in_seconds ?? API_KEY_DEFAULT_TTL_SEC;
+    const saved = await this.keys.save(
+      this.keys.create({
+        lookupId: generated.lookupId,
+        secretHash: generated.hash,
+        name: input.name,
+        subject: input.subject,
+        tenant: creator.tenant,
+        roles: [...new Set(input.roles)],
+        scopes: [...new Set(input.scopes ?? [])],
+        createdBy: creator.subject,
+        expiresAt: new Date(Date.now() + ttl * 1000),
+        revokedAt: null,
+      }),
+    );
+    this.cache.delete(saved.lookupId);
+    return { ...toDto(saved), secret: generated.token };
+  }
+
+  async list(tenant: string): Promise<ApiKeyDto[]> {
+    const rows = await this.keys.find({ where: { tenant }, order: { createdAt: 'DESC' }, take: LIST_LIMIT });
+    const now = Date.now();
+    return rows.map((row) => toDto(row, now));
+  }
+
+  /** Revokes a key of the tenant (idempotent); another tenant's key is reported as not found. */
+  async revoke(tenant: string, id: string): Promise<void> {
+    const key = UUID.test(id) ? await this.keys.findOneBy({ id, tenant }) : null;
+    if (!key) throw new ResourceNotFoundException('No API key with this id in your tenant.');
+    await this.keys.update({ id, tenant, revokedAt: IsNull() }, { revokedAt: () => 'now()' });
+    this.cache.delete(key.lookupId);
+  }
+
+  /** The principal of a valid, unexpired, unrevoked API key token. */
+  async authenticate(token: string): Promise<Principal> {
+    const lookupId = parseApiKeyToken(token);
+    if (!lookupId) throw new InvalidTokenException('malformed api key');
+    const cached = await this.lookup(lookupId);
+    const key = cached.entity;
+    if (!key || !apiKeyMatches(token, key.secretHash)) throw new InvalidTokenException('unknown api key');
+    if (key.revokedAt) throw new InvalidTokenException('revoked api key');
+    if (key.expiresAt.getTime() <= Date.now()) throw new InvalidTokenException('expired api key');
+    cached.principal ??= principalOf(key);
+    return cached.principal;
+  }
+
+  private async lookup(lookupId: string): Promise<CachedKey> {
+    const now = Date.now();
+    const hit = this.cache.get(lookupId);
+    if (hit && now - hit.loadedAt < this.config.apiKeyCacheTtlMs) return hit;
+    let entity: ApiKeyEntity | null;
+    try {
+      entity = await this.keys.findOneBy({ lookupId });
+    } catch (error) {
+      throw new AuthUnavailableException(error);
+    }
+    const entry: CachedKey = { entity, loadedAt: now };
+    if (this.config.apiKeyCacheTtlMs > 0) {
+      this.cache.delete(lookupId);
+      if (this.cache.size >= CACHE_MAX_ENTRIES) this.cache.delete(this.cache.keys().next().value as string);
+      this.cache.set(lookupId, entry);
+    }
+    return entry;
+  }
+}

@@ -1,0 +1,58 @@
+import { request } from 'undici';
+
+import { CredentialUnavailableException } from '../broker.exception';
+
+export interface OAuthTokenResponse {
+  access_token: string;
+  token_type: string;
+  expires_in: number;
+  scope?: string;
+}
+
+const TIMEOUT_MS = 5_000;
+const MAX_BODY_BYTES = 64 * 1024;
+
+/** Posts a form to an OAuth 2.0 token endpoint (RFC 6749 §4.4 / §6) and validates the answer's shape. */
+export async function requestOAuthToken(
+  provider: string,
+  tokenUrl: string,
+  form: Record<string, string>,
+): Promise<OAuthTokenResponse> {
+  let status: number;
+  let text: string;
+  try {
+    const response = await request(tokenUrl, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' },
+      body: new URLSearchParams(form).toString(),
+      headersTimeout: TIMEOUT_MS,
+      bodyTimeout: TIMEOUT_MS,
+      maxRedirections: 0,
+    } as Parameters<typeof request>[1]);
+    status = response.statusCode;
+    text = await response.body.text();
+  } catch (error) {
+    throw new CredentialUnavailableException(provider, 'the token endpoint is unreachable', error);
+  }
+  if (text.length > MAX_BODY_BYTES)
+    throw new CredentialUnavailableException(provider, 'the token response is too large');
+  if (status < 200 || status >= 300) {
+    throw new CredentialUnavailableException(provider, `the token endpoint answered ${status}`);
+  }
+  let body: Partial<OAuthTokenResponse>;
+  try {
+    body = JSON.parse(text) as Partial<OAuthTokenResponse>;
+  } catch (error) {
+    throw new CredentialUnavailableException(provider, 'the token endpoint answered invalid JSON', error);
+  }
+  if (typeof body.access_token !== 'string' || body.access_token.length === 0) {
+    throw new CredentialUnavailableException(provider, 'the token response has no access_token');
+  }
+  const expiresIn = Number(body.expires_in ?? 3600);
+  return {
+    access_token: body.access_token,
+    token_type: typeof body.token_type === 'string' ? body.token_type : 'Bearer',
+    expires_in: Number.isFinite(expiresIn) && expiresIn > 0 ? Math.min(expiresIn, 86_400) : 3600,
+    scope: typeof body.scope === 'string' ? body.scope : undefined,
+  };
+}

@@ -1,0 +1,154 @@
+import { createServer, type IncomingMessage, type Server } from 'node:http';
+import { type AddressInfo } from 'node:net';
+
+import { CredentialUnavailableException } from './broker.exception';
+import { ClientCredentialsSource, RefreshTokenSource } from './sources/oauth.source';
+import { StaticSecretSource } from './sources/static-secret.source';
+import { TokenBroker, tokenMetaOf } from './token-broker.service';
+
+const request = {
+  scopes: ['ads.write'],
+  subject: 'agent-1',
+  tenant: 'public',
+  purpose: 'ads:createCampaign',
+};
+
+describe('TokenBroker', () => {
+  let server: Server;
+  let tokenUrl: string;
+  let forms: URLSearchParams[];
+  let answer: { status: number; body: unknown };
+
+  beforeAll(async () => {
+    server = createServer((req: IncomingMessage, res) => {
+      let body = '';
+      req.on('data', (chunk: Buffer) => (body += chunk.toString()));
+      req.on('end', () => {
+        forms.push(new URLSearchParams(body));
+        setTimeout(() => {
+          res.writeHead(answer.status, { 'content-type': 'application/json' });
+          res.end(JSON.stringify(answer.body));
+        }, 20);
+      });
+    });
+    await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
+    tokenUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}/token`;
+  });
+  afterAll(() => new Promise<void>((done) => server.close(() => done())));
+  beforeEach(() => {
+    forms = [];
+    answer = {
+      status: 200,
+      body: { access_token: 'upstream-token-1', token_type: 'Bearer', expires_in: 3600, scope: 'a b' },
+    };
+    process.env.TEST_CLIENT_SECRET = 'client-secret';
+  });
+
+  it('exchanges client credentials once and reuses the token for a burst of calls', async () => {
+    const broker = new TokenBroker();
+    broker.register(
+      'mcp.x',
+      new ClientCredentialsSource({
+        provider: 'mcp.x',
+        tokenUrl,
+        clientId: 'gw',
+        secretEnv: 'TEST_CLIENT_SECRET',
+        scopes: ['a'],
+      }),
+    );
+    const results = await Promise.all(Array.from({ length: 20 }, () => broker.exchange('mcp.x', request)));
+    expect(forms).toHaveLength(1);
+    expect(Object.fromEntries(forms[0])).toEqual({
+      grant_type: 'client_credentials',
+      client_id: 'gw',
+      client_secret: 'client-secret',
+      scope: 'a',
+    });
+    expect(results.every((credential) => credential?.access_token === 'upstream-token-1')).toBe(true);
+    expect(await broker.exchange('mcp.x', request)).toMatchObject({ scopes: ['a', 'b'] });
+    expect(forms).toHaveLength(1);
+  });
+
+  it('fetches a new token when the cached one is about to expire', async () => {
+    answer.body = { access_token: 'short', expires_in: 10 };
+    const broker = new TokenBroker();
+    broker.register(
+      'p',
+      new ClientCredentialsSource({
+        provider: 'p',
+        tokenUrl,
+        clientId: 'gw',
+        secretEnv: 'TEST_CLIENT_SECRET',
+      }),
+    );
+    await broker.exchange('p', request);
+    await broker.exchange('p', request);
+    expect(forms).toHaveLength(2);
+  });
+
+  it('uses the refresh-token grant and names a missing variable', async () => {
+    process.env.TEST_REFRESH = 'refresh-1';
+    process.env.TEST_CLIENT_ID = 'client-1';
+    const broker = new TokenBroker();
+    broker.register(
+      'ads',
+      new RefreshTokenSource({
+        provider: 'ads',
+        tokenUrl,
+        clientIdEnv: 'TEST_CLIENT_ID',
+        clientSecretEnv: 'TEST_CLIENT_SECRET',
+        refreshTokenEnv: 'TEST_REFRESH',
+      }),
+    );
+    await broker.exchange('ads', request);
+    expect(forms[0].get('grant_type')).toBe('refresh_token');
+    expect(forms[0].get('refresh_token')).toBe('refresh-1');
+    delete process.env.TEST_REFRESH;
+    broker.register(
+      'ads',
+      new RefreshTokenSource({
+        provider: 'ads',
+        tokenUrl,
+        clientIdEnv: 'TEST_CLIENT_ID',
+        clientSecretEnv: 'TEST_CLIENT_SECRET',
+        refreshTokenEnv: 'TEST_REFRESH',
+      }),
+    );
+    await expect(broker.exchange('ads', request)).rejects.toThrow(/TEST_REFRESH is not set/);
+  });
+
+  it.each([
+    [{ status: 401, body: { error: 'invalid_client' } }, /answered 401/],
+    [{ status: 200, body: { token_type: 'Bearer' } }, /no access_token/],
+  ])('turns a bad token endpoint answer into a 503 problem', async (bad, message) => {
+    answer = bad;
+    const broker = new TokenBroker();
+    broker.register(
+      'p',
+      new ClientCredentialsSource({
+        provider: 'p',
+        tokenUrl,
+        clientId: 'gw',
+        secretEnv: 'TEST_CLIENT_SECRET',
+      }),
+    );
+    const failure = broker.exchange('p', request);
+    await expect(failure).rejects.toBeInstanceOf(CredentialUnavailableException);
+    await expect(broker.exchange('p', request)).rejects.toThrow(message);
+  });
+
+  it('issues static secrets from the environment and exposes only metadata', async () => {
+    process.env.TEST_API_TOKEN = 'pd-secret';
+    const broker = new TokenBroker();
+    broker.register('pipedrive', new StaticSecretSource('pipedrive', 'TEST_API_TOKEN', 'api_token'));
+    const credential = await broker.exchange('pipedrive', request);
+    expect(credential?.access_token).toBe('pd-secret');
+    expect(tokenMetaOf(credential)).toEqual({
+      token_type: 'api_token',
+      expires_in: 300,
+      scopes: ['ads.write'],
+    });
+    expect(JSON.stringify(tokenMetaOf(credential))).not.toContain('pd-secret');
+    expect(await broker.exchange('unregistered', request)).toBeUndefined();
+  });
+});

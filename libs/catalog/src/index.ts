@@ -1,0 +1,36 @@
+export { CatalogModule } from './catalog.module';
+export { CatalogService, type CatalogReloadListener } from './catalog.service';
+export {
+  CatalogViewService,
+  type CatalogEntry,
+  type CatalogFilter,
+  INVOKE_ACTION,
+} from './catalog-view.service';
+export { SchemaValidatorService } from './schema-validator.service';
+export {
+  CatalogEvents,
+  type ManifestChangeEvent,
+  type ManifestChangeListener,
+  type ManifestChangeType,
+} from './catalog-events.service';
+export { CatalogResourceService } from './catalog-resource.service';
+export {
+  DuplicateManifestException,
+  InvalidManifestException,
+  ManifestNotFoundException,
+  ManifestTenantForbiddenException,
+  ToolNotFoundException,
+  UnknownProviderException,
+} from './catalog.exception';
+export { CATALOG_CHANNEL } from './manifest-store.service';
+export { ManifestEntity } from './entities/manifest.entity';
+export { ManifestVersionEntity } from './entities/manifest-version.entity';
+export {
+  type CatalogManifest,
+  type ManifestActor,
+  MANIFEST_SOURCES,
+  type ManifestSource,
+  PUBLIC_TENANT,
+  type ToolManifest,
+} from './manifest.types';
+export { manifestFromTool, manifestHash, resourceFromManifest } from './manifest.util';

@@ -1,0 +1,120 @@
+import { Injectable } from '@nestjs/common';
+
+import {
+  createJsonSchemaAjv,
+  type Principal,
+  type ProblemViolation,
+  ProviderRegistry,
+  schemaProblems,
+} from '@toolgate/core';
+
+import { type ManifestEntity } from './entities/manifest.entity';
+import { CatalogEvents, type ManifestChangeType } from './catalog-events.service';
+import { CatalogService } from './catalog.service';
+import {
+  InvalidManifestException,
+  ManifestTenantForbiddenException,
+  UnknownProviderException,
+} from './catalog.exception';
+import { ManifestStore } from './manifest-store.service';
+import { type CatalogManifest, type ToolManifest } from './manifest.types';
+
+/** A manifest as an admin submits it; the tenant defaults to the admin's own. */
+export type ManifestInput = Omit<ToolManifest, 'tenant' | 'outputs' | 'safety_tags'> & {
+  tenant?: string;
+  outputs?: ToolManifest['outputs'];
+  safety_tags?: string[];
+};
+
+export type UpdateInput = Omit<ManifestInput, 'toolId'> & { toolId?: string };
+
+/** A stored manifest as admin routes answer it. */
+export interface ManifestRecord extends CatalogManifest {
+  disabled: boolean;
+}
+
+/**
+ * Admin writes of the catalog. An admin writes manifests of its own tenant only; platform admins of the
+ * `public` tenant write the shared manifests. Every write is checked (known provider, namespaced id, schemas
+ * that compile under ajv strict), committed with its history row, reloaded here and announced to every
+ * replica, then emitted through `CatalogEvents`.
+ */
+@Injectable()
+export class ManifestAdminService {
+  private readonly ajv = createJsonSchemaAjv();
+
+  constructor(
+    private readonly store: ManifestStore,
+    private readonly catalog: CatalogService,
+    private readonly registry: ProviderRegistry,
+    private readonly events: CatalogEvents,
+  ) {}
+
+  async register(principal: Principal, input: ManifestInput): Promise<ManifestRecord> {
+    const manifest = this.check(principal, input);
+    const row = await this.store.create(manifest, 'admin', principal.subject);
+    return this.committed(principal, row, 'manifest.registered');
+  }
+
+  async update(principal: Principal, toolId: string, input: UpdateInput): Promise<ManifestRecord> {
+    if (input.toolId !== undefined && input.toolId !== toolId) {
+      throw new InvalidManifestException([
+        { pointer: '/toolId', detail: `must equal the path's tool id ${toolId}` },
+      ]);
+    }
+    const manifest = this.check(principal, { ...input, toolId });
+    const { row, changed } = await this.store.update(manifest, 'admin', principal.subject);
+    return changed ? this.committed(principal, row, 'manifest.updated') : recordOf(row);
+  }
+
+  async disable(principal: Principal, toolId: string): Promise<ManifestRecord> {
+    const row = await this.store.disable(principal.tenant, toolId, principal.subject);
+    return this.committed(principal, row, 'manifest.disabled');
+  }
+
+  private check(principal: Principal, input: ManifestInput): ToolManifest {
+    if (input.tenant !== undefined && input.tenant !== principal.tenant) {
+      throw new ManifestTenantForbiddenException(principal.tenant);
+    }
+    if (!this.registry.has(input.provider_id)) {
+      throw new UnknownProviderException(input.provider_id, this.registry.keys());
+    }
+    const manifest: ToolManifest = {
+      ...input,
+      tenant: principal.tenant,
+      outputs: input.outputs ?? { type: 'object' },
+      safety_tags: input.safety_tags ?? [],
+    };
+    const problems: ProblemViolation[] = [
+      ...(manifest.toolId.startsWith(`${manifest.provider_id}:`)
+        ? []
+        : [{ pointer: '/toolId', detail: `must start with "${manifest.provider_id}:"` }]),
+      ...schemaProblems(this.ajv, manifest.inputs, '/inputs'),
+      ...schemaProblems(this.ajv, manifest.outputs, '/outputs'),
+    ];
+    if (problems.length > 0) throw new InvalidManifestException(problems);
+    return manifest;
+  }
+
+  private async committed(
+    principal: Principal,
+    row: ManifestEntity,
+    type: ManifestChangeType,
+  ): Promise<ManifestRecord> {
+    await this.catalog.reload();
+    await this.events.emit({
+      type,
+      tenant: row.tenant,
+      toolId: row.toolId,
+      version: row.version,
+      source: row.source,
+      actor: { subject: principal.subject, tenant: principal.tenant },
+      at: row.updatedAt.toISOString(),
+    });
+    return recordOf(row);
+  }
+}
+
+function recordOf(row: ManifestEntity): ManifestRecord {
+  return Object.freeze({ ...row.manifest, version: row.version, source: row.source, disabled: row.disabled });
+}

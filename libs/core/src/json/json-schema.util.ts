@@ -1,0 +1,55 @@
+import Ajv, { type ErrorObject, type Options } from 'ajv';
+import addFormats from 'ajv-formats';
+
+import { type ProblemViolation } from '../errors/problem.types';
+
+/** A JSON Schema document (draft-07, the dialect tools and MCP servers publish). */
+export type JsonSchema = Record<string, unknown>;
+
+const STRICT_OPTIONS: Options = { strict: true, allErrors: true, allowUnionTypes: true };
+
+/** The one ajv configuration for tool schemas: strict schemas, every violation reported, formats on. */
+export function createJsonSchemaAjv(): Ajv {
+  const ajv = new Ajv(STRICT_OPTIONS);
+  addFormats(ajv);
+  return ajv;
+}
+
+function pointerOf(error: ErrorObject): string {
+  const missing =
+    error.keyword === 'required' ? (error.params as { missingProperty?: string }).missingProperty : undefined;
+  const extra =
+    error.keyword === 'additionalProperties'
+      ? (error.params as { additionalProperty?: string }).additionalProperty
+      : undefined;
+  const child = missing ?? extra;
+  const escaped = child?.replace(/~/g, '~0').replace(/\//g, '~1');
+  return escaped === undefined ? error.instancePath : `${error.instancePath}/${escaped}`;
+}
+
+/** ajv errors as problem violations: the JSON pointer of the offending value and what is wrong with it. */
+export function toViolations(errors: ErrorObject[] | null | undefined, prefix = ''): ProblemViolation[] {
+  return (errors ?? []).map((error) => ({
+    pointer: `${prefix}${pointerOf(error)}`,
+    detail: error.message ?? `fails ${error.keyword}`,
+  }));
+}
+
+/**
+ * Every problem that stops `schema` from compiling under strict mode: meta-schema violations (all of them),
+ * then the first strict-mode error ajv raises. Empty when the schema compiles.
+ */
+export function schemaProblems(ajv: Ajv, schema: unknown, pointer = ''): ProblemViolation[] {
+  if (typeof schema !== 'object' || schema === null || Array.isArray(schema)) {
+    return [{ pointer, detail: 'must be a JSON Schema object' }];
+  }
+  if (!ajv.validateSchema(schema)) return toViolations(ajv.errors, pointer);
+  try {
+    ajv.compile(schema);
+    return [];
+  } catch (error) {
+    return [{ pointer, detail: error instanceof Error ? error.message : String(error) }];
+  } finally {
+    ajv.removeSchema(schema);
+  }
+}

@@ -1,0 +1,55 @@
+import { registerAs } from '@nestjs/config';
+import { IsInt, IsOptional, Matches, Max, Min } from 'class-validator';
+
+import { EnvInt, validateEnv } from '@toolgate/config';
+
+export class InvocationEnv {
+  @EnvInt()
+  @IsInt()
+  @Min(1)
+  @Max(100_000)
+  RATE_LIMIT_DEFAULT_RPS = 5;
+
+  @EnvInt()
+  @IsInt()
+  @Min(1)
+  @Max(1_000_000)
+  RATE_BUCKET_BURST = 10;
+
+  @IsOptional()
+  @Matches(/^rediss?:\/\/\S+$/, { message: 'must be a redis:// or rediss:// URL' })
+  REDIS_URL?: string;
+
+  @EnvInt()
+  @IsInt()
+  @Min(60)
+  @Max(30 * 86_400)
+  IDEMPOTENCY_TTL_SEC = 86_400;
+
+  @EnvInt()
+  @IsInt()
+  @Min(100)
+  @Max(600_000)
+  TOOL_DEFAULT_TIMEOUT_MS = 30_000;
+}
+
+export interface InvocationConfig {
+  defaultRps: number;
+  defaultBurst: number;
+  redisUrl?: string;
+  idempotencyTtlSec: number;
+  defaultTimeoutMs: number;
+}
+
+export function loadInvocationConfig(env: NodeJS.ProcessEnv = process.env): InvocationConfig {
+  const e = validateEnv(InvocationEnv, env);
+  return {
+    defaultRps: e.RATE_LIMIT_DEFAULT_RPS,
+    defaultBurst: e.RATE_BUCKET_BURST,
+    redisUrl: e.REDIS_URL,
+    idempotencyTtlSec: e.IDEMPOTENCY_TTL_SEC,
+    defaultTimeoutMs: e.TOOL_DEFAULT_TIMEOUT_MS,
+  };
+}
+
+export const invocationConfig = registerAs('invocation', () => loadInvocationConfig());

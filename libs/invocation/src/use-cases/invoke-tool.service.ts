@@ -1,0 +1,74 @@
+import { Inject, Injectable, Optional } from '@nestjs/common';
+import { type FastifyRequest } from 'fastify';
+
+import { CatalogService, SchemaValidatorService, ToolNotFoundException } from '@toolgate/catalog';
+import { canonicalJson, type Principal, principalOf, sha256Hex } from '@toolgate/core';
+import { policyDecisionOf, PolicyService } from '@toolgate/policy';
+
+import { parseIdempotencyKey } from '../idempotency/idempotency.service';
+import { ArgumentsNotObjectException, ConfirmationUnavailableException } from '../invocation.exception';
+import { INVOCATION_GATE, type InvocationGate, type InvocationRequest } from '../invocation.types';
+import { IdempotentRunService, type IdempotentAnswer } from './idempotent-run.service';
+import { jsonAnswer, ToolExecutorService } from './tool-executor.service';
+
+/** Tool arguments must be a JSON object; an absent body counts as `{}`. */
+export function asArguments(body: unknown): Record<string, unknown> {
+  if (body === undefined || body === null) return {};
+  if (typeof body !== 'object' || Array.isArray(body)) throw new ArgumentsNotObjectException();
+  return body as Record<string, unknown>;
+}
+
+/**
+ * `POST /tools/{toolId}/invoke` after the guards (authenticated, authorized, rate limited): validate the
+ * arguments against the manifest, apply Idempotency-Key, hold for confirmation when the decision says so,
+ * otherwise execute.
+ */
+@Injectable()
+export class InvokeToolService {
+  constructor(
+    private readonly catalog: CatalogService,
+    private readonly validator: SchemaValidatorService,
+    private readonly policy: PolicyService,
+    private readonly executor: ToolExecutorService,
+    private readonly idempotent: IdempotentRunService,
+    @Optional() @Inject(INVOCATION_GATE) private readonly gate?: InvocationGate,
+  ) {}
+
+  async invoke(
+    request: FastifyRequest,
+    toolId: string,
+    body: unknown,
+    idempotencyKey?: string | string[],
+  ): Promise<IdempotentAnswer> {
+    const principal = principalOf(request) as Principal;
+    const manifest = this.catalog.resolve(toolId, principal);
+    if (!manifest) throw new ToolNotFoundException(toolId);
+    const key = parseIdempotencyKey(idempotencyKey);
+    const input = asArguments(body);
+    this.validator.assertValid(manifest, input);
+    const payloadDigest = sha256Hex(canonicalJson(input));
+    const requestId = String(request.id);
+    const call: InvocationRequest = {
+      toolId,
+      manifestVersion: manifest.version,
+      providerId: manifest.provider_id,
+      tenant: principal.tenant,
+      principal,
+      requestId,
+      correlationId: requestId,
+      input,
+      payloadDigest,
+      decision: policyDecisionOf(request) ?? this.policy.decide(principal, 'tools.invoke', { ...manifest }),
+      sensitiveFields: manifest.sensitive_fields ?? [],
+    };
+    const scope = key
+      ? { tenant: principal.tenant, subject: principal.subject, route: `invoke:${toolId}`, key }
+      : undefined;
+    return this.idempotent.run(scope, payloadDigest, { url: request.url, requestId }, async () => {
+      if (!call.decision.require_confirmation) return this.executor.execute(call, manifest);
+      if (!this.gate) throw new ConfirmationUnavailableException(toolId);
+      const held = await this.gate.hold(call);
+      return jsonAnswer(held.status, held.body);
+    });
+  }
+}

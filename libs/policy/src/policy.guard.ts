@@ -1,0 +1,71 @@
+import { type CanActivate, type ExecutionContext, Injectable, Logger } from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
+import { type FastifyRequest } from 'fastify';
+
+import { IS_PUBLIC_KEY, type Principal, principalOf, ToolNotFoundException } from '@toolgate/core';
+
+import {
+  PolicyDeniedException,
+  PolicyNotDeclaredException,
+  PolicyUnauthenticatedException,
+} from './policy.exception';
+import { attachPolicyDecision } from './policy-request.util';
+import { PolicyService } from './policy.service';
+import { type PolicyResource } from './policy.types';
+import { ToolResourceService } from './tool-resource.service';
+import { type PolicyRequirement, REQUIRE_POLICY_KEY } from './require-policy.decorator';
+
+/**
+ * Global guard (registered after the auth guard): `@Public()` handlers pass; otherwise the caller must be
+ * authenticated (401) and the handler's `@RequirePolicy()` action must be allowed on its resource (403
+ * naming the rule or the missing scopes). A handler declaring neither is denied by default.
+ */
+@Injectable()
+export class PolicyGuard implements CanActivate {
+  private readonly logger = new Logger('PolicyGuard');
+
+  constructor(
+    private readonly reflector: Reflector,
+    private readonly policy: PolicyService,
+    private readonly tools: ToolResourceService,
+  ) {}
+
+  private async resourceOf(
+    requirement: PolicyRequirement,
+    request: FastifyRequest,
+    principal: Principal,
+  ): Promise<PolicyResource> {
+    if (requirement.toolParam) {
+      const toolId = (request.params as Record<string, string | undefined>)[requirement.toolParam] ?? '';
+      const resource = await this.tools.resolve(toolId, principal);
+      if (!resource) throw new ToolNotFoundException(toolId);
+      return resource;
+    }
+    return requirement.resource?.(request) ?? { tenant: principal.tenant };
+  }
+
+  async canActivate(context: ExecutionContext): Promise<boolean> {
+    const targets = [context.getHandler(), context.getClass()];
+    if (this.reflector.getAllAndOverride<boolean>(IS_PUBLIC_KEY, targets)) return true;
+    const request = context.switchToHttp().getRequest<FastifyRequest>();
+    const principal = principalOf(request);
+    if (!principal) throw new PolicyUnauthenticatedException();
+    const requirement = this.reflector.getAllAndOverride<PolicyRequirement | undefined>(
+      REQUIRE_POLICY_KEY,
+      targets,
+    );
+    if (!requirement) {
+      this.logger.warn({
+        msg: 'route declares neither @Public() nor @RequirePolicy(): denied by default',
+        handler: `${context.getClass().name}.${context.getHandler().name}`,
+        route: request.routeOptions?.url,
+      });
+      throw new PolicyNotDeclaredException();
+    }
+    const resource = await this.resourceOf(requirement, request, principal);
+    const decision = this.policy.decide(principal, requirement.action, resource);
+    attachPolicyDecision(request, decision);
+    if (!decision.allowed) throw new PolicyDeniedException(requirement.action, decision);
+    return true;
+  }
+}

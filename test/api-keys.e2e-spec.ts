@@ -1,0 +1,151 @@
+import { runSql } from '@toolgate/testing';
+
+import { bearer, devToken, makeRuntimeDir } from './support/auth-fixtures';
+import { startGateway, type TestGateway } from './support/gateway';
+
+describe('API keys (e2e over HTTP)', () => {
+  const runtime = makeRuntimeDir();
+  let gw: TestGateway;
+  let adminA: string;
+  let adminB: string;
+
+  const json = (token: string) => ({ ...bearer(token), 'content-type': 'application/json' });
+
+  beforeAll(async () => {
+    gw = await startGateway({ env: { RUNTIME_DIR: runtime.dir, API_KEY_CACHE_TTL_SEC: '1' } });
+    adminA = await devToken(runtime.dir, {
+      subject: 'admin-a',
+      tenant: 'tenant-a',
+      roles: ['platform-admin'],
+    });
+    adminB = await devToken(runtime.dir, {
+      subject: 'admin-b',
+      tenant: 'tenant-b',
+      roles: ['platform-admin'],
+    });
+  });
+  afterAll(async () => {
+    await gw.close();
+    runtime.dispose();
+  });
+
+  async function createKey(body: Record<string, unknown>, token = adminA) {
+    const response = await gw.request('/api-keys', {
+      method: 'POST',
+      headers: json(token),
+      body: JSON.stringify(body),
+    });
+    return {
+      status: response.status,
+      cacheControl: response.headers.get('cache-control'),
+      body: (await response.json()) as Record<string, any>,
+    };
+  }
+
+  it('runs the lifecycle: create → use → list without secret → revoke → 401', async () => {
+    const created = await createKey({
+      name: 'billing worker',
+      subject: 'svc-billing',
+      roles: ['platform-admin'],
+      scopes: ['tools.invoke:write'],
+      expires_in_seconds: 3600,
+    });
+    expect(created.status).toBe(201);
+    expect(created.cacheControl).toBe('no-store');
+    const secret = created.body.secret as string;
+    expect(secret).toMatch(/^tg_[0-9a-f]{16}_[A-Za-z0-9_-]{43}$/);
+    expect(created.body).toMatchObject({
+      subject: 'svc-billing',
+      tenant: 'tenant-a',
+      roles: ['platform-admin'],
+      scopes: ['tools.invoke:write'],
+      status: 'active',
+      created_by: 'admin-a',
+      prefix: secret.slice(0, 19),
+    });
+
+    const rows = await runSql(
+      gw.databaseUrl,
+      "SELECT encode(secret_hash, 'hex') AS hash FROM api_keys WHERE id = $1",
+      [created.body.id],
+    );
+    expect(rows[0].hash).toMatch(/^[0-9a-f]{64}$/);
+    expect(JSON.stringify(rows)).not.toContain(secret.slice(20));
+
+    const used = await gw.request('/api-keys', { headers: bearer(secret) });
+    expect(used.status).toBe(200);
+    const listed = (await used.json()) as { items: Record<string, unknown>[] };
+    const mine = listed.items.find((item) => item.id === created.body.id);
+    expect(mine).toMatchObject({ status: 'active', subject: 'svc-billing' });
+    expect(JSON.stringify(listed)).not.toContain(secret.slice(20));
+    expect(listed.items.every((item) => !('secret' in item))).toBe(true);
+
+    const revoked = await gw.request(`/api-keys/${created.body.id}`, {
+      method: 'DELETE',
+      headers: bearer(adminA),
+    });
+    expect(revoked.status).toBe(204);
+    const after = await gw.request('/api-keys', { headers: bearer(secret) });
+    expect(after.status).toBe(401);
+    expect(after.headers.get('www-authenticate')).toContain('error="invalid_token"');
+    expect(((await after.json()) as { code: string }).code).toBe('AUTH.INVALID_TOKEN');
+
+    const relisted = (await (await gw.request('/api-keys', { headers: bearer(adminA) })).json()) as {
+      items: Record<string, unknown>[];
+    };
+    expect(relisted.items.find((item) => item.id === created.body.id)).toMatchObject({ status: 'revoked' });
+    expect(
+      (await gw.request(`/api-keys/${created.body.id}`, { method: 'DELETE', headers: bearer(adminA) }))
+        .status,
+    ).toBe(204);
+  });
+
+  it('keeps tenants apart: another tenant neither lists nor revokes the key (404)', async () => {
+    const created = await createKey({ name: 'a-only', subject: 'svc-a', roles: [] });
+    const listB = (await (await gw.request('/api-keys', { headers: bearer(adminB) })).json()) as {
+      items: { id: string }[];
+    };
+    expect(listB.items.some((item) => item.id === created.body.id)).toBe(false);
+    const revokeB = await gw.request(`/api-keys/${created.body.id}`, {
+      method: 'DELETE',
+      headers: bearer(adminB),
+    });
+    expect(revokeB.status).toBe(404);
+    expect(((await revokeB.json()) as { code: string }).code).toBe('RESOURCE.NOT_FOUND');
+    for (const id of ['not-a-uuid', '00000000-0000-0000-0000-000000000000']) {
+      expect(
+        (await gw.request(`/api-keys/${id}`, { method: 'DELETE', headers: bearer(adminA) })).status,
+      ).toBe(404);
+    }
+  });
+
+  it('refuses an expired key and a tampered secret with 401', async () => {
+    const created = await createKey({ name: 'short', subject: 'svc-short', roles: ['platform-admin'] });
+    const secret = created.body.secret as string;
+    const tampered = secret.slice(0, -1) + (secret.endsWith('A') ? 'B' : 'A');
+    expect((await gw.request('/api-keys', { headers: bearer(tampered) })).status).toBe(401);
+    await runSql(
+      gw.databaseUrl,
+      "UPDATE api_keys SET expires_at = now() - interval '1 second' WHERE id = $1",
+      [created.body.id],
+    );
+    await new Promise((resolve) => setTimeout(resolve, 1_100));
+    const expired = await gw.request('/api-keys', { headers: bearer(secret) });
+    expect(expired.status).toBe(401);
+  });
+
+  it('validates the creation body (422) with bounded fields', async () => {
+    const bad = await createKey({
+      name: '',
+      subject: 'x'.repeat(300),
+      roles: ['has space'],
+      expires_in_seconds: 10,
+      tenant: 'other',
+    });
+    expect(bad.status).toBe(422);
+    const pointers = (bad.body.errors as { pointer: string }[]).map((error) => error.pointer);
+    expect(pointers).toEqual(
+      expect.arrayContaining(['/name', '/subject', '/roles', '/expires_in_seconds', '/tenant']),
+    );
+  });
+});
