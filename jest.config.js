@@ -42,6 +42,7 @@ module.exports = {
   transformIgnorePatterns: [`/node_modules/(?!(${ESM_PACKAGES.join('|')})/)`],
   moduleNameMapper: {
     '^@toolgate/migrations$': '<rootDir>/migrations',
+    '^@toolgate/provider-(.*)$': '<rootDir>/libs/providers/$1/src',
     '^@toolgate/(.*)$': '<rootDir>/libs/$1/src',
     '^(\\.{1,2}/.*)\\.js$': '$1',
   },

@@ -59,3 +59,4 @@ export {
   ToolProvider,
   type ToolProviderOptions,
 } from './providers/tool-provider.decorator';
+export { AUDIT_SINK, type AuditEventInput, type AuditSink } from './audit/audit-sink.types';
