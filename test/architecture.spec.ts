@@ -42,11 +42,14 @@ function importsOf(file: string): string[] {
   return [...text.matchAll(IMPORT)].map((match) => match[1] ?? match[2] ?? match[3]);
 }
 
+/** `core`, `auth`…; each provider is a lib of its own: `providers/database`. */
 function libOf(file: string): string | undefined {
   const parts = relative(join(ROOT, 'libs'), file).split('/');
   if (parts[0].startsWith('..')) return undefined;
-  return parts[0];
+  return parts[0] === 'providers' ? `providers/${parts[1]}` : parts[0];
 }
+
+const layerOf = (lib: string): number => LAYERS[lib.split('/')[0]] ?? 99;
 
 const isTestFile = (file: string) => /\.(spec|e2e-spec|integration-spec)\.ts$/.test(file);
 const libFiles = sourceFiles(join(ROOT, 'libs'));
@@ -67,10 +70,11 @@ describe('architecture boundaries', () => {
       for (const specifier of importsOf(file)) {
         const alias = specifier.match(/^@toolgate\/([^/]+)(\/.*)?$/);
         if (alias) {
-          const [, target, deep] = alias;
+          const [, aliased, deep] = alias;
+          const target = aliased.replace(/^provider-/, 'providers/');
           if (deep) violations.push(`${relative(ROOT, file)} reaches into ${specifier}`);
           if (target === lib) violations.push(`${relative(ROOT, file)} imports its own index`);
-          else if (target !== 'migrations' && (LAYERS[target] ?? 99) >= LAYERS[lib]) {
+          else if (target !== 'migrations' && layerOf(target) >= layerOf(lib)) {
             violations.push(`${relative(ROOT, file)} (${lib}) imports ${target}, which is not a lower layer`);
           }
         }
