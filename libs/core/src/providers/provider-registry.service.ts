@@ -67,10 +67,15 @@ export class ProviderRegistry implements OnModuleInit {
   }
 
   findTool(toolId: string): RegisteredTool | undefined {
-    const key = toolId.split(':', 1)[0];
-    const host = this.get(key);
-    const definition = host?.listTools().find((tool) => toolIdOf(key, tool) === toolId);
-    return definition ? this.entry(key, definition) : undefined;
+    return this.findToolOf(toolId.split(':', 1)[0], toolId);
+  }
+
+  /** A tool listed by provider `providerKey` (tool ids of dynamic providers need not start with the key). */
+  findToolOf(providerKey: string, toolId: string): RegisteredTool | undefined {
+    const definition = this.get(providerKey)
+      ?.listTools()
+      .find((tool) => toolIdOf(providerKey, tool) === toolId);
+    return definition ? this.entry(providerKey, definition) : undefined;
   }
 
   /** Runs a tool by id within the context's deadline (see `invokeWithDeadline` for the error mapping). */

@@ -11,7 +11,7 @@ import {
   mapToProblem,
   ProviderRegistry,
   ProviderUnavailableException,
-  UnknownToolException,
+  type ToolDefinition,
 } from '@toolgate/core';
 
 import { invocationConfig } from '../invocation.config';
@@ -22,6 +22,22 @@ import { INVOCATION_OBSERVER, type InvocationObserver, type InvocationRequest } 
 export interface JsonAnswer {
   status: number;
   body: string;
+}
+
+/** A tool definition for a manifest no provider lists (dispatched by the provider's own `invoke`). */
+function definitionOf(manifest: CatalogManifest): ToolDefinition {
+  return {
+    name: manifest.toolId.slice(manifest.toolId.indexOf(':') + 1),
+    toolId: manifest.toolId,
+    description: manifest.description,
+    inputs: manifest.inputs,
+    outputs: manifest.outputs,
+    required_scopes: manifest.required_scopes,
+    safety_tags: manifest.safety_tags,
+    timeout_ms: manifest.timeout_ms,
+    rate_limit: manifest.rate_limit,
+    sensitive_fields: manifest.sensitive_fields,
+  };
 }
 
 export function jsonAnswer(status: number, body: unknown): JsonAnswer {
@@ -66,15 +82,17 @@ export class ToolExecutorService {
     const host = this.registry.get(call.providerId);
     if (!host)
       throw new ProviderUnavailableException(call.providerId, `Provider ${call.providerId} is not running.`);
-    const tool = this.registry.findTool(call.toolId);
-    if (!tool) throw new UnknownToolException(call.providerId, call.toolId);
+    // Tools a provider lists run through their definition; catalog-only tools (OpenAPI operations, MCP
+    // tools, admin manifests) reach the provider's own `invoke` with a definition built from the manifest.
+    const definition =
+      this.registry.findToolOf(call.providerId, call.toolId)?.definition ?? definitionOf(manifest);
     const credentials = await this.broker.exchange(call.providerId, {
       scopes: manifest.required_scopes,
       subject: call.principal.subject,
       tenant: call.principal.tenant,
       purpose: call.toolId,
     });
-    const result = await invokeWithDeadline(host, tool.definition, call.input, {
+    const result = await invokeWithDeadline(host, definition, call.input, {
       principal: call.principal,
       requestId: call.requestId,
       toolId: call.toolId,
