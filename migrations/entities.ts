@@ -1,6 +1,11 @@
+import { AuditEventEntity } from '@toolgate/audit';
 import { ApiKeyEntity } from '@toolgate/auth';
 import { ManifestEntity, ManifestVersionEntity } from '@toolgate/catalog';
+import { PendingActionEntity } from '@toolgate/confirmation';
 import { IdempotencyRecordEntity } from '@toolgate/invocation';
+import { McpServerEntity, McpToolEntity } from '@toolgate/mcp';
+import { AdsBudgetReservationEntity, AdsSandboxCampaignEntity } from '@toolgate/provider-ads';
+import { HttpApiEntity } from '@toolgate/provider-http';
 
 /**
  * Every TypeORM entity, for `npm run migration:generate` (the app registers entities through their own
@@ -12,4 +17,11 @@ export const ENTITIES: Function[] = [
   ManifestEntity,
   ManifestVersionEntity,
   IdempotencyRecordEntity,
+  PendingActionEntity,
+  AuditEventEntity,
+  AdsSandboxCampaignEntity,
+  AdsBudgetReservationEntity,
+  HttpApiEntity,
+  McpServerEntity,
+  McpToolEntity,
 ];

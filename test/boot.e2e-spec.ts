@@ -72,6 +72,18 @@ describe('gateway process (compiled, as `npm start` runs it)', () => {
     expect(lines[0]).toBe('Invalid configuration: PORT must be an integer number (got "eighty")');
   });
 
+  it('stops with one line for a bad setting of any module, not only the app', async () => {
+    const booted = boot({
+      RATE_LIMIT_DEFAULT_RPS: 'fast',
+      RUNTIME_DIR: runtimeDir,
+      PORT: String(await findFreePort()),
+    });
+    expect(await exited(booted.child)).toBe(1);
+    expect(booted.stderr().trim()).toBe(
+      'Invalid configuration: RATE_LIMIT_DEFAULT_RPS must be an integer number (got "fast")',
+    );
+  });
+
   it('says clearly when the embedded Postgres port is taken', async () => {
     const blocker = createServer();
     const pgPort = await findFreePort();

@@ -1,7 +1,7 @@
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import { type AddressInfo } from 'node:net';
 
-import { TestProviderService } from '@toolgate/testing';
+import { runSql, TestProviderService } from '@toolgate/testing';
 
 import { type CatalogGateway, startCatalogGateway } from './support/catalog-gateway';
 
@@ -91,11 +91,30 @@ describe('tool invocation (e2e over HTTP)', () => {
     expect(unconfigured.body.detail).toContain('TEST_UPSTREAM_URL');
   });
 
-  it('never runs a tool that needs confirmation when no confirmation gate can hold it', async () => {
+  it('holds a tool that needs confirmation: 202 with an action token, nothing runs', async () => {
     const before = calls.get('test:destroy') ?? 0;
     const held = await invoke(cg, 'writer', 'test:destroy', { target: 'x' });
-    expect([202, 503]).toContain(held.status);
+    expect(held.status).toBe(202);
+    expect(held.body).toEqual({
+      requires_confirmation: true,
+      action_id: expect.stringMatching(/^[0-9a-f-]{36}$/),
+      action_token: expect.stringMatching(/^[A-Za-z0-9_-]{32}$/),
+      expires_at: expect.any(String),
+      requires_approval: true,
+    });
     expect(calls.get('test:destroy') ?? 0).toBe(before);
+  });
+
+  it('never stores an action token through Idempotency-Key: a repeated hold is a new action', async () => {
+    const headers = { 'idempotency-key': 'hold-1' };
+    // `careful` holds every test call for confirmation (echo has no per-tool limit of its own).
+    const first = await invoke(cg, 'careful', 'test:echo', { message: 'y' }, headers);
+    const second = await invoke(cg, 'careful', 'test:echo', { message: 'y' }, headers);
+    expect([first.status, second.status, second.body.code]).toEqual([202, 202, undefined]);
+    expect(second.headers.get('idempotent-replayed')).toBeNull();
+    expect(second.body.action_id).not.toBe(first.body.action_id);
+    const stored = await runSql(cg.gw.databaseUrl, 'SELECT response_body FROM idempotency_keys');
+    expect(JSON.stringify(stored)).not.toContain(first.body.action_token);
   });
 
   describe('Idempotency-Key', () => {

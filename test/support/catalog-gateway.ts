@@ -6,7 +6,11 @@ import { TestProviderModule } from '@toolgate/testing';
 import { bearer, devToken, makeRuntimeDir } from './auth-fixtures';
 import { startGateway, type TestGateway } from './gateway';
 
-/** Policy of the catalog e2e: `tester` invokes `test` tools, `test-admin` also destructive ones (gated). */
+/**
+ * Policy of the catalog e2e: `tester` invokes `test` tools, `test-admin` also destructive ones (confirmation
+ * and an `approver`'s approval); `careful` confirms every `test` call (no approval). Approvers approve
+ * actions of others only; requesters cancel their own.
+ */
 export const CATALOG_POLICY = `
 version: 1
 roles:
@@ -14,6 +18,7 @@ roles:
   test-admin: ['test.read', 'test.write']
   platform-admin: ['manifests.write']
   approver: ['actions.approve']
+  careful: ['test.read', 'test.write']
 rules:
   - id: catalog-visibility
     effect: allow
@@ -32,11 +37,33 @@ rules:
       subject.roles: ['test-admin']
     require_confirmation: true
     require_approval: { roles: ['approver'] }
+  - id: careful-confirms-everything
+    effect: allow
+    when:
+      action: tools.invoke
+      resource.provider_id: 'test'
+      subject.roles: ['careful']
+    require_confirmation: true
   - id: platform-admin-actions
     effect: allow
     when:
       action: manifests:write
       subject.roles: ['platform-admin']
+  - id: approve-actions
+    effect: allow
+    when:
+      action: actions:approve
+      subject.roles: ['approver']
+  - id: cancel-own-actions
+    effect: allow
+    when:
+      action: actions:cancel
+      resource.owner: '== subject.subject'
+  - id: approval-separation-of-duties
+    effect: deny
+    when:
+      action: actions:approve
+      resource.owner: '== subject.subject'
   - id: explain-own-decisions
     effect: allow
     when:
@@ -59,6 +86,13 @@ export const PEOPLE: Record<string, { tenant: string; roles: string[] }> = {
   acmeAdmin: { tenant: 'acme', roles: ['platform-admin'] },
   globexAdmin: { tenant: 'globex', roles: ['platform-admin'] },
   publicAdmin: { tenant: 'public', roles: ['platform-admin'] },
+  careful: { tenant: 'acme', roles: ['careful'] },
+  hoarder: { tenant: 'acme', roles: ['careful'] },
+  writer2: { tenant: 'acme', roles: ['test-admin'] },
+  approver: { tenant: 'acme', roles: ['approver'] },
+  writerApprover: { tenant: 'acme', roles: ['test-admin', 'approver'] },
+  globexWriter: { tenant: 'globex', roles: ['test-admin'] },
+  globexApprover: { tenant: 'globex', roles: ['approver'] },
 };
 
 /** A manifest body for `POST /manifests/register` (seed shape). */
@@ -80,6 +114,8 @@ export const manifest = (overrides: Json = {}): Json => ({
 
 export interface CatalogGateway {
   gw: TestGateway;
+  /** Runtime dir holding this gateway's dev keys. */
+  runtimeDir: string;
   /** Calls the gateway as one of `PEOPLE` (any other name: no credential); parses the JSON answer. */
   call(
     who: string,
@@ -93,14 +129,18 @@ export interface CatalogGateway {
 
 /** The real gateway with the `test` provider mounted, the catalog policy, and a dev token per person. */
 export async function startCatalogGateway(
-  options: { env?: Record<string, string> } = {},
+  options: { env?: Record<string, string>; databaseUrl?: string; runtimeDir?: string } = {},
 ): Promise<CatalogGateway> {
-  const runtime = makeRuntimeDir();
+  // A second instance passes the first one's database and runtime dir (same dev keys: tokens work on both).
+  const runtime = options.runtimeDir
+    ? { dir: options.runtimeDir, dispose: () => undefined }
+    : makeRuntimeDir();
   const policyFile = join(dirname(runtime.dir), 'policies.yml');
   writeFileSync(policyFile, CATALOG_POLICY);
   const gw = await startGateway({
     env: { RUNTIME_DIR: runtime.dir, POLICY_FILE: policyFile, ...options.env },
     imports: [TestProviderModule],
+    databaseUrl: options.databaseUrl,
   });
   const tokens: Record<string, string> = {};
   for (const [who, person] of Object.entries(PEOPLE)) {
@@ -130,6 +170,7 @@ export async function startCatalogGateway(
     gw,
     call,
     toolIds,
+    runtimeDir: runtime.dir,
     close: async () => {
       await gw.close();
       runtime.dispose();

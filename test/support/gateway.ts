@@ -1,3 +1,7 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
 import { type NestFastifyApplication } from '@nestjs/platform-fastify';
 
 import { type ModuleMetadata } from '@nestjs/common';
@@ -40,7 +44,15 @@ const BASE_ENV: Record<string, string> = {
  */
 export async function startGateway(options: StartGatewayOptions = {}): Promise<TestGateway> {
   const databaseUrl = options.databaseUrl ?? (await createTestDatabase());
-  const env = { ...BASE_ENV, DATABASE_URL: databaseUrl, DATABASE_RUN_MIGRATIONS: 'true', ...options.env };
+  // Each gateway mirrors its audit trail into its own folder (a chain per database, never mixed).
+  const auditDir = mkdtempSync(join(tmpdir(), 'toolgate-audit-'));
+  const env = {
+    ...BASE_ENV,
+    AUDIT_WORM_DIR: auditDir,
+    DATABASE_URL: databaseUrl,
+    DATABASE_RUN_MIGRATIONS: 'true',
+    ...options.env,
+  };
   const saved = Object.fromEntries(Object.keys(env).map((key) => [key, process.env[key]]));
   for (const [key, value] of Object.entries(env)) {
     if (value === undefined) delete process.env[key];
@@ -57,7 +69,10 @@ export async function startGateway(options: StartGatewayOptions = {}): Promise<T
       databaseUrl,
       logs,
       request: (path, init) => fetch(`${baseUrl}${path}`, init),
-      close: () => app.close(),
+      close: async () => {
+        await app.close();
+        rmSync(auditDir, { recursive: true, force: true });
+      },
     };
   } finally {
     for (const [key, value] of Object.entries(saved)) {

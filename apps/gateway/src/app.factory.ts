@@ -89,7 +89,7 @@ export async function createGatewayApp(options: GatewayModuleOptions = {}): Prom
   const app = await NestFactory.create<NestFastifyApplication>(
     GatewayModule.forRoot(options),
     createFastifyAdapter(config),
-    { bufferLogs: true, abortOnError: false },
+    { bufferLogs: true, abortOnError: false, logger: false },
   );
   await configureApp(app, config);
   return { app, config };

@@ -3,15 +3,23 @@ import { ConfigModule } from '@nestjs/config';
 import { APP_FILTER, APP_PIPE } from '@nestjs/core';
 import { type DestinationStream } from 'pino';
 
+import { AuditModule } from '@toolgate/audit';
 import { AuthModule } from '@toolgate/auth';
 import { BrokerModule } from '@toolgate/broker';
 import { CatalogModule } from '@toolgate/catalog';
 import { appConfig } from '@toolgate/config';
+import { ConfirmationModule } from '@toolgate/confirmation';
 import { ProblemDetailsFilter, validationExceptionFactory } from '@toolgate/core';
 import { DatabaseModule } from '@toolgate/database';
 import { InvocationModule } from '@toolgate/invocation';
+import { McpModule } from '@toolgate/mcp';
+import { McpServerModule } from '@toolgate/mcp-server';
 import { ObservabilityModule } from '@toolgate/observability';
 import { PolicyModule } from '@toolgate/policy';
+import { AdsProviderModule } from '@toolgate/provider-ads';
+import { DatabaseProviderModule } from '@toolgate/provider-database';
+import { HttpProviderModule } from '@toolgate/provider-http';
+import { PipedriveProviderModule } from '@toolgate/provider-pipedrive';
 
 import { MIGRATIONS } from '@toolgate/migrations';
 
@@ -35,8 +43,16 @@ export class GatewayModule {
         AuthModule,
         PolicyModule,
         BrokerModule,
+        AuditModule,
         CatalogModule,
+        ConfirmationModule,
         InvocationModule,
+        McpModule,
+        McpServerModule,
+        DatabaseProviderModule,
+        PipedriveProviderModule,
+        AdsProviderModule,
+        HttpProviderModule,
         ...(options.imports ?? []),
       ],
       providers: [

@@ -1,4 +1,6 @@
-import { Injectable, Logger } from '@nestjs/common';
+import { Inject, Injectable, Logger, Optional } from '@nestjs/common';
+
+import { AUDIT_SINK, type AuditSink } from '@toolgate/core';
 
 import { type ManifestActor, type ManifestSource } from './manifest.types';
 
@@ -17,17 +19,26 @@ export interface ManifestChangeEvent {
   at: string;
 }
 
+const AUDIT_EVENTS: Record<ManifestChangeType, string> = {
+  'manifest.registered': 'manifests.register',
+  'manifest.updated': 'manifests.update',
+  'manifest.disabled': 'manifests.disable',
+  'manifest.synced': 'manifests.sync',
+};
+
 export type ManifestChangeListener = (event: ManifestChangeEvent) => void | Promise<void>;
 
 /**
- * The hook for auditing catalog changes: subscribe a listener (the audit lib will) and it receives every
- * committed change. Listeners run in order after the commit; one that fails is logged and does not undo
- * the change or fail the request.
+ * Every committed catalog change: first recorded in the audit trail (`manifests.register|update|disable|
+ * sync`, awaited so the admin's answer follows its audit row), then handed to subscribed listeners in
+ * order. An audit or listener failure is logged and does not undo the change or fail the request.
  */
 @Injectable()
 export class CatalogEvents {
   private readonly logger = new Logger('CatalogEvents');
   private readonly listeners = new Set<ManifestChangeListener>();
+
+  constructor(@Optional() @Inject(AUDIT_SINK) private readonly audit?: AuditSink) {}
 
   subscribe(listener: ManifestChangeListener): () => void {
     this.listeners.add(listener);
@@ -35,6 +46,7 @@ export class CatalogEvents {
   }
 
   async emit(event: ManifestChangeEvent): Promise<void> {
+    await this.record(event);
     for (const listener of this.listeners) {
       try {
         await listener(event);
@@ -46,6 +58,31 @@ export class CatalogEvents {
           err: error instanceof Error ? error.stack : String(error),
         });
       }
+    }
+  }
+
+  private async record(event: ManifestChangeEvent): Promise<void> {
+    try {
+      await this.audit?.record({
+        event: AUDIT_EVENTS[event.type],
+        tenant: event.tenant,
+        subject: event.actor.subject,
+        tool_id: event.toolId,
+        status: 'ok',
+        details: {
+          version: event.version,
+          source: event.source,
+          actor_tenant: event.actor.tenant,
+          at: event.at,
+        },
+      });
+    } catch (error) {
+      this.logger.error({
+        msg: 'audit event lost',
+        event: AUDIT_EVENTS[event.type],
+        toolId: event.toolId,
+        err: String(error),
+      });
     }
   }
 }

@@ -40,6 +40,7 @@ import { SchemaValidatorService } from './schema-validator.service';
   ],
   exports: [
     CatalogService,
+    ManifestAdminService,
     CatalogViewService,
     SchemaValidatorService,
     CatalogEvents,

@@ -7,6 +7,7 @@ export {
   INVOKE_ACTION,
 } from './catalog-view.service';
 export { SchemaValidatorService } from './schema-validator.service';
+export { type ManifestInput, ManifestAdminService, type ManifestRecord } from './manifest-admin.service';
 export {
   CatalogEvents,
   type ManifestChangeEvent,

@@ -13,11 +13,12 @@ import { CatalogEvents, type ManifestChangeType } from './catalog-events.service
 import { CatalogService } from './catalog.service';
 import {
   InvalidManifestException,
+  ManifestNotFoundException,
   ManifestTenantForbiddenException,
   UnknownProviderException,
 } from './catalog.exception';
 import { ManifestStore } from './manifest-store.service';
-import { type CatalogManifest, type ToolManifest } from './manifest.types';
+import { type CatalogManifest, type ManifestSource, type ToolManifest } from './manifest.types';
 
 /** A manifest as an admin submits it; the tenant defaults to the admin's own. */
 export type ManifestInput = Omit<ToolManifest, 'tenant' | 'outputs' | 'safety_tags'> & {
@@ -67,6 +68,24 @@ export class ManifestAdminService {
     return changed ? this.committed(principal, row, 'manifest.updated') : recordOf(row);
   }
 
+  /**
+   * Creates or updates manifests an importer owns (`openapi`, `mcp`) in the caller's tenant: all are checked
+   * before any is written; a new or disabled tool is created, an active one updated (identical content is
+   * not written); the catalog reloads once for the batch.
+   */
+  async upsertMany(
+    principal: Principal,
+    inputs: ManifestInput[],
+    source: ManifestSource,
+  ): Promise<ManifestRecord[]> {
+    const manifests = inputs.map((input) => this.check(principal, input));
+    const written: { row: ManifestEntity; type?: ManifestChangeType }[] = [];
+    for (const manifest of manifests) written.push(await this.upsertOne(manifest, source, principal.subject));
+    await this.catalog.reload();
+    for (const { row, type } of written) if (type) await this.emit(principal, row, type);
+    return written.map(({ row }) => recordOf(row));
+  }
+
   async disable(principal: Principal, toolId: string): Promise<ManifestRecord> {
     const row = await this.store.disable(principal.tenant, toolId, principal.subject);
     return this.committed(principal, row, 'manifest.disabled');
@@ -86,7 +105,7 @@ export class ManifestAdminService {
       safety_tags: input.safety_tags ?? [],
     };
     const problems: ProblemViolation[] = [
-      ...(manifest.toolId.startsWith(`${manifest.provider_id}:`)
+      ...(isNamespaced(manifest.toolId, manifest.provider_id)
         ? []
         : [{ pointer: '/toolId', detail: `must start with "${manifest.provider_id}:"` }]),
       ...schemaProblems(this.ajv, manifest.inputs, '/inputs'),
@@ -96,12 +115,31 @@ export class ManifestAdminService {
     return manifest;
   }
 
+  private async upsertOne(
+    manifest: ToolManifest,
+    source: ManifestSource,
+    changedBy: string,
+  ): Promise<{ row: ManifestEntity; type?: ManifestChangeType }> {
+    try {
+      const { row, changed } = await this.store.update(manifest, source, changedBy);
+      return { row, type: changed ? 'manifest.updated' : undefined };
+    } catch (error) {
+      if (!(error instanceof ManifestNotFoundException)) throw error;
+      return { row: await this.store.create(manifest, source, changedBy), type: 'manifest.registered' };
+    }
+  }
+
   private async committed(
     principal: Principal,
     row: ManifestEntity,
     type: ManifestChangeType,
   ): Promise<ManifestRecord> {
     await this.catalog.reload();
+    await this.emit(principal, row, type);
+    return recordOf(row);
+  }
+
+  private async emit(principal: Principal, row: ManifestEntity, type: ManifestChangeType): Promise<void> {
     await this.events.emit({
       type,
       tenant: row.tenant,
@@ -111,8 +149,14 @@ export class ManifestAdminService {
       actor: { subject: principal.subject, tenant: principal.tenant },
       at: row.updatedAt.toISOString(),
     });
-    return recordOf(row);
   }
+}
+
+/** `<provider>:<name>`, or `<provider>.<namespace>:<name>` for importers (`http.petstore:listPets`). */
+function isNamespaced(toolId: string, providerId: string): boolean {
+  if (toolId.startsWith(`${providerId}:`)) return toolId.length > providerId.length + 1;
+  const namespaced = toolId.startsWith(`${providerId}.`) ? toolId.slice(providerId.length + 1) : '';
+  return /^[a-z0-9][a-z0-9-]*:./.test(namespaced);
 }
 
 function recordOf(row: ManifestEntity): ManifestRecord {

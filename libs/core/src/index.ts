@@ -60,3 +60,14 @@ export {
   type ToolProviderOptions,
 } from './providers/tool-provider.decorator';
 export { AUDIT_SINK, type AuditEventInput, type AuditSink } from './audit/audit-sink.types';
+export {
+  assertSafeUrl,
+  type HostLookup,
+  type ResolvedAddress,
+  type SsrfGuardOptions,
+  UnsafeUrlException,
+} from './net/ssrf-guard.util';
+export { createSafeDispatcher, type SafeDispatcherOptions } from './net/safe-dispatcher.util';
+export { unsafeAddressReason } from './net/address-policy.util';
+export { loadSsrfConfig, type SsrfConfig } from './net/ssrf.config';
+export { backoffMs, fitsBeforeDeadline, pause, readBody, retryAfterMs } from './net/upstream-retry.util';

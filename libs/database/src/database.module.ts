@@ -7,12 +7,16 @@ import { databaseConfig } from './database.config';
 import { buildDataSourceOptions } from './database.options';
 import { EmbeddedDatabaseService } from './embedded-database.service';
 
+/**
+ * Resolves the gateway's database URL (starting the embedded Postgres when `DATABASE_URL` is unset). A static
+ * module, so every importer shares the instance `DatabaseModule.forRoot()` started.
+ */
 @Module({
   imports: [ConfigModule.forFeature(databaseConfig)],
   providers: [EmbeddedDatabaseService],
   exports: [EmbeddedDatabaseService],
 })
-class EmbeddedDatabaseModule {}
+export class EmbeddedDatabaseModule {}
 
 export interface DatabaseModuleOptions {
   // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type

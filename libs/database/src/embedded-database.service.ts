@@ -31,6 +31,21 @@ export class EmbeddedDatabaseService implements OnApplicationShutdown {
     return url;
   }
 
+  /**
+   * URL of `database` on the server the gateway uses, with the gateway's own credentials (the embedded
+   * superuser, or `DATABASE_URL`'s role); the gateway's own database by default. Undefined while the
+   * embedded server has not been started. Secret: never log it.
+   */
+  adminUrl(database?: string): string | undefined {
+    if (this.config.url) {
+      if (!database) return this.config.url;
+      const url = new URL(this.config.url);
+      url.pathname = `/${database}`;
+      return url.toString();
+    }
+    return this.server?.port ? this.server.url(database) : undefined;
+  }
+
   async onApplicationShutdown(): Promise<void> {
     if (!this.server) return;
     // This module sits below TypeORM's, so its hook runs first: close the pool before stopping the server.

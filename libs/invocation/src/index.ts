@@ -1,14 +1,6 @@
 export { InvocationModule } from './invocation.module';
 export { invocationConfig, type InvocationConfig } from './invocation.config';
-export {
-  INVOCATION_GATE,
-  INVOCATION_OBSERVER,
-  type GateResponse,
-  type InvocationGate,
-  type InvocationObserver,
-  type InvocationOutcome,
-  type InvocationRequest,
-} from './invocation.types';
+export { type InvocationRequest } from './invocation.types';
 export { IdempotencyRecordEntity } from './idempotency/idempotency-record.entity';
 export { IdempotentRunService, type IdempotentAnswer } from './use-cases/idempotent-run.service';
 export { asArguments } from './use-cases/invoke-tool.service';

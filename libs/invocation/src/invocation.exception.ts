@@ -19,14 +19,6 @@ export class ArgumentsNotObjectException extends DomainException {
   }
 }
 
-export class ConfirmationUnavailableException extends DomainException {
-  constructor(toolId: string) {
-    super('CONFIRMATION.UNAVAILABLE', 503, 'Service Unavailable', {
-      detail: `Tool ${toolId} requires confirmation, which this gateway cannot take right now; it was not run.`,
-    });
-  }
-}
-
 export class ResultNotSerializableException extends DomainException {
   constructor(provider: string) {
     super('PROVIDER.UPSTREAM_ERROR', 502, 'Bad Gateway', {

@@ -4,6 +4,7 @@ import { APP_GUARD } from '@nestjs/core';
 import { TypeOrmModule } from '@nestjs/typeorm';
 
 import { CatalogModule } from '@toolgate/catalog';
+import { ConfirmationModule } from '@toolgate/confirmation';
 import { ProviderRegistryModule } from '@toolgate/core';
 
 import { IdempotencyRecordEntity } from './idempotency/idempotency-record.entity';
@@ -13,6 +14,7 @@ import { RateLimitStorage } from './rate-limit/rate-limit-storage.service';
 import { RateLimitGuard } from './rate-limit/rate-limit.guard';
 import { RateLimitService } from './rate-limit/rate-limit.service';
 import { ToolsController } from './tools/tools.controller';
+import { ConfirmToolService } from './use-cases/confirm-tool.service';
 import { IdempotentRunService } from './use-cases/idempotent-run.service';
 import { InvokeToolService } from './use-cases/invoke-tool.service';
 import { ToolExecutorService } from './use-cases/tool-executor.service';
@@ -25,6 +27,7 @@ const SWEEP_INTERVAL_MS = 10 * 60_000;
     ConfigModule.forFeature(invocationConfig),
     TypeOrmModule.forFeature([IdempotencyRecordEntity]),
     CatalogModule,
+    ConfirmationModule,
     ProviderRegistryModule,
   ],
   controllers: [ToolsController],
@@ -36,6 +39,7 @@ const SWEEP_INTERVAL_MS = 10 * 60_000;
     IdempotentRunService,
     ToolExecutorService,
     InvokeToolService,
+    ConfirmToolService,
   ],
   exports: [ToolExecutorService, IdempotentRunService, RateLimitService],
 })

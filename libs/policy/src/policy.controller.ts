@@ -59,8 +59,8 @@ export class PolicyController {
     description: 'The file was refused; each problem names file, rule and key.',
     type: PolicyProblemDto,
   })
-  reload(): Promise<PolicyStatusDto> {
-    return this.policy.reload();
+  reload(@CurrentPrincipal() caller: Principal): Promise<PolicyStatusDto> {
+    return this.policy.reload(caller);
   }
 
   @Post('explain')

@@ -1,8 +1,22 @@
-import { type CanActivate, type ExecutionContext, Injectable, Logger } from '@nestjs/common';
+import {
+  type CanActivate,
+  type ExecutionContext,
+  Inject,
+  Injectable,
+  Logger,
+  Optional,
+} from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { type FastifyRequest } from 'fastify';
 
-import { IS_PUBLIC_KEY, type Principal, principalOf, ToolNotFoundException } from '@toolgate/core';
+import {
+  AUDIT_SINK,
+  type AuditSink,
+  IS_PUBLIC_KEY,
+  type Principal,
+  principalOf,
+  ToolNotFoundException,
+} from '@toolgate/core';
 
 import {
   PolicyDeniedException,
@@ -11,14 +25,15 @@ import {
 } from './policy.exception';
 import { attachPolicyDecision } from './policy-request.util';
 import { PolicyService } from './policy.service';
-import { type PolicyResource } from './policy.types';
+import { type PolicyDecision, type PolicyResource } from './policy.types';
 import { ToolResourceService } from './tool-resource.service';
 import { type PolicyRequirement, REQUIRE_POLICY_KEY } from './require-policy.decorator';
 
 /**
  * Global guard (registered after the auth guard): `@Public()` handlers pass; otherwise the caller must be
  * authenticated (401) and the handler's `@RequirePolicy()` action must be allowed on its resource (403
- * naming the rule or the missing scopes). A handler declaring neither is denied by default.
+ * naming the rule or the missing scopes). A handler declaring neither is denied by default. Denied tool
+ * calls are audited (`tools.deny`) without holding the 403 back; a lost event is logged.
  */
 @Injectable()
 export class PolicyGuard implements CanActivate {
@@ -28,6 +43,7 @@ export class PolicyGuard implements CanActivate {
     private readonly reflector: Reflector,
     private readonly policy: PolicyService,
     private readonly tools: ToolResourceService,
+    @Optional() @Inject(AUDIT_SINK) private readonly audit?: AuditSink,
   ) {}
 
   private async resourceOf(
@@ -65,7 +81,44 @@ export class PolicyGuard implements CanActivate {
     const resource = await this.resourceOf(requirement, request, principal);
     const decision = this.policy.decide(principal, requirement.action, resource);
     attachPolicyDecision(request, decision);
-    if (!decision.allowed) throw new PolicyDeniedException(requirement.action, decision);
+    if (!decision.allowed) {
+      if (requirement.action === 'tools.invoke') this.auditDenial(request, principal, resource, decision);
+      throw new PolicyDeniedException(requirement.action, decision);
+    }
     return true;
+  }
+
+  private auditDenial(
+    request: FastifyRequest,
+    principal: Principal,
+    resource: PolicyResource,
+    decision: PolicyDecision,
+  ): void {
+    this.audit
+      ?.record({
+        event: 'tools.deny',
+        tenant: principal.tenant,
+        subject: principal.subject,
+        tool_id: resource.toolId,
+        decision: 'deny',
+        status: '403',
+        request_id: String(request.id),
+        correlation_id: String(request.id),
+        policy_version: decision.policy_version,
+        details: {
+          denied_by: decision.denied_by,
+          matched_rules: decision.matched_rules,
+          missing_scopes: decision.missing_scopes,
+          route: request.routeOptions?.url,
+        },
+      })
+      .catch((error: unknown) =>
+        this.logger.error({
+          msg: 'audit event lost',
+          event: 'tools.deny',
+          request_id: request.id,
+          err: String(error),
+        }),
+      );
   }
 }

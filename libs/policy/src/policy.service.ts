@@ -8,7 +8,7 @@ import {
 } from '@nestjs/common';
 import { type HealthIndicatorResult } from '@nestjs/terminus';
 
-import { type Principal } from '@toolgate/core';
+import { AUDIT_SINK, type AuditSink, type Principal } from '@toolgate/core';
 import { HealthContributors } from '@toolgate/observability';
 
 import { CompiledPolicy } from './engine/compiled-policy.util';
@@ -41,6 +41,7 @@ export class PolicyService implements OnModuleInit, OnModuleDestroy {
   constructor(
     @Inject(policyConfig.KEY) private readonly config: PolicyConfig,
     @Optional() private readonly health?: HealthContributors,
+    @Optional() @Inject(AUDIT_SINK) private readonly audit?: AuditSink,
   ) {}
 
   async onModuleInit(): Promise<void> {
@@ -73,9 +74,12 @@ export class PolicyService implements OnModuleInit, OnModuleDestroy {
     return [...this.active.effectiveScopes(principal)];
   }
 
-  /** Re-reads the policy file. Throws `PolicyInvalidException` (and keeps the active policy) when refused. */
-  reload(): Promise<PolicyStatus> {
-    const next = this.reloads.then(() => this.reloadNow());
+  /**
+   * Re-reads the policy file. Throws `PolicyInvalidException` (and keeps the active policy) when refused.
+   * Either way the attempt is audited (`policy.reload`, gateway chain) before this resolves.
+   */
+  reload(actor?: Principal): Promise<PolicyStatus> {
+    const next = this.reloads.then(() => this.reloadNow(actor));
     this.reloads = next.catch(() => undefined);
     return next;
   }
@@ -92,9 +96,11 @@ export class PolicyService implements OnModuleInit, OnModuleDestroy {
     };
   }
 
-  private async reloadNow(): Promise<PolicyStatus> {
+  private async reloadNow(actor?: Principal): Promise<PolicyStatus> {
+    const previous = this.active.version;
     try {
       this.activate(await readPolicyFile(this.config.file), 'policy reloaded');
+      await this.auditReload(actor, 'ok', { previous_version: previous });
       return this.status();
     } catch (error) {
       if (!(error instanceof PolicyLoadError)) throw error;
@@ -104,7 +110,24 @@ export class PolicyService implements OnModuleInit, OnModuleDestroy {
         at: new Date().toISOString(),
       };
       this.logIssues(error);
+      await this.auditReload(actor, 'refused', { errors: this.lastError.errors.slice(0, 20) });
       throw new PolicyInvalidException(error.issues, this.active.version);
+    }
+  }
+
+  /** Policy is gateway-wide: reloads go to the gateway's chain (`_gateway`), the caller's tenant in details. */
+  private async auditReload(actor: Principal | undefined, status: string, details: Record<string, unknown>) {
+    try {
+      await this.audit?.record({
+        event: 'policy.reload',
+        tenant: '_gateway',
+        subject: actor?.subject ?? 'SIGHUP',
+        status,
+        policy_version: this.active.version,
+        details: { ...details, actor_tenant: actor?.tenant ?? null, trigger: actor ? 'api' : 'signal' },
+      });
+    } catch (error) {
+      this.logger.error({ msg: 'audit event lost', event: 'policy.reload', err: String(error) });
     }
   }
 

@@ -1,9 +1,16 @@
-import { type CanActivate, type ExecutionContext, Injectable } from '@nestjs/common';
+import {
+  type CanActivate,
+  type ExecutionContext,
+  Inject,
+  Injectable,
+  Logger,
+  Optional,
+} from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { type FastifyReply, type FastifyRequest } from 'fastify';
 
 import { CatalogService } from '@toolgate/catalog';
-import { IS_PUBLIC_KEY, principalOf } from '@toolgate/core';
+import { AUDIT_SINK, type AuditSink, IS_PUBLIC_KEY, type Principal, principalOf } from '@toolgate/core';
 import { type PolicyRequirement, REQUIRE_POLICY_KEY } from '@toolgate/policy';
 
 import { RateLimitedException } from '../invocation.exception';
@@ -13,14 +20,18 @@ import { rateLimitHeaders, RateLimitService } from './rate-limit.service';
  * Global guard after authentication and authorization: every authenticated request spends from a tenant +
  * subject bucket: tool calls from the `tools` bucket (or the tool's own when its manifest sets
  * `rate_limit`), other API calls from the `api` bucket, so browsing never spends invocation budget.
- * `RateLimit-*` headers go on every such response (errors included); 429 adds `Retry-After`.
+ * `RateLimit-*` headers go on every such response (errors included); 429 adds `Retry-After` and is audited
+ * (`rate.limited`, without holding the answer back; a lost event is logged).
  */
 @Injectable()
 export class RateLimitGuard implements CanActivate {
+  private readonly logger = new Logger('RateLimit');
+
   constructor(
     private readonly reflector: Reflector,
     private readonly limits: RateLimitService,
     private readonly catalog: CatalogService,
+    @Optional() @Inject(AUDIT_SINK) private readonly audit?: AuditSink,
   ) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
@@ -35,8 +46,44 @@ export class RateLimitGuard implements CanActivate {
     const state = await this.limits.consume(principal, scope, own);
     const headers = rateLimitHeaders(state);
     context.switchToHttp().getResponse<FastifyReply>().headers(headers);
-    if (!state.allowed) throw new RateLimitedException(state.retryAfter, headers);
+    if (!state.allowed) {
+      this.audit429(request, principal, toolId, scope, state.retryAfter);
+      throw new RateLimitedException(state.retryAfter, headers);
+    }
     return true;
+  }
+
+  private audit429(
+    request: FastifyRequest,
+    principal: Principal,
+    toolId: string | undefined,
+    bucket: string,
+    retryAfter: number,
+  ): void {
+    this.audit
+      ?.record({
+        event: 'rate.limited',
+        tenant: principal.tenant,
+        subject: principal.subject,
+        tool_id: toolId,
+        status: '429',
+        request_id: String(request.id),
+        correlation_id: String(request.id),
+        details: {
+          bucket,
+          retry_after_seconds: retryAfter,
+          route: request.routeOptions?.url,
+          method: request.method,
+        },
+      })
+      .catch((error: unknown) =>
+        this.logger.error({
+          msg: 'audit event lost',
+          event: 'rate.limited',
+          request_id: request.id,
+          err: String(error),
+        }),
+      );
   }
 
   /** The tool id when the route runs a tool (`@RequirePolicy.forTool('tools.invoke', …)`). */

@@ -4,6 +4,7 @@ import {
   ApiBearerAuth,
   ApiBody,
   ApiConflictResponse,
+  ApiForbiddenResponse,
   ApiGatewayTimeoutResponse,
   ApiHeader,
   ApiNotFoundResponse,
@@ -13,6 +14,7 @@ import {
   ApiServiceUnavailableResponse,
   ApiTags,
   ApiTooManyRequestsResponse,
+  ApiUnauthorizedResponse,
   ApiUnprocessableEntityResponse,
   ApiBadGatewayResponse,
 } from '@nestjs/swagger';
@@ -20,6 +22,7 @@ import { type FastifyReply, type FastifyRequest } from 'fastify';
 
 import { RequirePolicy } from '@toolgate/policy';
 
+import { ConfirmToolService } from '../use-cases/confirm-tool.service';
 import { InvokeToolService } from '../use-cases/invoke-tool.service';
 import { type IdempotentAnswer } from '../use-cases/idempotent-run.service';
 import { ConfirmationRequiredDto, InvokeResponseDto } from './invoke-response.dto';
@@ -30,6 +33,8 @@ export const TOOL_ID_PARAM = {
   schema: { type: 'string' as const, maxLength: 200, pattern: '^[A-Za-z0-9._:-]+$' },
 };
 
+const JSON_CONTENT_TYPE = 'application/json; charset=utf-8';
+
 export function sendAnswer(reply: FastifyReply, answer: IdempotentAnswer): void {
   if (answer.replayed) reply.header('idempotent-replayed', 'true');
   reply.status(answer.status).header('content-type', answer.contentType).send(answer.body);
@@ -39,7 +44,10 @@ export function sendAnswer(reply: FastifyReply, answer: IdempotentAnswer): void 
 @ApiBearerAuth('bearer')
 @Controller('tools')
 export class ToolsController {
-  constructor(private readonly invokeTool: InvokeToolService) {}
+  constructor(
+    private readonly invokeTool: InvokeToolService,
+    private readonly confirmTool: ConfirmToolService,
+  ) {}
 
   @Post(':toolId/invoke')
   @RequirePolicy.forTool('tools.invoke', 'toolId')
@@ -84,5 +92,53 @@ export class ToolsController {
       reply,
       await this.invokeTool.invoke(request, toolId, body, request.headers['idempotency-key']),
     );
+  }
+
+  @Post(':toolId/confirm')
+  @RequirePolicy.forTool('tools.invoke', 'toolId')
+  @ApiOperation({
+    summary: 'Confirm a held call',
+    description:
+      'Runs a call that invoke held (202). Authentication and policy are checked again; the body is the ' +
+      '`action_token` plus the same arguments (key order and whitespace do not matter, values do). The ' +
+      'token is single-use: of concurrent confirms exactly one runs the tool. Where policy asked for an ' +
+      'approval, confirm runs only after another principal approved (`POST /actions/{id}/approve`).',
+  })
+  @ApiParam(TOOL_ID_PARAM)
+  @ApiBody({
+    description: 'The action token from the 202 answer and the same tool arguments.',
+    schema: {
+      type: 'object',
+      required: ['action_token'],
+      properties: { action_token: { type: 'string', maxLength: 86, pattern: '^[A-Za-z0-9_-]{22,86}$' } },
+      example: { action_token: 'mJ0cQm2vX1s8r2w3Zc4nq5t6Yb7Lk8Pj', target: 'record-42' },
+    },
+  })
+  @ApiOkResponse({
+    type: InvokeResponseDto,
+    description: 'The tool ran (same correlation_id as the invoke).',
+  })
+  @ApiUnauthorizedResponse({
+    description: 'Unknown, malformed or expired token, or a token of another tool.',
+  })
+  @ApiForbiddenResponse({ description: 'The policy no longer allows you to invoke this tool.' })
+  @ApiNotFoundResponse({ description: 'Unknown tool, or a token of another subject or tenant.' })
+  @ApiConflictResponse({
+    description:
+      'Already confirmed, awaiting approval, rejected, cancelled, or the tool or policy changed since the invoke.',
+  })
+  @ApiUnprocessableEntityResponse({ description: "No action_token, or arguments other than the invoke's." })
+  @ApiTooManyRequestsResponse({ description: 'Rate limited.' })
+  @ApiBadGatewayResponse({ description: 'The upstream failed.' })
+  @ApiServiceUnavailableResponse({ description: 'The provider is unconfigured or down.' })
+  @ApiGatewayTimeoutResponse({ description: 'The tool did not answer before its deadline.' })
+  async confirm(
+    @Req() request: FastifyRequest,
+    @Res() reply: FastifyReply,
+    @Param('toolId') toolId: string,
+    @Body() body: unknown,
+  ): Promise<void> {
+    const answer = await this.confirmTool.confirm(request, toolId, body);
+    sendAnswer(reply, { ...answer, contentType: JSON_CONTENT_TYPE, replayed: false });
   }
 }

@@ -16,7 +16,9 @@ const PROBLEM_TYPE = 'application/problem+json; charset=utf-8';
 /**
  * Runs `work` at most once per Idempotency-Key: a repeat with the same payload replays the stored status and
  * body byte for byte; a different payload is 422; one still running is 409. Client errors (4xx) are stored
- * and replayed too; server errors (5xx) release the key so the client can retry.
+ * and replayed too; server errors (5xx) release the key so the client can retry. A 202 confirmation hold is
+ * not stored either (it carries the single-use action token, which is only ever stored hashed): the key is
+ * released, so a retry holds a new action with a new token.
  */
 @Injectable()
 export class IdempotentRunService {
@@ -43,6 +45,10 @@ export class IdempotentRunService {
       }
       const body = JSON.stringify(buildProblemBody(mapped, request.url, request.requestId));
       answer = { status: mapped.status, body, contentType: PROBLEM_TYPE, replayed: false };
+    }
+    if (answer.status === 202) {
+      await this.idempotency.release(scope);
+      return answer;
     }
     await this.idempotency.complete(scope, {
       status: answer.status,

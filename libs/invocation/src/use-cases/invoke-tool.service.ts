@@ -1,13 +1,14 @@
-import { Inject, Injectable, Optional } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { type FastifyRequest } from 'fastify';
 
 import { CatalogService, SchemaValidatorService, ToolNotFoundException } from '@toolgate/catalog';
+import { ConfirmationService } from '@toolgate/confirmation';
 import { canonicalJson, type Principal, principalOf, sha256Hex } from '@toolgate/core';
 import { policyDecisionOf, PolicyService } from '@toolgate/policy';
 
 import { parseIdempotencyKey } from '../idempotency/idempotency.service';
-import { ArgumentsNotObjectException, ConfirmationUnavailableException } from '../invocation.exception';
-import { INVOCATION_GATE, type InvocationGate, type InvocationRequest } from '../invocation.types';
+import { ArgumentsNotObjectException } from '../invocation.exception';
+import { type InvocationRequest } from '../invocation.types';
 import { IdempotentRunService, type IdempotentAnswer } from './idempotent-run.service';
 import { jsonAnswer, ToolExecutorService } from './tool-executor.service';
 
@@ -20,8 +21,8 @@ export function asArguments(body: unknown): Record<string, unknown> {
 
 /**
  * `POST /tools/{toolId}/invoke` after the guards (authenticated, authorized, rate limited): validate the
- * arguments against the manifest, apply Idempotency-Key, hold for confirmation when the decision says so,
- * otherwise execute.
+ * arguments against the manifest, apply Idempotency-Key, hold for confirmation when the decision says so
+ * (202 with an action token, nothing runs), otherwise execute.
  */
 @Injectable()
 export class InvokeToolService {
@@ -31,7 +32,7 @@ export class InvokeToolService {
     private readonly policy: PolicyService,
     private readonly executor: ToolExecutorService,
     private readonly idempotent: IdempotentRunService,
-    @Optional() @Inject(INVOCATION_GATE) private readonly gate?: InvocationGate,
+    private readonly confirmation: ConfirmationService,
   ) {}
 
   async invoke(
@@ -66,9 +67,7 @@ export class InvokeToolService {
       : undefined;
     return this.idempotent.run(scope, payloadDigest, { url: request.url, requestId }, async () => {
       if (!call.decision.require_confirmation) return this.executor.execute(call, manifest);
-      if (!this.gate) throw new ConfirmationUnavailableException(toolId);
-      const held = await this.gate.hold(call);
-      return jsonAnswer(held.status, held.body);
+      return jsonAnswer(202, await this.confirmation.hold(call));
     });
   }
 }

@@ -1,11 +1,15 @@
 import { performance } from 'node:perf_hooks';
 
-import { Inject, Injectable, Optional } from '@nestjs/common';
+import { Inject, Injectable, Logger, Optional } from '@nestjs/common';
 import { type ConfigType } from '@nestjs/config';
 
+import { AuditUnavailableException } from '@toolgate/audit';
 import { tokenMetaOf, TokenBroker } from '@toolgate/broker';
 import { type CatalogManifest } from '@toolgate/catalog';
 import {
+  AUDIT_SINK,
+  type AuditEventInput,
+  type AuditSink,
   createDeadline,
   invokeWithDeadline,
   mapToProblem,
@@ -16,7 +20,7 @@ import {
 
 import { invocationConfig } from '../invocation.config';
 import { ResultNotSerializableException } from '../invocation.exception';
-import { INVOCATION_OBSERVER, type InvocationObserver, type InvocationRequest } from '../invocation.types';
+import { type InvocationRequest } from '../invocation.types';
 
 /** A JSON answer, serialised once: what is sent is exactly what idempotency stores. */
 export interface JsonAnswer {
@@ -44,37 +48,88 @@ export function jsonAnswer(status: number, body: unknown): JsonAnswer {
   return { status, body: JSON.stringify(body) };
 }
 
+/** The `tools.invoke` event of one call; intent and outcome share its correlation id. */
+function invokeEvent(
+  call: InvocationRequest,
+  status: string,
+  details: Record<string, unknown>,
+): AuditEventInput {
+  return {
+    event: 'tools.invoke',
+    tenant: call.tenant,
+    subject: call.principal.subject,
+    tool_id: call.toolId,
+    decision: 'allow',
+    status,
+    request_id: call.requestId,
+    correlation_id: call.correlationId,
+    payload_digest: call.payloadDigest,
+    policy_version: call.decision.policy_version,
+    details,
+    sensitive_fields: call.sensitiveFields,
+  };
+}
+
 /**
- * Runs one authorized, validated call: the audit intent first (no intent, no call), then the provider's own
- * credentials from the broker, then the provider within the manifest's deadline, then the outcome.
+ * Runs one authorized, validated call: the audit intent first (committed, or 503 and no call), then the
+ * provider's own credentials from the broker, then the provider within the manifest's deadline, then the
+ * outcome (committed before a 2xx is returned).
  */
 @Injectable()
 export class ToolExecutorService {
+  private readonly logger = new Logger('ToolExecutor');
+
   constructor(
     private readonly registry: ProviderRegistry,
     private readonly broker: TokenBroker,
     @Inject(invocationConfig.KEY) private readonly config: ConfigType<typeof invocationConfig>,
-    @Optional() @Inject(INVOCATION_OBSERVER) private readonly observer?: InvocationObserver,
+    @Optional() @Inject(AUDIT_SINK) private readonly audit?: AuditSink,
   ) {}
 
   async execute(call: InvocationRequest, manifest: CatalogManifest): Promise<JsonAnswer> {
+    await this.record(
+      invokeEvent(call, 'intent', {
+        arguments: call.input,
+        provider_id: call.providerId,
+        manifest_version: call.manifestVersion,
+        matched_rules: call.decision.matched_rules,
+      }),
+    );
     const started = performance.now();
-    if (this.observer) await this.observer.beforeExecute(call);
+    let answer: JsonAnswer;
     try {
-      const answer = await this.run(call, manifest);
-      await this.observer?.afterExecute(call, {
-        status: answer.status,
-        durationMs: performance.now() - started,
-      });
-      return answer;
+      answer = await this.run(call, manifest);
     } catch (error) {
-      const mapped = mapToProblem(error);
-      await this.observer?.afterExecute(call, {
-        status: mapped.status,
-        code: mapped.code,
-        durationMs: performance.now() - started,
-      });
+      const { status, code } = mapToProblem(error);
+      const outcome = { http_status: status, code, duration_ms: Math.round(performance.now() - started) };
+      // The call failed anyway: a lost outcome is logged, the caller gets the real error.
+      await this.record(invokeEvent(call, 'error', outcome)).catch((auditError: unknown) =>
+        this.logger.error({ msg: 'audit outcome lost', request_id: call.requestId, err: String(auditError) }),
+      );
       throw error;
+    }
+    const outcome = { http_status: answer.status, duration_ms: Math.round(performance.now() - started) };
+    // No 2xx leaves before its outcome is committed.
+    await this.record(
+      invokeEvent(call, 'ok', outcome),
+      'The tool ran, but its outcome could not be audited.',
+    );
+    return answer;
+  }
+
+  /** Awaits the audit row; any failure becomes 503 `AUDIT.UNAVAILABLE`. */
+  private async record(event: AuditEventInput, detail?: string): Promise<void> {
+    if (!this.audit) return;
+    try {
+      await this.audit.record(event);
+    } catch (error) {
+      this.logger.error({
+        msg: 'audit write failed',
+        event: event.status,
+        request_id: event.request_id,
+        err: String(error),
+      });
+      throw new AuditUnavailableException(error, detail);
     }
   }
 

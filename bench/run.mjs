@@ -1,0 +1,231 @@
+// `npm run bench`: the gateway's invoke path (G) against a bare Fastify pass-through (B) to the same local
+// upstream, interleaved B, G… for several rounds at 50 connections. Reports median ratios of req/s, added
+// p50/p99 latency, warm (reused) and cold (new each request) tokens, audit on vs off, idle and loaded RSS,
+// and appends the run to docs/performance.md. Absolute numbers vary by machine; the ratios are the point.
+import { mkdtempSync, readFileSync, rmSync, chmodSync, appendFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { cpus, tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+
+import { importPKCS8, SignJWT } from 'jose';
+
+import { freePort, load, median, rssMb, sleep, startNode, stopAll } from './support.mjs';
+
+const require = createRequire(import.meta.url);
+const { EmbeddedPostgres } = require('../dist/libs/database/src/index.js');
+
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
+const DURATION = Number(process.env.BENCH_DURATION_SEC ?? 5);
+const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 50);
+const ROOT = resolve(import.meta.dirname, '..');
+const work = mkdtempSync(join(tmpdir(), 'toolgate-bench-'));
+chmodSync(work, 0o755);
+const runtimeDir = join(work, 'runtime');
+
+async function signer() {
+  const jwks = JSON.parse(readFileSync(join(runtimeDir, 'dev-jwks.json'), 'utf8'));
+  const key = await importPKCS8(readFileSync(join(runtimeDir, 'dev-jwks.private.pem'), 'utf8'), 'RS256');
+  const kid = jwks.keys[0].kid;
+  return (subject, roles, scopes = []) => {
+    const now = Math.floor(Date.now() / 1000);
+    return new SignJWT({
+      iss: 'https://idp.local',
+      aud: 'toolgate',
+      sub: subject,
+      tenant: 'public',
+      roles,
+      scopes,
+      iat: now,
+      exp: now + 3600,
+      jti: `${subject}-${Math.random()}`,
+    })
+      .setProtectedHeader({ alg: 'RS256', kid, typ: 'JWT' })
+      .sign(key);
+  };
+}
+
+async function provision(gatewayUrl, upstreamUrl, sign) {
+  const admin = await sign('bench-admin', ['platform-admin']);
+  const spec = {
+    openapi: '3.0.3',
+    info: { title: 'Bench items', version: '1.0.0' },
+    paths: {
+      '/items/{id}': {
+        get: {
+          operationId: 'getItem',
+          parameters: [
+            {
+              name: 'id',
+              in: 'path',
+              required: true,
+              schema: { type: 'integer', minimum: 1, maximum: 1000000 },
+            },
+          ],
+          responses: { 200: { description: 'The item' } },
+        },
+      },
+    },
+  };
+  const response = await fetch(`${gatewayUrl}/manifests/openapi`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${admin}`, 'content-type': 'application/json' },
+    body: JSON.stringify({
+      name: 'bench',
+      spec,
+      base_url: upstreamUrl,
+      auth: { type: 'bearer', secret_env: 'BENCH_UPSTREAM_TOKEN' },
+    }),
+  });
+  if (response.status >= 300)
+    throw new Error(`OpenAPI ingestion failed: ${response.status} ${await response.text()}`);
+}
+
+async function main() {
+  const postgres = new EmbeddedPostgres({
+    baseDir: join(work, 'pg'),
+    port: await freePort(),
+    database: 'bench',
+  });
+  const databaseUrl = await postgres.start();
+  const [upstreamPort, basePort, onPort, offPort] = [
+    await freePort(),
+    await freePort(),
+    await freePort(),
+    await freePort(),
+  ];
+  const upstreamUrl = `http://127.0.0.1:${upstreamPort}`;
+  try {
+    await startNode([join(ROOT, 'bench/upstream.mjs'), String(upstreamPort)], { label: 'upstream' });
+    await startNode([join(ROOT, 'bench/baseline.mjs'), String(basePort), upstreamUrl], { label: 'baseline' });
+    const common = {
+      DATABASE_URL: databaseUrl,
+      RUNTIME_DIR: runtimeDir,
+      POLICY_FILE: join(ROOT, 'bench/policy.yml'),
+      LOG_LEVEL: 'warn',
+      RATE_LIMIT_DEFAULT_RPS: '100000',
+      RATE_BUCKET_BURST: '1000000',
+      HTTP_PROVIDER_ALLOWED_HOSTS: '127.0.0.1',
+      BENCH_UPSTREAM_TOKEN: 'bench-upstream-secret',
+    };
+    const main = join(ROOT, 'dist/apps/gateway/src/main.js');
+    const profile = process.env.BENCH_PROFILE
+      ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE}`]
+      : [];
+    const on = await startNode([...profile, main], {
+      label: 'gateway (audit on)',
+      env: {
+        ...common,
+        PORT: String(onPort),
+        DATABASE_RUN_MIGRATIONS: 'true',
+        AUDIT_WORM_DIR: join(work, 'audit-on'),
+      },
+      healthUrl: `http://127.0.0.1:${onPort}/health/ready`,
+    });
+    const off = await startNode([main], {
+      label: 'gateway (audit off)',
+      env: {
+        ...common,
+        PORT: String(offPort),
+        DATABASE_RUN_MIGRATIONS: 'false',
+        AUDIT_ENABLED: 'false',
+        AUDIT_WORM_DIR: join(work, 'audit-off'),
+      },
+      healthUrl: `http://127.0.0.1:${offPort}/health/ready`,
+    });
+    const sign = await signer();
+    await provision(`http://127.0.0.1:${onPort}`, upstreamUrl, sign);
+    await sleep(1000);
+    const idleRss = rssMb(on.pid);
+    const warm = await sign('bench-agent', ['bench-agent']);
+    const body = JSON.stringify({ path: { id: 42 } });
+    const target = (port) => `http://127.0.0.1:${port}/tools/http.bench:getItem/invoke`;
+    const baseline = () =>
+      load({
+        url: `http://127.0.0.1:${basePort}/proxy/42`,
+        connections: CONNECTIONS,
+        duration: DURATION,
+        body,
+      });
+    const gateway = (port, pid, extra) =>
+      load({ url: target(port), connections: CONNECTIONS, duration: DURATION, body, pid, ...extra });
+    for (const port of [onPort, offPort]) {
+      const probe = await fetch(target(port), {
+        method: 'POST',
+        headers: { authorization: `Bearer ${warm}`, 'content-type': 'application/json' },
+        body,
+      });
+      if (probe.status !== 200)
+        throw new Error(`the gateway answered ${probe.status}: ${await probe.text()}`);
+    }
+    // Warm-up: JIT, pools, caches.
+    await baseline();
+    await gateway(onPort, on.pid, { headers: { authorization: `Bearer ${warm}` } });
+    await gateway(offPort, off.pid, { headers: { authorization: `Bearer ${warm}` } });
+    const rounds = [];
+    for (let round = 1; round <= ROUNDS; round += 1) {
+      const b1 = await baseline();
+      const gWarm = await gateway(onPort, on.pid, { headers: { authorization: `Bearer ${warm}` } });
+      const gOff = await gateway(offPort, off.pid, { headers: { authorization: `Bearer ${warm}` } });
+      const b2 = await baseline();
+      const cold = await Promise.all(
+        Array.from({ length: Math.ceil(gWarm.rps * DURATION * 1.3) }, (_, i) =>
+          sign(`agent-${round}-${i}`, ['bench-agent']),
+        ),
+      );
+      const gCold = await gateway(onPort, on.pid, { tokens: cold });
+      const b = { rps: (b1.rps + b2.rps) / 2, p50: (b1.p50 + b2.p50) / 2, p99: (b1.p99 + b2.p99) / 2 };
+      rounds.push({ b, gWarm, gOff, gCold });
+      process.stdout.write(
+        `round ${round}: B ${b.rps.toFixed(0)} req/s, G warm ${gWarm.rps.toFixed(0)}, G audit off ${gOff.rps.toFixed(0)}, G cold ${gCold.rps.toFixed(0)}\n`,
+      );
+      for (const run of [gWarm, gOff, gCold])
+        if (run.non2xx > 0) process.stdout.write(`  warning: ${run.non2xx} non-2xx/errors of ${run.total}\n`);
+    }
+    report(rounds, idleRss);
+  } finally {
+    stopAll();
+    await sleep(1500);
+    await postgres.stop();
+    rmSync(work, { recursive: true, force: true });
+  }
+}
+
+function report(rounds, idleRss) {
+  const m = (pick) => median(rounds.map(pick));
+  const figures = {
+    warmRatio: m((r) => r.gWarm.rps / r.b.rps),
+    coldRatio: m((r) => r.gCold.rps / r.b.rps),
+    auditRatio: m((r) => r.gWarm.rps / r.gOff.rps),
+    addedP50Warm: m((r) => r.gWarm.p50 - r.b.p50),
+    addedP99Warm: m((r) => r.gWarm.p99 - r.b.p99),
+    addedP50Cold: m((r) => r.gCold.p50 - r.b.p50),
+    addedP99Cold: m((r) => r.gCold.p99 - r.b.p99),
+    baselineRps: m((r) => r.b.rps),
+    idleRss,
+    loadedRss: Math.max(...rounds.flatMap((r) => [r.gWarm.peakRssMb, r.gCold.peakRssMb])),
+  };
+  const f = (n, d = 2) => n.toFixed(d);
+  const lines = [
+    `G/B req/s, warm tokens:  ${f(figures.warmRatio)}  (target ≥ 0.75)`,
+    `G/B req/s, cold tokens:  ${f(figures.coldRatio)}  (target ≥ 0.50)`,
+    `audit on / audit off:    ${f(figures.auditRatio)}  (target ≥ 0.80)`,
+    `added p50 / p99, warm:   ${f(figures.addedP50Warm, 1)} / ${f(figures.addedP99Warm, 1)} ms  (target p99 ≤ 2.5 ms)`,
+    `added p50 / p99, cold:   ${f(figures.addedP50Cold, 1)} / ${f(figures.addedP99Cold, 1)} ms`,
+    `RSS idle / loaded:       ${f(figures.idleRss, 0)} / ${f(figures.loadedRss, 0)} MB  (target idle ≤ 250 MB)`,
+    `baseline:                ${f(figures.baselineRps, 0)} req/s`,
+  ];
+  process.stdout.write(`\n${lines.join('\n')}\n`);
+  const row = `| ${new Date().toISOString().slice(0, 16).replace('T', ' ')} | ${cpus().length} | ${ROUNDS}×${DURATION}s, ${CONNECTIONS} conn | ${f(figures.baselineRps, 0)} | ${f(figures.warmRatio)} | ${f(figures.coldRatio)} | ${f(figures.auditRatio)} | ${f(figures.addedP50Warm, 1)} / ${f(figures.addedP99Warm, 1)} | ${f(figures.addedP50Cold, 1)} / ${f(figures.addedP99Cold, 1)} | ${f(figures.idleRss, 0)} / ${f(figures.loadedRss, 0)} |\n`;
+  if (process.env.BENCH_RECORD !== 'false') appendFileSync(join(ROOT, 'docs/performance.md'), row);
+}
+
+process.on('SIGINT', () => {
+  stopAll();
+  process.exit(130);
+});
+
+main().catch((error) => {
+  process.stderr.write(`bench failed: ${error.stack ?? error}\n`);
+  stopAll();
+  process.exitCode = 1;
+});

@@ -1,0 +1,107 @@
+import {
+  createHash,
+  createPrivateKey,
+  createPublicKey,
+  generateKeyPairSync,
+  type KeyObject,
+  sign,
+  verify,
+} from 'node:crypto';
+import { chmodSync, linkSync, mkdirSync, readFileSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+import { canonicalJson } from '@toolgate/core';
+
+import { type ChainHead } from '../audit.types';
+
+export const ANCHOR_PRIVATE_KEY_FILE = 'audit-anchor.key.pem';
+export const ANCHOR_PUBLIC_KEY_FILE = 'audit-anchor.pub.pem';
+export const ANCHOR_TYPE = 'toolgate.audit.anchor';
+
+/**
+ * A signed statement about one day file: its size and the chain head of every tenant this writer put in
+ * it, at `at`. A file shorter than `bytes`, or missing one of the heads, lost its tail.
+ */
+export interface AuditAnchor {
+  type: typeof ANCHOR_TYPE;
+  file: string;
+  at: string;
+  reason: 'day-end' | 'shutdown';
+  bytes: number;
+  heads: Record<string, ChainHead>;
+  key_id: string;
+  /** Ed25519 over the canonical JSON of every other member (base64url). */
+  signature: string;
+}
+
+export interface AnchorKey {
+  privateKey: KeyObject;
+  publicKey: KeyObject;
+  keyId: string;
+}
+
+/** First 16 hex digits of the SHA-256 of the public key (SPKI DER). */
+export function keyIdOf(publicKey: KeyObject): string {
+  const der = publicKey.export({ type: 'spki', format: 'der' });
+  return createHash('sha256').update(der).digest('hex').slice(0, 16);
+}
+
+function createKeyFile(path: string): void {
+  const { privateKey } = generateKeyPairSync('ed25519');
+  const temp = `${path}.${process.pid}.${Date.now()}.tmp`;
+  writeFileSync(temp, privateKey.export({ type: 'pkcs8', format: 'pem' }), { mode: 0o600, flag: 'wx' });
+  try {
+    linkSync(temp, path); // fails if another process won the race: its key is used
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+  } finally {
+    unlinkSync(temp);
+  }
+}
+
+/** Loads the anchor signing key from `runtimeDir`, generating it (mode 0600) on first use. */
+export function loadOrCreateAnchorKey(runtimeDir: string): AnchorKey {
+  mkdirSync(runtimeDir, { recursive: true });
+  const path = join(runtimeDir, ANCHOR_PRIVATE_KEY_FILE);
+  try {
+    statSync(path);
+  } catch {
+    createKeyFile(path);
+  }
+  if ((statSync(path).mode & 0o077) !== 0) chmodSync(path, 0o600);
+  const privateKey = createPrivateKey(readFileSync(path));
+  if (privateKey.asymmetricKeyType !== 'ed25519') throw new Error(`${path} is not an Ed25519 key`);
+  const publicKey = createPublicKey(privateKey);
+  const publicPath = join(runtimeDir, ANCHOR_PUBLIC_KEY_FILE);
+  const publicPem = publicKey.export({ type: 'spki', format: 'pem' }).toString();
+  let current: string | undefined;
+  try {
+    current = readFileSync(publicPath, 'utf8');
+  } catch {
+    current = undefined;
+  }
+  if (current !== publicPem) writeFileSync(publicPath, publicPem, { mode: 0o644 });
+  return { privateKey, publicKey, keyId: keyIdOf(publicKey) };
+}
+
+/** Reads a public key (PEM) for verification. */
+export function readAnchorPublicKey(path: string): KeyObject {
+  return createPublicKey(readFileSync(path));
+}
+
+export function signAnchor(unsigned: Omit<AuditAnchor, 'signature' | 'key_id'>, key: AnchorKey): AuditAnchor {
+  const body = { ...unsigned, key_id: key.keyId };
+  const signature = sign(null, Buffer.from(canonicalJson(body)), key.privateKey).toString('base64url');
+  return { ...body, signature };
+}
+
+/** True when `anchor` was signed by `publicKey` and not changed since. */
+export function anchorSignatureValid(anchor: AuditAnchor, publicKey: KeyObject): boolean {
+  const { signature, ...body } = anchor;
+  if (typeof signature !== 'string') return false;
+  try {
+    return verify(null, Buffer.from(canonicalJson(body)), publicKey, Buffer.from(signature, 'base64url'));
+  } catch {
+    return false;
+  }
+}

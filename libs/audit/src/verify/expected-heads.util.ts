@@ -1,0 +1,90 @@
+import { type KeyObject } from 'node:crypto';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+import { type ChainHead, type ChainReport } from '../audit.types';
+import { ANCHOR_TYPE, anchorSignatureValid, type AuditAnchor } from '../mirror/anchor.util';
+import { type RowQuery } from './stored-chain.util';
+
+/** A head the stored chain must still contain: from a signed anchor, or this gateway's own last write. */
+export interface ExpectedHead extends ChainHead {
+  source: string;
+}
+
+const ANCHOR_FILE = /^audit-\d{8}\.anchors\.jsonl$/;
+
+/** Parses the lines of an anchors file; lines that are not anchors are returned as `null`. */
+export function parseAnchors(text: string): (AuditAnchor | null)[] {
+  return text
+    .split('\n')
+    .filter((line) => line.trim() !== '')
+    .map((line) => {
+      try {
+        const anchor = JSON.parse(line) as AuditAnchor;
+        return anchor?.type === ANCHOR_TYPE && typeof anchor.heads === 'object' ? anchor : null;
+      } catch {
+        return null;
+      }
+    });
+}
+
+/** The most recent validly signed anchored head of `tenant` among the anchor files in `dir`. */
+export function latestAnchoredHead(dir: string, publicKey: KeyObject, tenant: string): ExpectedHead | null {
+  let names: string[];
+  try {
+    names = readdirSync(dir).filter((name) => ANCHOR_FILE.test(name));
+  } catch {
+    return null;
+  }
+  let best: ExpectedHead | null = null;
+  for (const name of names) {
+    for (const anchor of parseAnchors(readFileSync(join(dir, name), 'utf8'))) {
+      const head = anchor?.heads[tenant];
+      if (!anchor || !head || !anchorSignatureValid(anchor, publicKey)) continue;
+      if (!best || head.seq > best.seq)
+        best = { ...head, source: `signed anchor of ${anchor.file} at ${anchor.at}` };
+    }
+  }
+  return best;
+}
+
+/**
+ * A chain that verified on its own can still have lost its tail (rows deleted from the end) or have been
+ * rewritten from some point on with recomputed hashes. Each expected head catches both: the chain must
+ * reach its seq, with the same hash there.
+ */
+export async function checkExpectedHeads(
+  query: RowQuery,
+  tenant: string,
+  report: ChainReport,
+  expected: readonly (ExpectedHead | null | undefined)[],
+): Promise<ChainReport> {
+  if (!report.valid) return report;
+  for (const head of expected) {
+    if (!head) continue;
+    const reached = report.head?.seq ?? 0;
+    if (reached < head.seq) {
+      return invalid(
+        report,
+        reached + 1,
+        `the chain ends at seq ${reached}, but ${head.source} records seq ${head.seq}: its tail was removed`,
+      );
+    }
+    const [row] = await query<{ hash: string }>(
+      'SELECT hash FROM audit_events WHERE tenant = $1 AND seq = $2',
+      [tenant, head.seq],
+    );
+    if (row?.hash !== head.hash) {
+      return invalid(
+        report,
+        head.seq,
+        `seq ${head.seq} differs from ${head.source}: the chain was rewritten`,
+      );
+    }
+  }
+  return report;
+}
+
+function invalid(report: ChainReport, seq: number, reason: string): ChainReport {
+  return { ...report, valid: false, first_invalid_seq: seq, reason };
+}

@@ -1,0 +1,172 @@
+import { type KeyObject } from 'node:crypto';
+import { createReadStream, existsSync, readFileSync, statSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
+import { createInterface } from 'node:readline';
+
+import { type AuditRecord, type ChainHead } from '../audit.types';
+import { ChainVerifier } from '../chain/chain-verifier.util';
+import { anchorFileOf } from '../mirror/jsonl-mirror.util';
+import { anchorSignatureValid, type AuditAnchor } from '../mirror/anchor.util';
+import { parseAnchors } from './expected-heads.util';
+
+export interface FileReport {
+  valid: boolean;
+  file: string;
+  events_checked: number;
+  /** 1-based line of the first problem (null when valid or when the problem is a missing tail). */
+  first_invalid_line: number | null;
+  first_invalid_seq: number | null;
+  tenant: string | null;
+  reason: string | null;
+  /** Last event of each tenant in the file. */
+  heads: Record<string, ChainHead>;
+  /** Signed anchors checked against the file; 0 when there is no anchor file or no public key. */
+  anchors_checked: number;
+  latest_anchor: { at: string; reason: string } | null;
+}
+
+export interface FileVerifyOptions {
+  /** Default: `<file without .jsonl>.anchors.jsonl` beside the file. */
+  anchorsPath?: string;
+  /** Without it anchors cannot be checked (and a truncated tail cannot be detected). */
+  publicKey?: KeyObject;
+}
+
+const STRINGS = ['tenant', 'ts', 'event', 'prev_hash', 'hash'] as const;
+
+function recordOf(line: string): AuditRecord | string {
+  let value: unknown;
+  try {
+    value = JSON.parse(line);
+  } catch {
+    return 'not JSON (damaged or partial line)';
+  }
+  const record = value as AuditRecord;
+  if (typeof record !== 'object' || record === null || Array.isArray(record)) return 'not an event object';
+  if (STRINGS.some((key) => typeof record[key] !== 'string') || typeof record.seq !== 'number') {
+    return 'missing event members';
+  }
+  return record;
+}
+
+const key = (tenant: string, seq: number): string => `${tenant}\u0000${seq}`;
+
+function emptyReport(file: string): FileReport {
+  return {
+    valid: true,
+    file,
+    events_checked: 0,
+    first_invalid_line: null,
+    first_invalid_seq: null,
+    tenant: null,
+    reason: null,
+    heads: {},
+    anchors_checked: 0,
+    latest_anchor: null,
+  };
+}
+
+/** Checks each tenant's chain line by line; remembers the hashes found at the `anchored` positions. */
+async function scanChains(
+  path: string,
+  anchored: Set<string>,
+  seen: Map<string, string>,
+): Promise<FileReport> {
+  const report = emptyReport(path);
+  const chains = new Map<string, ChainVerifier>();
+  const input = createReadStream(path);
+  let line = 0;
+  try {
+    for await (const text of createInterface({ input, crlfDelay: Infinity })) {
+      line += 1;
+      const record = recordOf(text);
+      if (typeof record === 'string')
+        return { ...report, valid: false, first_invalid_line: line, reason: record };
+      let chain = chains.get(record.tenant);
+      if (!chain) chains.set(record.tenant, (chain = new ChainVerifier(false)));
+      if (!chain.push(record)) {
+        const { first_invalid_seq, reason } = chain.report();
+        return {
+          ...report,
+          valid: false,
+          first_invalid_line: line,
+          first_invalid_seq,
+          tenant: record.tenant,
+          reason,
+        };
+      }
+      report.events_checked += 1;
+      report.heads[record.tenant] = { seq: record.seq, hash: record.hash };
+      if (anchored.has(key(record.tenant, record.seq))) seen.set(key(record.tenant, record.seq), record.hash);
+    }
+  } finally {
+    input.destroy();
+  }
+  return report;
+}
+
+/**
+ * Verifies one JSONL day file on its own (it shares no state with the writer): within each tenant the
+ * lines form an unbroken chain (seq +1, prev_hash links, hashes recomputed); then every signed anchor of
+ * the file must hold: the file is at least as long as it was, and each anchored head is in it unchanged.
+ */
+export async function verifyJsonlFile(path: string, options: FileVerifyOptions = {}): Promise<FileReport> {
+  const size = statSync(path).size;
+  const anchors = loadAnchors(options.anchorsPath ?? join(dirname(path), anchorFileOf(basename(path))));
+  const anchored = new Set(
+    anchors.flatMap((anchor) => Object.entries(anchor?.heads ?? {}).map(([t, head]) => key(t, head.seq))),
+  );
+  const seen = new Map<string, string>();
+  const report = await scanChains(path, anchored, seen);
+  if (!report.valid || !options.publicKey) return report;
+  for (const [index, anchor] of anchors.entries()) {
+    const problem = anchorProblem(anchor, options.publicKey, basename(path), size, seen);
+    if (problem)
+      return { ...report, ...problem, valid: false, reason: `anchor ${index + 1}: ${problem.reason}` };
+    report.anchors_checked += 1;
+    report.latest_anchor = { at: anchor!.at, reason: anchor!.reason };
+  }
+  return report;
+}
+
+function loadAnchors(path: string): (AuditAnchor | null)[] {
+  return existsSync(path) ? parseAnchors(readFileSync(path, 'utf8')) : [];
+}
+
+function anchorProblem(
+  anchor: AuditAnchor | null,
+  publicKey: KeyObject,
+  file: string,
+  size: number,
+  seen: Map<string, string>,
+): Pick<FileReport, 'reason' | 'tenant' | 'first_invalid_seq'> | null {
+  if (!anchor || !anchorSignatureValid(anchor, publicKey)) {
+    return { reason: 'not a validly signed anchor', tenant: null, first_invalid_seq: null };
+  }
+  if (anchor.file !== file) return { reason: `names ${anchor.file}`, tenant: null, first_invalid_seq: null };
+  if (size < anchor.bytes) {
+    return {
+      reason: `the file has ${size} bytes, ${anchor.bytes} when anchored at ${anchor.at}: its tail was cut`,
+      tenant: null,
+      first_invalid_seq: null,
+    };
+  }
+  for (const [tenant, head] of Object.entries(anchor.heads)) {
+    const hash = seen.get(key(tenant, head.seq));
+    if (hash === undefined) {
+      return {
+        reason: `seq ${head.seq} of ${tenant}, anchored at ${anchor.at}, is missing`,
+        tenant,
+        first_invalid_seq: head.seq,
+      };
+    }
+    if (hash !== head.hash) {
+      return {
+        reason: `seq ${head.seq} of ${tenant} differs from its anchor`,
+        tenant,
+        first_invalid_seq: head.seq,
+      };
+    }
+  }
+  return null;
+}

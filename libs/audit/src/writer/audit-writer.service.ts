@@ -1,0 +1,92 @@
+import { Inject, Injectable, Logger, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
+import { type Pool } from 'pg';
+import { DataSource } from 'typeorm';
+
+import { type AuditConfig, auditConfig } from '../audit.config';
+import { type PendingAuditEvent } from '../audit.types';
+import { loadOrCreateAnchorKey } from '../mirror/anchor.util';
+import { JsonlMirror } from '../mirror/jsonl-mirror.util';
+import { type ExpectedHead } from '../verify/expected-heads.util';
+import { AUDIT_COLUMNS, type AuditRow, recordOfRow } from '../verify/stored-chain.util';
+import { canonicalAuditBody } from '../chain/audit-hash.util';
+import { GroupCommitWriter } from './group-commit.util';
+
+/** The `pg` pool under TypeORM's Postgres driver (shared: no extra connections, closed with TypeORM). */
+function poolOf(dataSource: DataSource): Pool {
+  const master = (dataSource.driver as unknown as { master?: Pool }).master;
+  if (typeof master?.connect !== 'function') throw new Error('The audit trail needs the Postgres driver');
+  return master;
+}
+
+/** Owns the group-commit writer and the JSONL mirror; writes nothing when `AUDIT_ENABLED=false`. */
+@Injectable()
+export class AuditWriterService implements OnModuleInit, OnApplicationShutdown {
+  private readonly logger = new Logger('Audit');
+  private writer?: GroupCommitWriter;
+  private mirror?: JsonlMirror;
+
+  constructor(
+    @Inject(auditConfig.KEY) private readonly config: AuditConfig,
+    private readonly dataSource: DataSource,
+  ) {}
+
+  get enabled(): boolean {
+    return this.config.enabled;
+  }
+
+  async onModuleInit(): Promise<void> {
+    if (!this.config.enabled) {
+      this.logger.warn(
+        '!!! AUDIT_ENABLED=false: NO AUDIT TRAIL IS WRITTEN. Tool calls, denials and admin changes go ' +
+          'unrecorded. This setting exists for benchmarking only; never run it in production. !!!',
+      );
+      return;
+    }
+    const pool = poolOf(this.dataSource);
+    const mirror = new JsonlMirror(
+      this.config.wormDir,
+      loadOrCreateAnchorKey(this.config.runtimeDir),
+      { log: (message) => this.logger.log(message), error: (message) => this.logger.error(message) },
+      (tenant, after, before) => this.committedLines(tenant, after, before),
+    );
+    await mirror.open();
+    this.mirror = mirror;
+    this.writer = new GroupCommitWriter({
+      connect: () => pool.connect(),
+      committed: (tenant, events) => mirror.append(tenant, events),
+      batchMax: this.config.batchMax,
+      queueMax: this.config.queueMax,
+      writeTimeoutMs: this.config.writeTimeoutMs,
+    });
+    this.logger.log({ msg: 'audit trail on', worm_dir: this.config.wormDir });
+  }
+
+  /** Resolves once the event is committed (immediately when the audit trail is off). */
+  append(event: PendingAuditEvent): Promise<void> {
+    return this.writer ? this.writer.append(event) : Promise.resolve();
+  }
+
+  /** The last event this process committed on `tenant`'s chain: the stored chain must still reach it. */
+  knownHead(tenant: string): ExpectedHead | null {
+    const head = this.writer?.headOf(tenant);
+    return head ? { ...head, source: "this gateway's last write" } : null;
+  }
+
+  /** Writes what is queued, then anchors the day file. */
+  async onApplicationShutdown(): Promise<void> {
+    await this.writer?.settle();
+    await this.mirror?.close();
+  }
+
+  /** Committed events the mirror lacks (`after < seq < before`), as JSONL lines. */
+  private async committedLines(tenant: string, after: number, before: number): Promise<string[]> {
+    const rows: AuditRow[] = await this.dataSource.query(
+      `SELECT ${AUDIT_COLUMNS} FROM audit_events WHERE tenant = $1 AND seq > $2 AND seq < $3 ORDER BY seq LIMIT 5000`,
+      [tenant, after, before],
+    );
+    return rows.map((row) => {
+      const record = recordOfRow(row);
+      return `{"hash":"${record.hash}",${canonicalAuditBody(record).slice(1)}`;
+    });
+  }
+}

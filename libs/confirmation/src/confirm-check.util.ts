@@ -1,0 +1,55 @@
+import { type DomainException } from '@toolgate/core';
+
+import { effectiveStatus } from './action-status.util';
+import {
+  ActionExpiredException,
+  ActionManifestChangedException,
+  ActionNotFoundException,
+  ActionPayloadMismatchException,
+  ActionPolicyChangedException,
+  ActionStateConflictException,
+  ActionTokenInvalidException,
+  ActionTokenMissingException,
+} from './confirmation.exception';
+import { type ConsumeRequest, type PendingAction } from './confirmation.types';
+
+/** Splits a confirm body into the action token and the arguments it must match. */
+export function splitConfirmBody(body: unknown): { actionToken: string; input: Record<string, unknown> } {
+  if (body === null || typeof body !== 'object' || Array.isArray(body))
+    throw new ActionTokenMissingException();
+  const { action_token: actionToken, ...input } = body as Record<string, unknown>;
+  if (typeof actionToken !== 'string') throw new ActionTokenMissingException();
+  return { actionToken, input };
+}
+
+/**
+ * Why a confirm may not consume `action` (found by its token hash), or undefined when it may. Order:
+ * unknown token 401; another tenant's or subject's 404; another tool's 401; expired 401; consumed, rejected,
+ * cancelled or awaiting approval 409; other arguments 422; manifest changed or approval newly required 409.
+ */
+export function confirmRefusal(
+  action: PendingAction | undefined,
+  request: Pick<ConsumeRequest, 'principal' | 'toolId' | 'manifestVersion' | 'decision'>,
+  payloadDigest: string,
+  now: Date = new Date(),
+): DomainException | undefined {
+  if (!action) return new ActionTokenInvalidException();
+  if (action.tenant !== request.principal.tenant || action.subject !== request.principal.subject) {
+    return new ActionNotFoundException();
+  }
+  if (action.toolId !== request.toolId) return new ActionTokenInvalidException();
+  const status = effectiveStatus(action, now);
+  if (status === 'expired') return new ActionExpiredException();
+  if (status === 'consumed' || status === 'rejected' || status === 'cancelled') {
+    return new ActionStateConflictException(status);
+  }
+  if (status === 'pending' && action.requiresApproval)
+    return new ActionStateConflictException('awaiting_approval');
+  if (action.payloadDigest !== payloadDigest) return new ActionPayloadMismatchException();
+  if (action.manifestVersion !== request.manifestVersion) {
+    return new ActionManifestChangedException(action.manifestVersion, request.manifestVersion);
+  }
+  if (request.decision.require_approval && !action.requiresApproval)
+    return new ActionPolicyChangedException();
+  return undefined;
+}

@@ -1,0 +1,151 @@
+import { type AuditEventInput, type Principal } from '@toolgate/core';
+
+import { ActionAuditService } from './action-audit.service';
+import { hashActionToken, payloadDigestOf } from './action-token.util';
+import { type ConfirmationConfig } from './confirmation.config';
+import { ConfirmationService } from './confirmation.service';
+import { type PendingAction } from './confirmation.types';
+import { type NewAction, type PendingActionStore } from './pending-action-store.service';
+
+const alice: Principal = { subject: 'alice', tenant: 'acme', roles: ['writer'], scopes: [], kind: 'jwt' };
+const config: ConfirmationConfig = {
+  ttlSec: 300,
+  tokenBytes: 24,
+  maxOpenPerSubject: 100,
+  sweepIntervalSec: 60,
+};
+
+/** An in-memory store with the same compare-and-set semantics as the SQL one. */
+class FakeStore {
+  readonly rows = new Map<string, PendingAction & { tokenHash: string }>();
+
+  async insert(action: NewAction, ttlSec: number): Promise<PendingAction> {
+    const row = {
+      ...action,
+      id: `id-${this.rows.size + 1}`,
+      status: 'pending' as const,
+      decidedBy: null,
+      decisionReason: null,
+      decidedAt: null,
+      createdAt: new Date(),
+      expiresAt: new Date(Date.now() + ttlSec * 1000),
+      consumedAt: null,
+    };
+    this.rows.set(row.id, row);
+    return { ...row };
+  }
+
+  async findByTokenHash(hash: string): Promise<PendingAction | undefined> {
+    const row = [...this.rows.values()].find((candidate) => candidate.tokenHash === hash);
+    return row && { ...row };
+  }
+
+  async consume(id: string, digest: string): Promise<PendingAction | undefined> {
+    const row = this.rows.get(id);
+    const from = row?.requiresApproval ? 'approved' : 'pending';
+    if (!row || row.status !== from || row.payloadDigest !== digest || row.expiresAt <= new Date())
+      return undefined;
+    row.status = 'consumed';
+    return { ...row };
+  }
+
+  async expire(): Promise<PendingAction[]> {
+    return [];
+  }
+}
+
+describe('ConfirmationService', () => {
+  let store: FakeStore;
+  let events: AuditEventInput[];
+  let service: ConfirmationService;
+
+  beforeEach(() => {
+    store = new FakeStore();
+    events = [];
+    const audit = new ActionAuditService({ record: async (event) => void events.push(event) });
+    service = new ConfirmationService(store as unknown as PendingActionStore, audit, config);
+  });
+
+  const hold = (input: Record<string, unknown> = { target: 'x', reason: 'secret why' }) =>
+    service.hold({
+      principal: alice,
+      toolId: 'test:destroy',
+      manifestVersion: 2,
+      input,
+      sensitiveFields: ['reason'],
+      decision: { policy_version: 'p1', require_approval: null },
+      correlationId: 'corr-1',
+      requestId: 'req-1',
+    });
+
+  const consume = (
+    actionToken: string,
+    input: Record<string, unknown> = { target: 'x', reason: 'secret why' },
+  ) =>
+    service.consume({
+      principal: alice,
+      toolId: 'test:destroy',
+      actionToken,
+      input,
+      manifestVersion: 2,
+      decision: { policy_version: 'p1', require_approval: null },
+      requestId: 'req-2',
+    });
+
+  it('holds: stores the token hash, the digest and redacted arguments; the token only goes to the caller', async () => {
+    const held = await hold();
+    expect(held).toMatchObject({ requires_confirmation: true, requires_approval: false });
+    const row = [...store.rows.values()][0];
+    expect(row.tokenHash).toBe(hashActionToken(held.action_token));
+    expect(row.payloadDigest).toBe(payloadDigestOf({ reason: 'secret why', target: 'x' }));
+    expect(row.arguments).toEqual({ target: 'x', reason: '[REDACTED]' });
+    expect(JSON.stringify(row)).not.toContain(held.action_token);
+    expect(events.map((event) => event.event)).toEqual(['actions.create']);
+    expect(JSON.stringify(events)).not.toContain(held.action_token);
+    expect(JSON.stringify(events)).not.toContain('secret why');
+  });
+
+  it('consumes once: the second confirm is 409 and audited as a refusal', async () => {
+    const held = await hold();
+    const consumed = await consume(held.action_token, { reason: 'secret why', target: 'x' });
+    expect(consumed).toMatchObject({ status: 'consumed', correlationId: 'corr-1' });
+    await expect(consume(held.action_token)).rejects.toMatchObject({
+      status: 409,
+      code: 'CONFIRMATION.ALREADY_CONSUMED',
+    });
+    expect(events.map((event) => [event.event, event.status])).toEqual([
+      ['actions.create', '202'],
+      ['tools.confirm', 'ok'],
+      ['tools.confirm', '409'],
+    ]);
+    expect(events[1].correlation_id).toBe('corr-1');
+  });
+
+  it('reports the winner only once when the guarded UPDATE loses a race after the checks passed', async () => {
+    const held = await hold();
+    const results = await Promise.allSettled(Array.from({ length: 10 }, () => consume(held.action_token)));
+    expect(results.filter((result) => result.status === 'fulfilled')).toHaveLength(1);
+    for (const result of results.filter((r): r is PromiseRejectedResult => r.status === 'rejected')) {
+      expect(result.reason).toMatchObject({ status: 409 });
+    }
+  });
+
+  it('refuses a malformed token without looking it up, and keeps the action pending on other arguments', async () => {
+    const lookups = jest.spyOn(store, 'findByTokenHash');
+    await expect(consume('not a token')).rejects.toMatchObject({ status: 401 });
+    expect(lookups).not.toHaveBeenCalled();
+    const held = await hold();
+    await expect(consume(held.action_token, { target: 'y', reason: 'secret why' })).rejects.toMatchObject({
+      status: 422,
+    });
+    expect(store.rows.get(held.action_id)?.status).toBe('pending');
+    await expect(consume(held.action_token)).resolves.toMatchObject({ status: 'consumed' });
+  });
+
+  it('does not run without its audit event: a failing sink stops the confirm', async () => {
+    const held = await hold();
+    const failing = new ActionAuditService({ record: async () => Promise.reject(new Error('disk full')) });
+    service = new ConfirmationService(store as unknown as PendingActionStore, failing, config);
+    await expect(consume(held.action_token)).rejects.toThrow('disk full');
+  });
+});

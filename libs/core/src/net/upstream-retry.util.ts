@@ -1,0 +1,49 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+
+import { type Dispatcher } from 'undici';
+
+/** Time kept free before the deadline: a retry that would start later than this is not attempted. */
+const DEADLINE_RESERVE_MS = 100;
+
+/** The wait an upstream asks for (`Retry-After` in seconds or as an HTTP date), in ms; undefined if absent. */
+export function retryAfterMs(
+  value: string | string[] | undefined,
+  now: number = Date.now(),
+): number | undefined {
+  const header = (Array.isArray(value) ? value[0] : value)?.trim();
+  if (!header) return undefined;
+  if (/^\d+$/.test(header)) return Number(header) * 1000;
+  const at = Date.parse(header);
+  return Number.isNaN(at) ? undefined : Math.max(0, at - now);
+}
+
+/** Exponential backoff with jitter: between half and all of `baseMs·2^(attempt-1)`, capped at `capMs`. */
+export function backoffMs(attempt: number, baseMs = 200, capMs = 2_000): number {
+  const ceiling = Math.min(capMs, baseMs * 2 ** (attempt - 1));
+  return Math.round(ceiling / 2 + (Math.random() * ceiling) / 2);
+}
+
+/** Whether waiting `waitMs` still leaves room for another attempt before the deadline. */
+export function fitsBeforeDeadline(deadlineAt: number, waitMs: number, now: number = Date.now()): boolean {
+  return now + waitMs + DEADLINE_RESERVE_MS < deadlineAt;
+}
+
+/** Sleeps `ms`, cut short (rejecting) when the call's deadline fires. */
+export function pause(ms: number, signal: AbortSignal): Promise<void> {
+  return sleep(ms, undefined, { signal });
+}
+
+/** Reads a response body as text, refusing bodies over `limitBytes` (a misbehaving upstream cannot fill memory). */
+export async function readBody(body: Dispatcher.ResponseData['body'], limitBytes: number): Promise<string> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of body as AsyncIterable<Buffer>) {
+    size += chunk.length;
+    if (size > limitBytes) {
+      body.destroy();
+      throw new Error(`response body larger than ${limitBytes} bytes`);
+    }
+    chunks.push(chunk);
+  }
+  return Buffer.concat(chunks).toString('utf8');
+}

@@ -1,0 +1,183 @@
+import { Inject, Injectable, Logger, type OnModuleInit, Optional } from '@nestjs/common';
+import { type Tool } from '@modelcontextprotocol/sdk/types.js';
+
+import { CatalogEvents, type ManifestChangeEvent, type ToolManifest } from '@toolgate/catalog';
+import { AUDIT_SINK, type AuditSink, type Principal } from '@toolgate/core';
+
+import { type McpToolEntity } from '../entities/mcp-tool.entity';
+import { MCP_TOOL_NAME, mcpToolId, parseMcpToolId } from '../mcp.types';
+import { MCP_SYNC_PRINCIPAL, McpCatalogWriter } from './mcp-catalog-writer.service';
+import { definitionHash, manifestFromDefinition, toolDefinitionOf } from './mcp-manifest.util';
+import { McpToolStore } from './mcp-tool-store.service';
+
+/**
+ * Turns an upstream's tool list into catalog manifests, with drift protection: a tool seen for the first
+ * time is trusted as listed (its hash becomes the approved one); when its description, schemas or
+ * annotations later change, it is disabled until a platform admin approves the new definition; a tool
+ * that disappears upstream is disabled and comes back if it returns unchanged; a tool whose manifest an
+ * admin disabled stays disabled. Every change is audited.
+ */
+@Injectable()
+export class McpDiscoveryService implements OnModuleInit {
+  private readonly logger = new Logger('McpDiscovery');
+
+  constructor(
+    private readonly tools: McpToolStore,
+    private readonly writer: McpCatalogWriter,
+    private readonly events: CatalogEvents,
+    @Optional() @Inject(AUDIT_SINK) private readonly audit?: AuditSink,
+  ) {}
+
+  onModuleInit(): void {
+    this.events.subscribe((event) => this.onCatalogChange(event));
+  }
+
+  async sync(server: string, upstream: Tool[]): Promise<void> {
+    const rows = new Map((await this.tools.forServer(server)).map((row) => [row.toolName, row]));
+    const publish: ToolManifest[] = [];
+    const seen = new Set<string>();
+    for (const tool of upstream) {
+      if (!MCP_TOOL_NAME.test(tool.name)) {
+        this.logger.warn({
+          msg: 'MCP tool skipped: name not addressable',
+          server,
+          tool: tool.name.slice(0, 200),
+        });
+        continue;
+      }
+      seen.add(tool.name);
+      const row = await this.syncTool(server, tool, rows.get(tool.name));
+      if (row) publish.push(this.manifestOf(row));
+    }
+    await this.writer.upsert(publish);
+    for (const row of rows.values()) {
+      if (seen.has(row.toolName) || row.status === 'removed' || row.status === 'blocked') continue;
+      await this.writer.disable(mcpToolId(server, row.toolName));
+      row.status = 'removed';
+      await this.tools.save(row);
+      await this.record('mcp.tool.removed', MCP_SYNC_PRINCIPAL, row, {});
+    }
+  }
+
+  /** A platform admin approves the tool's current definition: it is enabled again, as it is now. */
+  async approve(row: McpToolEntity, actor: Principal, addTags: string[]): Promise<McpToolEntity> {
+    const previous = row.approvedHash;
+    Object.assign(row, {
+      status: 'active',
+      approvedHash: row.currentHash,
+      approvedDefinition: row.definition,
+      adminTags: [...new Set([...row.adminTags, ...addTags])].sort(),
+      approvedBy: actor.subject,
+      approvedAt: new Date(),
+    });
+    const saved = await this.tools.save(row);
+    await this.writer.upsert([this.manifestOf(saved)], actor);
+    await this.record('mcp.tool.approved', actor, saved, {
+      previous_hash: previous,
+      definition_hash: saved.approvedHash,
+      added_tags: addTags,
+    });
+    return saved;
+  }
+
+  /** Disables every manifest of a deleted server and forgets its tools. */
+  async retire(server: string): Promise<void> {
+    for (const row of await this.tools.forServer(server))
+      await this.writer.disable(mcpToolId(server, row.toolName));
+    await this.tools.deleteServer(server);
+  }
+
+  /** Returns the row to publish, or undefined when the tool must stay disabled. */
+  private async syncTool(server: string, tool: Tool, row: McpToolEntity | undefined) {
+    const definition = toolDefinitionOf(tool);
+    const hash = definitionHash(definition);
+    if (!row) {
+      const fresh = this.tools.create({
+        serverName: server,
+        toolName: tool.name,
+        status: 'active',
+        currentHash: hash,
+        approvedHash: hash,
+        definition,
+        approvedDefinition: definition,
+        adminTags: [],
+        approvedBy: MCP_SYNC_PRINCIPAL.subject,
+        approvedAt: new Date(),
+      });
+      if (await this.tools.insertIfAbsent(fresh))
+        await this.record('mcp.tool.discovered', MCP_SYNC_PRINCIPAL, fresh, { definition_hash: hash });
+      return fresh;
+    }
+    if (row.status === 'blocked') return undefined;
+    if (hash === row.approvedHash) {
+      if (row.status !== 'active' || row.currentHash !== hash) {
+        Object.assign(row, { status: 'active', currentHash: hash, definition });
+        await this.tools.save(row);
+      }
+      return row;
+    }
+    if (row.status === 'drifted' && row.currentHash === hash) return undefined;
+    // Out of the catalog first: a tool is never reported drifted while it can still run.
+    await this.writer.disable(mcpToolId(server, tool.name));
+    Object.assign(row, { status: 'drifted', currentHash: hash, definition });
+    await this.tools.save(row);
+    await this.record('mcp.tool.drifted', MCP_SYNC_PRINCIPAL, row, {
+      approved_hash: row.approvedHash,
+      definition_hash: hash,
+    });
+    this.logger.warn({ msg: 'MCP tool changed upstream: disabled until approved', server, tool: tool.name });
+    return undefined;
+  }
+
+  /** The manifest of the approved definition; tags already on the manifest or added by admins are kept. */
+  private manifestOf(row: McpToolEntity): ToolManifest {
+    const active = this.writer.active(mcpToolId(row.serverName, row.toolName));
+    const keep = [...(active?.safety_tags ?? []), ...row.adminTags];
+    const { manifest, schema } = manifestFromDefinition(row.serverName, row.approvedDefinition, keep);
+    if (schema.changes.length > 0)
+      this.logger.debug({
+        msg: 'MCP input schema relaxed',
+        toolId: manifest.toolId,
+        changes: schema.changes,
+      });
+    if (!active) return manifest;
+    return {
+      ...manifest,
+      required_scopes: [...new Set([...manifest.required_scopes, ...active.required_scopes])],
+      ...(active.timeout_ms !== undefined ? { timeout_ms: active.timeout_ms } : {}),
+      ...(active.rate_limit ? { rate_limit: active.rate_limit } : {}),
+      ...(active.sensitive_fields ? { sensitive_fields: active.sensitive_fields } : {}),
+    };
+  }
+
+  /** An admin disabled an MCP tool's manifest: keep it disabled across resyncs. */
+  private async onCatalogChange(event: ManifestChangeEvent): Promise<void> {
+    if (event.type !== 'manifest.disabled' || event.actor.subject === MCP_SYNC_PRINCIPAL.subject) return;
+    const ref = parseMcpToolId(event.toolId);
+    const row = ref && (await this.tools.find(ref.server, ref.tool));
+    if (!row || row.status === 'blocked') return;
+    row.status = 'blocked';
+    await this.tools.save(row);
+    await this.record('mcp.tool.blocked', { ...MCP_SYNC_PRINCIPAL, subject: event.actor.subject }, row, {});
+  }
+
+  private async record(
+    event: string,
+    actor: Principal,
+    row: McpToolEntity,
+    details: Record<string, unknown>,
+  ) {
+    await this.audit
+      ?.record({
+        event,
+        tenant: 'public',
+        subject: actor.subject,
+        tool_id: mcpToolId(row.serverName, row.toolName),
+        status: 'ok',
+        details: { server: row.serverName, tool: row.toolName, ...details },
+      })
+      .catch((error: unknown) =>
+        this.logger.error({ msg: 'audit of MCP discovery failed', event, err: String(error) }),
+      );
+  }
+}

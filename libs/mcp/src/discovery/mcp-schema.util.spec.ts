@@ -1,0 +1,57 @@
+import { createJsonSchemaAjv, schemaProblems } from '@toolgate/core';
+
+import { sanitizeInputSchema } from './mcp-schema.util';
+
+const compiles = (schema: Record<string, unknown>) =>
+  schemaProblems(createJsonSchemaAjv(), schema).length === 0;
+
+describe('sanitizeInputSchema', () => {
+  it('keeps a schema that compiles under strict ajv (only $schema is dropped)', () => {
+    const schema = {
+      $schema: 'http://json-schema.org/draft-07/schema#',
+      type: 'object',
+      properties: { a: { type: 'number' } },
+      required: ['a'],
+    };
+    expect(sanitizeInputSchema(schema)).toEqual({
+      schema: { type: 'object', properties: { a: { type: 'number' } }, required: ['a'] },
+      changes: [],
+    });
+  });
+
+  it('relaxes what strict mode refuses, keeping the rest of the validation', () => {
+    const { schema, changes } = sanitizeInputSchema({
+      $schema: 'https://json-schema.org/draft/2020-12/schema',
+      type: 'object',
+      properties: {
+        when: { type: 'string', format: 'x-custom-date' },
+        size: { minimum: 1 },
+        tags: { type: 'array', items: { type: 'string', 'x-ui': 'chips' } },
+      },
+      required: ['when', 'ghost'],
+      'x-vendor': true,
+    });
+    expect(compiles(schema)).toBe(true);
+    expect(schema).toMatchObject({
+      properties: { when: { type: 'string' }, size: { type: 'number', minimum: 1 }, ghost: {} },
+      required: ['when', 'ghost'],
+    });
+    expect(JSON.stringify(schema)).not.toMatch(/x-vendor|x-ui|x-custom-date/);
+    expect(changes).toEqual(
+      expect.arrayContaining([
+        '#: dropped "x-vendor"',
+        '#/properties/when: dropped unknown format "x-custom-date"',
+        '#/properties/size: added type "number"',
+        '#: declared required ghost',
+      ]),
+    );
+  });
+
+  it('falls back to any object when nothing else compiles, or for a non-object schema', () => {
+    expect(sanitizeInputSchema({ type: 'object', properties: { a: { $ref: '#/nowhere' } } }).schema).toEqual({
+      type: 'object',
+    });
+    expect(sanitizeInputSchema({ type: 'string' }).schema).toEqual({ type: 'object' });
+    expect(sanitizeInputSchema(undefined).schema).toEqual({ type: 'object' });
+  });
+});

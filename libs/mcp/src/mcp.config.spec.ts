@@ -1,0 +1,36 @@
+import { envServers, loadMcpConfig } from './mcp.config';
+
+describe('MCP configuration', () => {
+  it('reads MCP_<NAME>_URL upstreams with their transport and bearer secret *name*', () => {
+    const servers = envServers({
+      MCP_FILE_SYSTEM_URL: 'http://files:3001/mcp',
+      MCP_GIT_URL: 'http://git:3003/sse',
+      MCP_GIT_TRANSPORT: 'sse',
+      MCP_GIT_BEARER_TOKEN: 's3cret',
+      MCP_DISCOVERY_RETRIES: '3',
+    });
+    expect(servers).toEqual([
+      expect.objectContaining({ name: 'file-system', transport: 'streamable-http', auth: { type: 'none' } }),
+      expect.objectContaining({
+        name: 'git',
+        transport: 'sse',
+        auth: { type: 'bearer', secret_env: 'MCP_GIT_BEARER_TOKEN' },
+      }),
+    ]);
+    expect(JSON.stringify(servers)).not.toContain('s3cret');
+  });
+
+  it('fails fast naming the variable', () => {
+    expect(() => envServers({ MCP_X_URL: 'http://x', MCP_X_TRANSPORT: 'stdio' })).toThrow(/MCP_X_TRANSPORT/);
+    expect(() => envServers({ MCP_X_URL: 'not a url' })).toThrow(/MCP_X_URL/);
+    expect(() => loadMcpConfig({ MCP_DISCOVERY_RETRIES: 'many' })).toThrow(/MCP_DISCOVERY_RETRIES/);
+  });
+
+  it('defaults to 3 retries from 500 ms and no stdio', () => {
+    expect(loadMcpConfig({})).toMatchObject({
+      discoveryRetries: 3,
+      discoveryBackoffMs: 500,
+      stdioAllowlist: [],
+    });
+  });
+});

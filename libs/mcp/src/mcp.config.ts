@@ -1,0 +1,115 @@
+import { registerAs } from '@nestjs/config';
+import { IsInt, IsOptional, Max, Min } from 'class-validator';
+
+import { ConfigValidationError, EnvInt, EnvList, validateEnv } from '@toolgate/config';
+import { loadSsrfConfig } from '@toolgate/core';
+
+import { MCP_SERVER_NAME, MCP_TRANSPORTS, type McpServerSpec, type McpTransport } from './mcp.types';
+
+export class McpEnv {
+  @EnvInt()
+  @IsInt()
+  @Min(0)
+  @Max(20)
+  MCP_DISCOVERY_RETRIES = 3;
+
+  @EnvInt()
+  @IsInt()
+  @Min(10)
+  @Max(60_000)
+  MCP_DISCOVERY_BACKOFF_MS = 500;
+
+  @EnvInt()
+  @IsInt()
+  @Min(100)
+  @Max(600_000)
+  MCP_RECONNECT_MAX_MS = 30_000;
+
+  @EnvInt()
+  @IsInt()
+  @Min(100)
+  @Max(120_000)
+  MCP_CONNECT_TIMEOUT_MS = 10_000;
+
+  @EnvInt()
+  @IsInt()
+  @Min(0)
+  @Max(3_600_000)
+  MCP_PING_INTERVAL_MS = 30_000;
+
+  @IsOptional()
+  @EnvList()
+  MCP_STDIO_ALLOWLIST?: string[];
+}
+
+export interface McpConfig {
+  discoveryRetries: number;
+  discoveryBackoffMs: number;
+  reconnectMaxMs: number;
+  connectTimeoutMs: number;
+  /** 0 disables the periodic liveness ping of connected upstreams. */
+  pingIntervalMs: number;
+  /** Executables (exact paths or names) a stdio upstream may run; empty: stdio is refused. */
+  stdioAllowlist: string[];
+  /** Hosts the SSRF guard lets registered upstreams reach although not public (`HTTP_PROVIDER_ALLOWED_HOSTS`). */
+  allowedHosts: string[];
+  /** Upstreams declared by `MCP_<NAME>_URL` (+ `_TRANSPORT`, `_BEARER_TOKEN`). */
+  envServers: McpServerSpec[];
+}
+
+const ENV_URL = /^MCP_([A-Z][A-Z0-9_]*)_URL$/;
+
+/** `MCP_FILE_SYSTEM_URL` → `file-system`. */
+function serverNameOf(variable: string): string {
+  return variable.toLowerCase().replace(/_/g, '-');
+}
+
+/**
+ * Upstreams from the environment: `MCP_<NAME>_URL`, optional `MCP_<NAME>_TRANSPORT`
+ * (`streamable-http` by default, or `sse`) and `MCP_<NAME>_BEARER_TOKEN` (read by the token broker when a
+ * request is made, never copied into the config).
+ */
+export function envServers(env: NodeJS.ProcessEnv): McpServerSpec[] {
+  return Object.keys(env)
+    .map((key) => ENV_URL.exec(key)?.[1])
+    .filter((name): name is string => name !== undefined && Boolean(env[`MCP_${name}_URL`]))
+    .sort()
+    .map((variable) => {
+      const name = serverNameOf(variable);
+      const transport = (env[`MCP_${variable}_TRANSPORT`] || 'streamable-http') as McpTransport;
+      if (!MCP_SERVER_NAME.test(name))
+        throw new ConfigValidationError(`Invalid configuration: MCP_${variable}_URL names an invalid server`);
+      if (transport === 'stdio' || !MCP_TRANSPORTS.includes(transport))
+        throw new ConfigValidationError(
+          `Invalid configuration: MCP_${variable}_TRANSPORT must be streamable-http or sse`,
+        );
+      if (!URL.canParse(String(env[`MCP_${variable}_URL`])))
+        throw new ConfigValidationError(`Invalid configuration: MCP_${variable}_URL must be a URL`);
+      const tokenVar = `MCP_${variable}_BEARER_TOKEN`;
+      return {
+        name,
+        source: 'env' as const,
+        transport,
+        url: String(env[`MCP_${variable}_URL`]),
+        args: [],
+        env: {},
+        auth: env[tokenVar] ? { type: 'bearer' as const, secret_env: tokenVar } : { type: 'none' as const },
+      };
+    });
+}
+
+export function loadMcpConfig(env: NodeJS.ProcessEnv = process.env): McpConfig {
+  const e = validateEnv(McpEnv, env);
+  return {
+    discoveryRetries: e.MCP_DISCOVERY_RETRIES,
+    discoveryBackoffMs: e.MCP_DISCOVERY_BACKOFF_MS,
+    reconnectMaxMs: e.MCP_RECONNECT_MAX_MS,
+    connectTimeoutMs: e.MCP_CONNECT_TIMEOUT_MS,
+    pingIntervalMs: e.MCP_PING_INTERVAL_MS,
+    stdioAllowlist: e.MCP_STDIO_ALLOWLIST ?? [],
+    allowedHosts: loadSsrfConfig(env).allowedHosts,
+    envServers: envServers(env),
+  };
+}
+
+export const mcpConfig = registerAs('mcp', () => loadMcpConfig());

@@ -1,0 +1,64 @@
+import { Injectable } from '@nestjs/common';
+import { DataSource, QueryFailedError } from 'typeorm';
+
+import { McpServerEntity } from '../entities/mcp-server.entity';
+import { McpServerExistsException } from '../mcp.exception';
+import { type McpServerSpec } from '../mcp.types';
+
+const UNIQUE_VIOLATION = '23505';
+
+/** Upstreams registered through the API (`mcp_servers`). Secrets are never in a row, only their names. */
+@Injectable()
+export class McpServerStore {
+  constructor(private readonly dataSource: DataSource) {}
+
+  async list(): Promise<McpServerSpec[]> {
+    const rows = await this.dataSource.getRepository(McpServerEntity).find({ order: { name: 'ASC' } });
+    return rows.map(specOf);
+  }
+
+  async find(name: string): Promise<McpServerSpec | undefined> {
+    const row = await this.dataSource.getRepository(McpServerEntity).findOne({ where: { name } });
+    return row ? specOf(row) : undefined;
+  }
+
+  async insert(spec: McpServerSpec, createdBy: string): Promise<void> {
+    const repository = this.dataSource.getRepository(McpServerEntity);
+    try {
+      await repository.insert({
+        name: spec.name,
+        transport: spec.transport,
+        url: spec.url ?? null,
+        command: spec.command ?? null,
+        args: spec.args,
+        env: spec.env,
+        auth: spec.auth,
+        createdBy,
+      });
+    } catch (error) {
+      const code =
+        error instanceof QueryFailedError ? (error.driverError as { code?: string }).code : undefined;
+      if (code === UNIQUE_VIOLATION) throw new McpServerExistsException(spec.name, 'api');
+      throw error;
+    }
+  }
+
+  /** Deletes the row; false when there was none. */
+  async delete(name: string): Promise<boolean> {
+    const result = await this.dataSource.getRepository(McpServerEntity).delete({ name });
+    return (result.affected ?? 0) > 0;
+  }
+}
+
+function specOf(row: McpServerEntity): McpServerSpec {
+  return {
+    name: row.name,
+    source: 'api',
+    transport: row.transport,
+    ...(row.url ? { url: row.url } : {}),
+    ...(row.command ? { command: row.command } : {}),
+    args: row.args,
+    env: row.env,
+    auth: row.auth,
+  };
+}

@@ -1,0 +1,56 @@
+import { StreamableHTTPError } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
+import { ErrorCode, McpError } from '@modelcontextprotocol/sdk/types.js';
+
+import { DomainException, ProviderTimeoutException, ProviderUpstreamException } from '@toolgate/core';
+
+import { MCP_PROVIDER_KEY } from '../mcp-provider.types';
+
+/** The upstream no longer knows our session (it restarted): a new session may safely retry the request. */
+export function isSessionGone(error: unknown): boolean {
+  return error instanceof StreamableHTTPError && error.code === 404;
+}
+
+/** A failure of the connection itself (as opposed to a JSON-RPC error the upstream answered). */
+export function isTransportFailure(error: unknown): boolean {
+  if (error instanceof DomainException) return false;
+  if (error instanceof McpError) return error.code === ErrorCode.ConnectionClosed;
+  return true;
+}
+
+/** A short, single-line description of an error (statuses, error names), safe to show to admins. */
+export function describeError(error: unknown): string {
+  if (error instanceof StreamableHTTPError) return `HTTP ${error.code ?? '?'} from upstream`;
+  if (error instanceof McpError) return `JSON-RPC error ${error.code}`;
+  const cause = error instanceof Error ? error.cause : undefined;
+  if (cause instanceof DomainException) return cause.detail;
+  const code = (cause as { code?: unknown } | undefined)?.code;
+  if (typeof code === 'string') return code;
+  return error instanceof Error ? error.message.split('\n')[0].slice(0, 200) : 'unknown error';
+}
+
+/**
+ * Maps what an upstream request threw to the gateway's errors: the deadline → 504 `PROVIDER.TIMEOUT`; a
+ * JSON-RPC error answered by the upstream → 502 naming its code and (bounded) message; anything else
+ * (refused connection, dropped stream, HTTP error) → 502 "unreachable".
+ */
+export function toUpstreamError(
+  error: unknown,
+  server: string,
+  what: string,
+  signal?: AbortSignal,
+): DomainException {
+  if (error instanceof DomainException) return error;
+  if (signal?.aborted || (error instanceof McpError && error.code === ErrorCode.RequestTimeout))
+    return new ProviderTimeoutException(MCP_PROVIDER_KEY, what, { cause: error, extensions: { server } });
+  if (error instanceof McpError && error.code !== ErrorCode.ConnectionClosed) {
+    const message = String((error.message ?? '').replace(/^MCP error -?\d+: /, '')).slice(0, 300);
+    return new ProviderUpstreamException(MCP_PROVIDER_KEY, `MCP server ${server} answered: ${message}`, {
+      cause: error,
+      extensions: { server, jsonrpc_code: error.code },
+    });
+  }
+  return new ProviderUpstreamException(MCP_PROVIDER_KEY, `MCP server ${server} is unreachable.`, {
+    cause: error,
+    extensions: { server },
+  });
+}

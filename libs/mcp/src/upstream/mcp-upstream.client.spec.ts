@@ -1,0 +1,43 @@
+import { type Logger } from '@nestjs/common';
+
+import { loadMcpConfig } from '../mcp.config';
+import { McpUpstreamClient } from './mcp-upstream.client';
+
+describe('McpUpstreamClient', () => {
+  it('retries discovery with doubling backoff, never throws, and reports the upstream down', async () => {
+    const attempts: number[] = [];
+    const started = Date.now();
+    const client = new McpUpstreamClient(
+      {
+        name: 'gone',
+        source: 'env',
+        transport: 'streamable-http',
+        url: 'http://127.0.0.1:9/mcp',
+        args: [],
+        env: {},
+        auth: { type: 'none' },
+      },
+      {
+        config: { ...loadMcpConfig({}), discoveryRetries: 3, discoveryBackoffMs: 40, reconnectMaxMs: 10_000 },
+        fetch: async () => {
+          attempts.push(Date.now() - started);
+          throw new TypeError('fetch failed', { cause: { code: 'ECONNREFUSED' } });
+        },
+        authorization: async () => undefined,
+        onTools: async () => undefined,
+        logger: { log: () => undefined, warn: () => undefined, debug: () => undefined } as unknown as Logger,
+      },
+    );
+    client.start();
+    for (let waited = 0; attempts.length < 4 && waited < 3000; waited += 20)
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    await client.close();
+    // Immediately, then the retries 40, 80 and 160 ms apart.
+    const gaps = attempts.slice(1, 4).map((at, index) => at - attempts[index]);
+    expect(gaps[0]).toBeGreaterThanOrEqual(38);
+    expect(gaps[1]).toBeGreaterThanOrEqual(78);
+    expect(gaps[2]).toBeGreaterThanOrEqual(158);
+    expect(client.status).toMatchObject({ state: 'closed', last_error: 'ECONNREFUSED' });
+    await expect(client.request('tools/list', async () => 1)).rejects.toMatchObject({ status: 502 });
+  });
+});

@@ -1,0 +1,161 @@
+import {
+  Inject,
+  Injectable,
+  Logger,
+  type OnApplicationBootstrap,
+  type OnApplicationShutdown,
+} from '@nestjs/common';
+import { type FetchLike } from '@modelcontextprotocol/sdk/shared/transport.js';
+import { type HealthIndicatorResult } from '@nestjs/terminus';
+import { Agent, fetch as undiciFetch } from 'undici';
+
+import { ClientCredentialsSource, StaticSecretSource, TokenBroker } from '@toolgate/broker';
+import { createSafeDispatcher } from '@toolgate/core';
+import { HealthContributors } from '@toolgate/observability';
+
+import { McpDiscoveryService } from '../discovery/mcp-discovery.service';
+import { type McpConfig, mcpConfig } from '../mcp.config';
+import { type McpServerSpec, mcpScope } from '../mcp.types';
+import { McpServerStore } from '../servers/mcp-server-store.service';
+import { McpUpstreamClient } from './mcp-upstream.client';
+
+/**
+ * Every upstream session of this replica: environment servers and registered ones start at bootstrap in
+ * the background (a down upstream never blocks or fails the boot, it shows in `/health` as down); servers
+ * registered on another replica are picked up on first use. Closed cleanly on shutdown.
+ */
+@Injectable()
+export class McpUpstreamsService implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly logger = new Logger('McpUpstreams');
+  private readonly clients = new Map<string, McpUpstreamClient>();
+  private readonly loading = new Map<string, Promise<McpUpstreamClient | undefined>>();
+  /** Registered (API) upstreams go through the SSRF guard at every connect. */
+  private readonly guarded: Agent;
+  /** Environment upstreams were configured by the operator. */
+  private readonly trusted: Agent;
+
+  constructor(
+    @Inject(mcpConfig.KEY) private readonly config: McpConfig,
+    private readonly broker: TokenBroker,
+    private readonly discovery: McpDiscoveryService,
+    private readonly store: McpServerStore,
+    private readonly health: HealthContributors,
+  ) {
+    this.guarded = createSafeDispatcher({
+      allowedHosts: config.allowedHosts,
+      connectTimeoutMs: config.connectTimeoutMs,
+    });
+    this.trusted = new Agent({ connect: { timeout: config.connectTimeoutMs } });
+  }
+
+  async onApplicationBootstrap(): Promise<void> {
+    this.health.register('mcp_upstreams', () => this.healthReport());
+    const envNames = new Set(this.config.envServers.map((spec) => spec.name));
+    const registered = await this.store.list();
+    for (const spec of registered.filter(({ name }) => envNames.has(name)))
+      this.logger.warn({ msg: 'registered MCP server shadowed by the environment', server: spec.name });
+    for (const spec of [...this.config.envServers, ...registered.filter(({ name }) => !envNames.has(name))])
+      this.add(spec);
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await Promise.all([...this.clients.values()].map((client) => client.close()));
+    this.clients.clear();
+    await Promise.all([this.guarded.close(), this.trusted.close()]).catch(() => undefined);
+  }
+
+  /** Starts a session with `spec` (replacing any previous one of that name). */
+  add(spec: McpServerSpec): McpUpstreamClient {
+    void this.clients.get(spec.name)?.close();
+    this.registerCredentials(spec);
+    const client = new McpUpstreamClient(spec, {
+      config: this.config,
+      fetch: this.fetchFor(spec),
+      authorization: () => this.authorization(spec),
+      onTools: (server, tools) => this.discovery.sync(server.name, tools),
+      logger: this.logger,
+    });
+    this.clients.set(spec.name, client);
+    client.start();
+    return client;
+  }
+
+  async remove(name: string): Promise<void> {
+    const client = this.clients.get(name);
+    this.clients.delete(name);
+    this.broker.unregister(mcpScope(name));
+    await client?.close();
+  }
+
+  get(name: string): McpUpstreamClient | undefined {
+    return this.clients.get(name);
+  }
+
+  /** The session of `name`, loading a server registered on another replica on first use (once). */
+  async ensure(name: string): Promise<McpUpstreamClient | undefined> {
+    const held = this.clients.get(name);
+    if (held) return held;
+    let loading = this.loading.get(name);
+    if (!loading) {
+      loading = this.store
+        .find(name)
+        .then((spec) => (spec && !this.clients.has(name) ? this.add(spec) : this.clients.get(name)))
+        .finally(() => this.loading.delete(name));
+      this.loading.set(name, loading);
+    }
+    return loading;
+  }
+
+  all(): McpUpstreamClient[] {
+    return [...this.clients.values()].sort((a, b) => a.spec.name.localeCompare(b.spec.name));
+  }
+
+  healthReport(): HealthIndicatorResult {
+    const servers = Object.fromEntries(
+      this.all().map(({ spec, status }) => [
+        spec.name,
+        { state: status.state, tool_count: status.tool_count, last_error: status.last_error },
+      ]),
+    );
+    const down = this.all().some(({ status }) => status.state === 'down');
+    return { mcp_upstreams: { status: down ? 'down' : 'up', servers } };
+  }
+
+  private fetchFor(spec: McpServerSpec): FetchLike {
+    const dispatcher = spec.source === 'env' ? this.trusted : this.guarded;
+    return ((url: string | URL, init?: RequestInit) =>
+      undiciFetch(url, { ...(init as object), dispatcher } as Parameters<
+        typeof undiciFetch
+      >[1])) as unknown as FetchLike;
+  }
+
+  private registerCredentials(spec: McpServerSpec): void {
+    const key = mcpScope(spec.name);
+    const { auth } = spec;
+    if (auth.type === 'bearer') this.broker.register(key, new StaticSecretSource(key, auth.secret_env));
+    else if (auth.type === 'oauth-client-credentials')
+      this.broker.register(
+        key,
+        new ClientCredentialsSource({
+          provider: key,
+          tokenUrl: auth.token_url,
+          clientId: auth.client_id,
+          secretEnv: auth.secret_env,
+          scopes: auth.scopes,
+        }),
+      );
+    else this.broker.unregister(key);
+  }
+
+  private async authorization(spec: McpServerSpec): Promise<string | undefined> {
+    if (spec.auth.type === 'none') return undefined;
+    const key = mcpScope(spec.name);
+    const credential = await this.broker.exchange(key, {
+      scopes: spec.auth.type === 'oauth-client-credentials' ? (spec.auth.scopes ?? []) : [],
+      subject: 'toolgate',
+      tenant: 'public',
+      purpose: key,
+    });
+    return credential ? `Bearer ${credential.access_token}` : undefined;
+  }
+}

@@ -1,0 +1,151 @@
+import { type Duplex } from 'node:stream';
+
+import { types } from 'pg';
+
+import {
+  DomainException,
+  ProviderTimeoutException,
+  ProviderUnavailableException,
+  ProviderUnconfiguredException,
+} from '@toolgate/core';
+
+import { DATABASE_PROVIDER_KEY, DatabaseQueryException } from './database.exception';
+
+/** Head room left between the statement timeout and the call's deadline, so Postgres answers first. */
+const DEADLINE_MARGIN_MS = 50;
+
+/** SQLSTATEs meaning "the server or the login is the problem", not the statement: 503. */
+const UNAVAILABLE_SQLSTATE = /^(08|28|3D|57P|53300)/;
+
+export interface ResultLimits {
+  maxRows: number;
+  maxBytes: number;
+}
+
+export type TruncatedBy = 'rows' | 'bytes';
+
+export interface CappedRows {
+  rows: unknown[][];
+  truncated: boolean;
+  truncated_by?: TruncatedBy;
+}
+
+/** Statement timeout of one call: the configured one, shortened to end before the call's deadline. */
+export function statementTimeoutFor(configuredMs: number, deadlineAt: number, now = Date.now()): number {
+  return Math.floor(Math.min(configuredMs, deadlineAt - now - DEADLINE_MARGIN_MS));
+}
+
+/** A value as JSON can carry it: `bytea` as `\x…` hex like psql, everything else as pg parsed it. */
+export function jsonValue(value: unknown): unknown {
+  if (Buffer.isBuffer(value)) return `\\x${value.toString('hex')}`;
+  if (typeof value === 'bigint') return value.toString();
+  return value;
+}
+
+/**
+ * Reads rows in batches until the source is exhausted, `maxRows` rows are kept (one more is read to know
+ * whether the result was cut) or the JSON size of the kept rows would pass `maxBytes`. When the connection
+ * was cut because too many bytes arrived (`overflowed()`), the rows kept so far are the answer.
+ */
+export async function readCapped(
+  read: (count: number) => Promise<unknown[][]>,
+  limits: ResultLimits,
+  overflowed: () => boolean = () => false,
+): Promise<CappedRows> {
+  const rows: unknown[][] = [];
+  let bytes = 2;
+  for (;;) {
+    let batch: unknown[][];
+    try {
+      batch = await read(Math.min(500, limits.maxRows + 1 - rows.length));
+    } catch (error) {
+      if (overflowed()) return { rows, truncated: true, truncated_by: 'bytes' };
+      throw error;
+    }
+    if (batch.length === 0) return { rows, truncated: false };
+    for (const raw of batch) {
+      if (rows.length === limits.maxRows) return { rows, truncated: true, truncated_by: 'rows' };
+      const row = raw.map(jsonValue);
+      bytes += Buffer.byteLength(JSON.stringify(row)) + 1;
+      if (bytes > limits.maxBytes) return { rows, truncated: true, truncated_by: 'bytes' };
+      rows.push(row);
+    }
+  }
+}
+
+/**
+ * Counts the bytes arriving on a connection's socket and destroys it past `cap`, so one huge row cannot
+ * fill the gateway's memory before the row cap is even checked. Returns a handle to stop watching.
+ */
+export function watchBytes(stream: Duplex, cap: number): { exceeded(): boolean; stop(): void } {
+  let received = 0;
+  let exceeded = false;
+  const onData = (chunk: Buffer): void => {
+    received += chunk.length;
+    if (received > cap && !exceeded) {
+      exceeded = true;
+      stream.destroy();
+    }
+  };
+  stream.on('data', onData);
+  return { exceeded: () => exceeded, stop: () => stream.off('data', onData) };
+}
+
+const TYPE_NAMES = new Map<number, string>(
+  Object.entries(types.builtins).map(([name, oid]) => [oid, name.toLowerCase()]),
+);
+
+/** Name of a built-in Postgres type by OID (`int4`, `timestamptz`…), `oid:<n>` for others. */
+export function typeName(oid: number): string {
+  return TYPE_NAMES.get(oid) ?? `oid:${oid}`;
+}
+
+interface PgErrorLike {
+  code?: unknown;
+  message?: unknown;
+  position?: unknown;
+  hint?: unknown;
+  detail?: unknown;
+}
+
+const sqlstateOf = (error: unknown): string | undefined => {
+  const code = (error as PgErrorLike | null)?.code;
+  return typeof code === 'string' && /^[0-9A-Z]{5}$/.test(code) ? code : undefined;
+};
+
+/**
+ * Maps a failure of the tools database to the gateway's answer: statement timeout 504, server or login
+ * problems 503 naming the variable to set, any other SQLSTATE 422 with the database's own message;
+ * anything without a SQLSTATE (refused connection, cut socket) 503.
+ */
+export function toDomainError(error: unknown, toolId: string, variable: string): DomainException {
+  if (error instanceof DomainException) return error;
+  const sqlstate = sqlstateOf(error);
+  const pg = (error ?? {}) as PgErrorLike;
+  if (sqlstate === '57014') {
+    return new ProviderTimeoutException(DATABASE_PROVIDER_KEY, toolId, {
+      cause: error,
+      extensions: { sqlstate },
+    });
+  }
+  if (sqlstate && !UNAVAILABLE_SQLSTATE.test(sqlstate)) {
+    const extensions: Record<string, unknown> = {};
+    if (typeof pg.position === 'string') extensions.position = Number(pg.position);
+    if (typeof pg.hint === 'string') extensions.hint = pg.hint;
+    return new DatabaseQueryException(String(pg.message), sqlstate, { cause: error, extensions });
+  }
+  return new ProviderUnavailableException(
+    DATABASE_PROVIDER_KEY,
+    `The tools database is unreachable or refused the login; check ${variable}.`,
+    { cause: error, extensions: { missing: [variable], ...(sqlstate ? { sqlstate } : {}) } },
+  );
+}
+
+/** 503 naming the variable when no connection is configured (or provisioning failed). */
+export function unconfigured(variable: string, reason?: string): ProviderUnconfiguredException {
+  return new ProviderUnconfiguredException(
+    DATABASE_PROVIDER_KEY,
+    [variable],
+    reason ? { extensions: { reason } } : {},
+  );
+}

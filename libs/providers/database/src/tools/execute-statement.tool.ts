@@ -1,0 +1,28 @@
+import { defineTool } from '@toolgate/core';
+
+import { type DatabaseToolDeps, type StatementAnswer } from '../database.types';
+import { budgetOf, SQL_INPUT, type SqlInput } from './sql-input.util';
+
+/**
+ * `database:executeStatement`: one data-changing statement as the writer login (row changes on the sample
+ * tables only: no DDL, no TRUNCATE), in its own transaction, committed. Tagged destructive: policy holds it
+ * for confirmation.
+ */
+export function executeStatementTool({ client }: DatabaseToolDeps) {
+  return defineTool<SqlInput, StatementAnswer>({
+    name: 'executeStatement',
+    title: 'Execute statement',
+    description:
+      'Runs one INSERT, UPDATE or DELETE with $n parameters as the writer login and commits it; returns ' +
+      '{ command, row_count }. Destructive: needs confirmation.',
+    inputs: SQL_INPUT,
+    outputs: {
+      type: 'object',
+      properties: { command: { type: 'string' }, row_count: { type: 'integer' } },
+      required: ['command', 'row_count'],
+    },
+    required_scopes: ['database.write'],
+    safety_tags: ['destructive'],
+    execute: (input, ctx) => client.statement(input.sql, input.params ?? [], budgetOf(ctx)),
+  });
+}

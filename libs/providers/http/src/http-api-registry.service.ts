@@ -1,0 +1,132 @@
+import { Injectable, type OnModuleInit } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import { Repository } from 'typeorm';
+
+import { StaticSecretSource, TokenBroker } from '@toolgate/broker';
+import { CatalogService, PUBLIC_TENANT } from '@toolgate/catalog';
+
+import { HttpApiEntity } from './entities/http-api.entity';
+import { type HttpApiAuth, type HttpApiDefinition, type HttpOperation } from './http-api.types';
+
+/** How long a replica trusts its copy of an API definition (catalog changes drop it at once). */
+const CACHE_TTL_MS = 5_000;
+const MAX_CACHED = 1_000;
+
+export interface SaveApiInput {
+  tenant: string;
+  name: string;
+  baseUrl: string;
+  auth?: HttpApiAuth;
+  operations: HttpOperation[];
+  specHash: string;
+  actor: string;
+}
+
+const TOKEN_TYPES: Record<HttpApiAuth['type'], string> = {
+  bearer: 'Bearer',
+  header: 'api_key',
+  query: 'api_key',
+};
+
+function definitionOf(row: HttpApiEntity): HttpApiDefinition {
+  return {
+    tenant: row.tenant,
+    name: row.name,
+    baseUrl: row.baseUrl,
+    ...(row.auth ? { auth: row.auth } : {}),
+    operations: row.operations,
+    version: row.version,
+  };
+}
+
+/**
+ * Ingested API definitions (`http_apis`), so any replica can invoke after a restart. Each replica caches
+ * definitions briefly and drops the cache on every catalog reload (ingestion changes manifests, which every
+ * replica hears through LISTEN/NOTIFY). Registers one broker credential source per API with auth.
+ */
+@Injectable()
+export class HttpApiRegistry implements OnModuleInit {
+  private readonly cache = new Map<string, { api?: HttpApiDefinition; at: number }>();
+  private readonly sources = new Map<string, string>();
+
+  constructor(
+    @InjectRepository(HttpApiEntity) private readonly repository: Repository<HttpApiEntity>,
+    private readonly broker: TokenBroker,
+    private readonly catalog: CatalogService,
+  ) {}
+
+  onModuleInit(): void {
+    this.catalog.onReload(() => this.cache.clear());
+  }
+
+  /** Creates or replaces an API; the version moves only when something changed. */
+  async save(input: SaveApiInput): Promise<HttpApiDefinition> {
+    const rows = (await this.repository.query(
+      `INSERT INTO "http_apis" ("tenant", "name", "base_url", "auth", "operations", "spec_hash", "version", "updated_by")
+       VALUES ($1, $2, $3, $4::jsonb, $5::jsonb, $6, 1, $7)
+       ON CONFLICT ON CONSTRAINT "UQ_http_apis_tenant_name" DO UPDATE SET
+         "version" = "http_apis"."version" + CASE WHEN ("http_apis"."base_url", "http_apis"."auth",
+           "http_apis"."operations", "http_apis"."spec_hash") IS DISTINCT FROM (EXCLUDED."base_url",
+           EXCLUDED."auth", EXCLUDED."operations", EXCLUDED."spec_hash") THEN 1 ELSE 0 END,
+         "base_url" = EXCLUDED."base_url", "auth" = EXCLUDED."auth", "operations" = EXCLUDED."operations",
+         "spec_hash" = EXCLUDED."spec_hash", "updated_by" = EXCLUDED."updated_by", "updated_at" = now()
+       RETURNING "version"`,
+      [
+        input.tenant,
+        input.name,
+        input.baseUrl,
+        input.auth ? JSON.stringify(input.auth) : null,
+        JSON.stringify(input.operations),
+        input.specHash,
+        input.actor,
+      ],
+    )) as { version: number }[];
+    this.cache.delete(this.key(input.tenant, input.name));
+    const { tenant, name, baseUrl, auth, operations } = input;
+    return { tenant, name, baseUrl, ...(auth ? { auth } : {}), operations, version: rows[0].version };
+  }
+
+  /**
+   * The API and operation behind a tool id as `tenant` sees it: its own API first, then the shared
+   * (`public`) one, the way the catalog resolves manifests.
+   */
+  async resolve(
+    tenant: string,
+    name: string,
+    toolId: string,
+  ): Promise<{ api: HttpApiDefinition; operation: HttpOperation } | undefined> {
+    for (const owner of tenant === PUBLIC_TENANT ? [tenant] : [tenant, PUBLIC_TENANT]) {
+      const api = await this.find(owner, name);
+      const operation = api?.operations.find((candidate) => candidate.toolId === toolId);
+      if (api && operation) return { api, operation };
+    }
+    return undefined;
+  }
+
+  /** The broker key of an API's credential source, registering (or re-registering) the source as needed. */
+  credentialSource(api: HttpApiDefinition): string | undefined {
+    if (!api.auth) return undefined;
+    const key = `http:${api.tenant}/${api.name}`;
+    const signature = `${api.auth.type}\u0000${api.auth.secret_env}`;
+    if (this.sources.get(key) !== signature) {
+      this.broker.register(key, new StaticSecretSource(key, api.auth.secret_env, TOKEN_TYPES[api.auth.type]));
+      this.sources.set(key, signature);
+    }
+    return key;
+  }
+
+  private async find(tenant: string, name: string): Promise<HttpApiDefinition | undefined> {
+    const key = this.key(tenant, name);
+    const cached = this.cache.get(key);
+    if (cached && Date.now() - cached.at < CACHE_TTL_MS) return cached.api;
+    const row = await this.repository.findOne({ where: { tenant, name } });
+    if (this.cache.size >= MAX_CACHED) this.cache.clear();
+    const api = row ? definitionOf(row) : undefined;
+    this.cache.set(key, { api, at: Date.now() });
+    return api;
+  }
+
+  private key(tenant: string, name: string): string {
+    return `${tenant}\u0000${name}`;
+  }
+}

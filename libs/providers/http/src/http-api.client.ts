@@ -1,0 +1,139 @@
+import { lookup } from 'node:dns/promises';
+
+import { Inject, Injectable, Logger, type OnModuleDestroy } from '@nestjs/common';
+import { type ConfigType } from '@nestjs/config';
+import { type Agent, type Dispatcher, request } from 'undici';
+
+import {
+  assertSafeUrl,
+  createSafeDispatcher,
+  DomainException,
+  type InvocationContext,
+  ProviderTimeoutException,
+  ProviderUpstreamException,
+  type ResolvedAddress,
+  UnsafeUrlException,
+} from '@toolgate/core';
+
+import { HTTP_PROVIDER_KEY } from './http-api.types';
+import { httpProviderConfig } from './http-provider.config';
+import { type UpstreamRequest } from './upstream/upstream-request.util';
+import { type UpstreamResponse } from './upstream/upstream-response.util';
+
+const TIMEOUT_CODES = new Set(['UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT', 'UND_ERR_CONNECT_TIMEOUT']);
+
+const firstHeader = (value: string | string[] | undefined): string | undefined =>
+  Array.isArray(value) ? value[0] : value;
+
+/**
+ * All network I/O of the http provider: name resolution, the SSRF check of base URLs, and requests on one
+ * shared keep-alive dispatcher that re-applies the SSRF guard whenever it opens a connection.
+ */
+@Injectable()
+export class HttpApiClient implements OnModuleDestroy {
+  private readonly logger = new Logger('HttpProvider');
+  private readonly dispatcher: Agent;
+
+  constructor(
+    @Inject(httpProviderConfig.KEY) private readonly config: ConfigType<typeof httpProviderConfig>,
+  ) {
+    this.dispatcher = createSafeDispatcher({
+      allowedHosts: config.allowedHosts,
+      lookup: (hostname) => this.resolve(hostname),
+    });
+  }
+
+  /** Every address of a host name (the one place DNS is asked; tests replace it). */
+  async resolve(hostname: string): Promise<ResolvedAddress[]> {
+    const found = await lookup(hostname, { all: true, verbatim: true });
+    return found.map(({ address, family }) => ({ address, family: family === 6 ? 6 : 4 }));
+  }
+
+  /** The base URL without a trailing slash, if the SSRF guard accepts it (422 on `/base_url` otherwise). */
+  async checkBaseUrl(baseUrl: string): Promise<string> {
+    try {
+      const url = await assertSafeUrl(baseUrl, {
+        allowedHosts: this.config.allowedHosts,
+        lookup: (hostname) => this.resolve(hostname),
+      });
+      if (url.search || url.hash) throw new UnsafeUrlException('a base URL has no query or fragment');
+      return `${url.origin}${url.pathname.replace(/\/+$/, '')}`;
+    } catch (error) {
+      if (error instanceof UnsafeUrlException) throw new UnsafeUrlException(error.reason, '/base_url');
+      throw error;
+    }
+  }
+
+  /** Sends one request within the call's deadline and reads at most `maxResponseBytes` of the answer. */
+  async send(
+    upstream: UpstreamRequest,
+    ctx: Pick<InvocationContext, 'deadline' | 'toolId'>,
+  ): Promise<UpstreamResponse> {
+    const remaining = Math.max(1, ctx.deadline.at - Date.now());
+    try {
+      const response = await request(upstream.url, {
+        dispatcher: this.dispatcher,
+        method: upstream.method as Dispatcher.HttpMethod,
+        headers: upstream.headers,
+        body: upstream.body,
+        signal: ctx.deadline.signal,
+        headersTimeout: remaining,
+        bodyTimeout: remaining,
+      });
+      return {
+        status: response.statusCode,
+        contentType: firstHeader(response.headers['content-type']),
+        retryAfter: firstHeader(response.headers['retry-after']),
+        body: await this.readCapped(response.body, firstHeader(response.headers['content-length'])),
+      };
+    } catch (error) {
+      throw this.failure(error, ctx);
+    }
+  }
+
+  onModuleDestroy(): Promise<void> {
+    return this.dispatcher.close();
+  }
+
+  private async readCapped(body: Dispatcher.ResponseData['body'], declared?: string): Promise<Buffer> {
+    const limit = this.config.maxResponseBytes;
+    const tooLarge = () => {
+      body.destroy();
+      return new ProviderUpstreamException(
+        HTTP_PROVIDER_KEY,
+        `The upstream response exceeds ${limit} bytes.`,
+      );
+    };
+    if (declared !== undefined && Number(declared) > limit) throw tooLarge();
+    const chunks: Buffer[] = [];
+    let size = 0;
+    for await (const chunk of body) {
+      size += (chunk as Buffer).length;
+      if (size > limit) throw tooLarge();
+      chunks.push(chunk as Buffer);
+    }
+    return Buffer.concat(chunks);
+  }
+
+  private failure(error: unknown, ctx: Pick<InvocationContext, 'deadline' | 'toolId'>): DomainException {
+    if (error instanceof UnsafeUrlException) {
+      this.logger.warn({
+        msg: 'upstream connection refused by the SSRF guard',
+        toolId: ctx.toolId,
+        reason: error.reason,
+      });
+      return new ProviderUpstreamException(
+        HTTP_PROVIDER_KEY,
+        'The upstream address is not allowed (SSRF guard).',
+      );
+    }
+    if (error instanceof DomainException) return error;
+    const code = (error as { code?: unknown }).code;
+    if (ctx.deadline.signal.aborted || (typeof code === 'string' && TIMEOUT_CODES.has(code))) {
+      return new ProviderTimeoutException(HTTP_PROVIDER_KEY, ctx.toolId, { cause: error });
+    }
+    return new ProviderUpstreamException(HTTP_PROVIDER_KEY, 'The upstream API is unreachable.', {
+      cause: error,
+    });
+  }
+}

@@ -1,0 +1,178 @@
+import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
+import { type AddressInfo } from 'node:net';
+
+import { StaticSecretSource, TokenBroker } from '@toolgate/broker';
+import { createDeadline, type InvocationContext, type ToolDefinition } from '@toolgate/core';
+import { runProviderContractSuite } from '@toolgate/testing';
+
+import { HttpApiClient } from './http-api.client';
+import { type HttpApiRegistry } from './http-api-registry.service';
+import { type HttpApiDefinition, type HttpOperation } from './http-api.types';
+import { loadHttpProviderConfig } from './http-provider.config';
+import { HttpProviderService } from './http-provider.service';
+
+interface Seen {
+  method?: string;
+  url?: string;
+  headers: IncomingHttpHeaders;
+  body: string;
+}
+
+const op = (
+  operationId: string,
+  method: HttpOperation['method'],
+  path: string,
+  extra: Partial<HttpOperation> = {},
+) => ({
+  operationId,
+  toolId: `http.pets:${operationId}`,
+  method,
+  path,
+  parameters: [],
+  ...extra,
+});
+
+describe('HttpProviderService', () => {
+  let server: Server;
+  let seen: Seen[];
+  let api: HttpApiDefinition;
+  let provider: HttpProviderService;
+  let client: HttpApiClient;
+  const broker = new TokenBroker();
+
+  const registry = {
+    resolve: async (_tenant: string, name: string, toolId: string) => {
+      const operation = name === api.name ? api.operations.find((o) => o.toolId === toolId) : undefined;
+      return operation && { api, operation };
+    },
+    credentialSource: () => 'http:public/pets',
+  } as unknown as HttpApiRegistry;
+
+  const tool = (toolId: string): ToolDefinition => ({
+    name: toolId.split(':')[1],
+    toolId,
+    description: 'x',
+    inputs: { type: 'object' },
+    required_scopes: ['http.pets'],
+    safety_tags: [],
+  });
+  const ctx = (toolId: string, ms = 2_000): InvocationContext => ({
+    principal: { subject: 'agent', tenant: 'public', roles: [], scopes: [], kind: 'jwt' },
+    requestId: 'r1',
+    toolId,
+    deadline: createDeadline(ms),
+  });
+  const call = (toolId: string, input: Record<string, unknown> = {}, ms?: number) =>
+    provider.invoke(tool(toolId), input, ctx(toolId, ms)).catch((error: unknown) => error);
+
+  beforeAll(async () => {
+    server = createServer((req, res) => {
+      let body = '';
+      req.on('data', (chunk: Buffer) => (body += chunk.toString()));
+      req.on('end', () => {
+        seen.push({ method: req.method, url: req.url, headers: req.headers, body });
+        const path = req.url?.split('?')[0];
+        if (path === '/v1/redirect') return void res.writeHead(302, { location: '/v1/elsewhere' }).end();
+        if (path === '/v1/missing')
+          return void res.writeHead(404, { 'content-type': 'application/json' }).end('{"message":"no pet"}');
+        if (path === '/v1/denied') return void res.writeHead(401).end();
+        if (path === '/v1/broken') return void res.writeHead(500).end('boom');
+        if (path === '/v1/big')
+          return void res.writeHead(200, { 'content-type': 'text/plain' }).end('x'.repeat(5_000));
+        if (path === '/v1/slow') return void setTimeout(() => res.writeHead(200).end(), 1_000);
+        res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ echoed: req.url }));
+      });
+    });
+    await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
+    const port = (server.address() as AddressInfo).port;
+    api = {
+      tenant: 'public',
+      name: 'pets',
+      baseUrl: `http://127.0.0.1:${port}/v1`,
+      auth: { type: 'header', secret_env: 'TEST_PETS_KEY', name: 'X-Api-Key' },
+      version: 1,
+      operations: [
+        op('show', 'get', '/pets/{petId}', {
+          parameters: [
+            { name: 'petId', in: 'path', required: true },
+            { name: 'limit', in: 'query', required: false },
+            { name: 'X-Trace', in: 'header', required: false },
+          ],
+        }),
+        op('create', 'post', '/pets', { body: { required: true, mediaType: 'application/json' } }),
+        ...['redirect', 'missing', 'denied', 'broken', 'big', 'slow'].map((name) =>
+          op(name, 'get', `/${name}`),
+        ),
+      ],
+    };
+    process.env.TEST_PETS_KEY = 'upstream-secret';
+    broker.register('http:public/pets', new StaticSecretSource('http:public/pets', 'TEST_PETS_KEY'));
+    client = new HttpApiClient({
+      ...loadHttpProviderConfig({ HTTP_PROVIDER_ALLOWED_HOSTS: '127.0.0.1' }),
+      maxResponseBytes: 4_096,
+    });
+    provider = new HttpProviderService(registry, client, broker);
+  });
+  beforeEach(() => (seen = []));
+  afterAll(async () => {
+    await client.onModuleDestroy();
+    await new Promise<void>((done) => server.close(() => done()));
+  });
+
+  runProviderContractSuite(() => provider, 'http provider contract');
+
+  it('maps path, query and declared headers, and adds the brokered credential', async () => {
+    const result = await call('http.pets:show', {
+      path: { petId: 'a/b c' },
+      query: { limit: [1, 2] },
+      headers: { 'X-Trace': 't-1' },
+    });
+    expect(result).toEqual({
+      status: 200,
+      content_type: 'application/json',
+      body: { echoed: '/v1/pets/a%2Fb%20c?limit=1&limit=2' },
+    });
+    expect(seen[0].headers).toMatchObject({ 'x-api-key': 'upstream-secret', 'x-trace': 't-1' });
+    expect(seen[0].headers.authorization).toBeUndefined();
+  });
+
+  it('sends the JSON body', async () => {
+    await call('http.pets:create', { body: { id: 1, name: 'Rex' } });
+    expect(seen[0]).toMatchObject({ method: 'POST', body: '{"id":1,"name":"Rex"}' });
+    expect(seen[0].headers['content-type']).toBe('application/json');
+  });
+
+  it('refuses path values that would climb out of the base path', async () => {
+    expect(await call('http.pets:show', { path: { petId: '..' } })).toMatchObject({ status: 422 });
+    expect(seen).toEqual([]);
+  });
+
+  it.each([
+    ['redirect', 502, 'PROVIDER.UPSTREAM_ERROR'],
+    ['missing', 404, 'PROVIDER.UPSTREAM_NOT_FOUND'],
+    ['denied', 502, 'PROVIDER.UPSTREAM_ERROR'],
+    ['broken', 502, 'PROVIDER.UPSTREAM_ERROR'],
+    ['big', 502, 'PROVIDER.UPSTREAM_ERROR'],
+  ])('maps upstream %s to %i', async (name, status, code) => {
+    expect(await call(`http.pets:${name}`)).toMatchObject({ status, code });
+  });
+
+  it('passes the upstream error body on for 404, and follows no redirect', async () => {
+    expect(await call('http.pets:missing')).toMatchObject({
+      extensions: { upstream_status: 404, upstream_error: { message: 'no pet' } },
+    });
+    await call('http.pets:redirect');
+    expect(seen.map((request) => request.url)).toEqual(['/v1/missing', '/v1/redirect']);
+  });
+
+  it('answers 504 when the upstream is slower than the deadline', async () => {
+    expect(await call('http.pets:slow', {}, 100)).toMatchObject({ status: 504, code: 'PROVIDER.TIMEOUT' });
+  });
+
+  it('answers 503 when the secret variable is not set', async () => {
+    delete process.env.TEST_PETS_KEY;
+    broker.register('http:public/pets', new StaticSecretSource('http:public/pets', 'TEST_PETS_KEY'));
+    expect(await call('http.pets:show', { path: { petId: '1' } })).toMatchObject({ status: 503 });
+    process.env.TEST_PETS_KEY = 'upstream-secret';
+  });
+});

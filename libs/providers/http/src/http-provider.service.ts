@@ -1,0 +1,78 @@
+import { Injectable } from '@nestjs/common';
+
+import { TokenBroker } from '@toolgate/broker';
+import {
+  type InvocationContext,
+  type ProviderDescription,
+  type ProviderHealth,
+  type ToolDefinition,
+  type ToolInput,
+  toolIdOf,
+  ToolProvider,
+  ToolProviderHost,
+  UnknownToolException,
+} from '@toolgate/core';
+
+import { HttpApiClient } from './http-api.client';
+import { HttpApiRegistry } from './http-api-registry.service';
+import { HTTP_PROVIDER_KEY, parseHttpToolId } from './http-api.types';
+import { buildUpstreamRequest } from './upstream/upstream-request.util';
+import { type HttpToolResult, toToolResult } from './upstream/upstream-response.util';
+
+/**
+ * Tools from ingested OpenAPI documents (`http.<api>:<operationId>`). They live in the catalog only (this
+ * provider lists none); each call looks the operation up in `http_apis`, gets the API's own credential from
+ * the broker, and calls the upstream through the SSRF-guarded dispatcher.
+ */
+@ToolProvider({ key: HTTP_PROVIDER_KEY, contractVersion: 1 })
+@Injectable()
+export class HttpProviderService extends ToolProviderHost {
+  constructor(
+    private readonly registry: HttpApiRegistry,
+    private readonly client: HttpApiClient,
+    private readonly broker: TokenBroker,
+  ) {
+    super();
+  }
+
+  describe(): ProviderDescription {
+    return {
+      key: HTTP_PROVIDER_KEY,
+      name: 'HTTP (OpenAPI)',
+      description: 'Operations of HTTP APIs ingested from OpenAPI 3 documents.',
+      contractVersion: 1,
+    };
+  }
+
+  listTools(): ToolDefinition[] {
+    return [];
+  }
+
+  async check(): Promise<ProviderHealth> {
+    return { status: 'up' };
+  }
+
+  override async invoke(
+    tool: ToolDefinition,
+    input: ToolInput,
+    ctx: InvocationContext,
+  ): Promise<HttpToolResult> {
+    const toolId = toolIdOf(HTTP_PROVIDER_KEY, tool);
+    const target = parseHttpToolId(toolId);
+    const found = target && (await this.registry.resolve(ctx.principal.tenant, target.api, toolId));
+    if (!found) throw new UnknownToolException(HTTP_PROVIDER_KEY, toolId);
+    const { api, operation } = found;
+    const source = this.registry.credentialSource(api);
+    const credential = source
+      ? await this.broker.exchange(source, {
+          scopes: tool.required_scopes,
+          subject: ctx.principal.subject,
+          tenant: ctx.principal.tenant,
+          purpose: toolId,
+        })
+      : undefined;
+    const secret = credential?.access_token;
+    const response = await this.client.send(buildUpstreamRequest(api, operation, input, secret), ctx);
+    return toToolResult(response, secret);
+  }
+}

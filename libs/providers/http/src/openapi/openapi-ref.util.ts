@@ -1,0 +1,74 @@
+import { type ProblemViolation } from '@toolgate/core';
+
+/** Longest chain of `$ref`s followed from one place. */
+export const MAX_REF_DEPTH = 16;
+/** Most nodes the inlined document may have (refs used many times can blow a small document up). */
+export const MAX_INLINED_NODES = 50_000;
+
+const isObject = (value: unknown): value is Record<string, unknown> =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
+
+export const escapePointer = (segment: string): string => segment.replace(/~/g, '~0').replace(/\//g, '~1');
+
+function pointerTarget(document: unknown, ref: string): unknown {
+  let node: unknown = document;
+  for (const raw of ref.slice(2).split('/')) {
+    const segment = decodeURIComponent(raw).replace(/~1/g, '/').replace(/~0/g, '~');
+    if (Array.isArray(node) && /^\d+$/.test(segment)) node = node[Number(segment)];
+    else if (isObject(node) && Object.hasOwn(node, segment)) node = node[segment];
+    else return undefined;
+  }
+  return node;
+}
+
+/**
+ * Replaces local `$ref`s (`#/components/...` only) by their targets. External refs (other files, URLs) are
+ * never fetched: they, refs to nowhere, circular refs, chains deeper than `MAX_REF_DEPTH` and documents that
+ * expand beyond `MAX_INLINED_NODES` are recorded in `problems`, with the pointer where they occur.
+ */
+export class LocalRefResolver {
+  readonly problems: ProblemViolation[] = [];
+  private nodes = 0;
+
+  constructor(private readonly document: Record<string, unknown>) {}
+
+  /** `node` (found at `pointer`) with every `$ref` inside it inlined. */
+  inline(node: unknown, pointer: string, chain: readonly string[] = []): unknown {
+    if (++this.nodes > MAX_INLINED_NODES) {
+      if (this.nodes === MAX_INLINED_NODES + 1) {
+        this.problem(
+          pointer,
+          `the document expands to more than ${MAX_INLINED_NODES} nodes once $refs are inlined`,
+        );
+      }
+      return {};
+    }
+    if (Array.isArray(node))
+      return node.map((item, index) => this.inline(item, `${pointer}/${index}`, chain));
+    if (!isObject(node)) return node;
+    if (typeof node.$ref === 'string') return this.follow(node.$ref, pointer, chain);
+    return Object.fromEntries(
+      Object.entries(node).map(([key, value]) => [
+        key,
+        this.inline(value, `${pointer}/${escapePointer(key)}`, chain),
+      ]),
+    );
+  }
+
+  private follow(ref: string, pointer: string, chain: readonly string[]): unknown {
+    const at = `${pointer}/$ref`;
+    if (!ref.startsWith('#/components/')) {
+      return this.problem(at, `$ref "${ref}" is not resolved: only local #/components/... references are`);
+    }
+    if (chain.includes(ref)) return this.problem(at, `circular $ref "${ref}" is not supported`);
+    if (chain.length >= MAX_REF_DEPTH) return this.problem(at, `$ref chain deeper than ${MAX_REF_DEPTH}`);
+    const target = pointerTarget(this.document, ref);
+    if (target === undefined) return this.problem(at, `$ref "${ref}" points nowhere`);
+    return this.inline(target, pointer, [...chain, ref]);
+  }
+
+  private problem(pointer: string, detail: string): Record<string, never> {
+    if (this.problems.length < 100) this.problems.push({ pointer, detail });
+    return {};
+  }
+}

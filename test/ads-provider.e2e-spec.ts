@@ -1,0 +1,243 @@
+import { FAKE_GOOGLE_ADS_CREDENTIALS as CREDS, FakeGoogleAds } from '@toolgate/provider-ads';
+import { runSql } from '@toolgate/testing';
+
+import {
+  type Answer,
+  catalogOf,
+  type Json,
+  type SeedGateway,
+  startSeedGateway,
+} from './support/seed-gateway';
+
+const SEED_ARGS = { name: 'LaunchX', budget: 1200, startDate: '2025-10-10' };
+const NO_GOOGLE: Record<string, undefined> = {
+  ADS_MODE: undefined,
+  ADS_MAX_DAILY_BUDGET: undefined,
+  GOOGLE_ADS_CLIENT_ID: undefined,
+  GOOGLE_ADS_CLIENT_SECRET: undefined,
+  GOOGLE_ADS_REFRESH_TOKEN: undefined,
+  GOOGLE_ADS_DEVELOPER_TOKEN: undefined,
+  GOOGLE_ADS_LOGIN_CUSTOMER_ID: undefined,
+  GOOGLE_ADS_CUSTOMER_ID: undefined,
+};
+
+/** The seed quickstart: invoke (202) → a finance approver approves → the requester confirms. */
+async function createCampaign(
+  sg: SeedGateway,
+  args: Json = SEED_ARGS,
+): Promise<{ held: Answer; confirmed: Answer }> {
+  const held = await sg.call('financeAgent', '/tools/ads:createCampaign/invoke', {
+    method: 'POST',
+    body: args,
+  });
+  expect(held.status).toBe(202);
+  expect(held.body).toMatchObject({
+    requires_confirmation: true,
+    action_id: expect.any(String),
+    action_token: expect.any(String),
+    expires_at: expect.any(String),
+  });
+  if (held.body.requires_approval) {
+    const approved = await sg.call('financeApprover', `/actions/${held.body.action_id}/approve`, {
+      method: 'POST',
+      body: { reason: 'Budget checked.' },
+    });
+    expect(approved.status).toBe(200);
+  }
+  const confirmed = await sg.call('financeAgent', '/tools/ads:createCampaign/confirm', {
+    method: 'POST',
+    body: { action_token: held.body.action_token, ...args },
+  });
+  return { held, confirmed };
+}
+
+describe('ads provider, sandbox mode: the seed quickstart offline (e2e)', () => {
+  let sg: SeedGateway;
+
+  beforeAll(async () => {
+    sg = await startSeedGateway({ ...NO_GOOGLE, ADS_MAX_DAILY_BUDGET: '2000' });
+  });
+  afterAll(() => sg.close());
+
+  it('shows ads:createCampaign to finance-write as needing confirmation and approval', async () => {
+    const tool = (await catalogOf(sg, 'financeAgent')).find((entry) => entry.toolId === 'ads:createCampaign');
+    expect(tool).toMatchObject({
+      requires_confirmation: true,
+      requires_approval: true,
+      safety_tags: expect.arrayContaining(['financial']),
+    });
+    expect((await catalogOf(sg, 'salesAgent')).map((entry) => entry.toolId)).not.toContain(
+      'ads:createCampaign',
+    );
+  });
+
+  it('invoke → 202, approve, confirm → 200 with mode "sandbox" and the campaign in the sandbox table', async () => {
+    const { confirmed } = await createCampaign(sg);
+    expect(confirmed.status).toBe(200);
+    expect(confirmed.body.result).toMatchObject({
+      mode: 'sandbox',
+      validateOnly: false,
+      campaign: {
+        name: 'LaunchX',
+        status: 'PAUSED',
+        resourceName: expect.stringMatching(/^customers\/0000000000\/campaigns\/\d+$/),
+      },
+      budget: { amountMicros: '1200000000', dailyAmount: 1200 },
+    });
+    const rows = await runSql(
+      sg.gw.databaseUrl,
+      `SELECT tenant, subject, name, status, budget_amount_micros, start_date::text AS start_date FROM ads_sandbox_campaigns`,
+    );
+    expect(rows).toEqual([
+      {
+        tenant: 'acme',
+        subject: 'financeAgent',
+        name: 'LaunchX',
+        status: 'PAUSED',
+        budget_amount_micros: '1200000000',
+        start_date: '2025-10-10',
+      },
+    ]);
+  });
+
+  it("denies a campaign over the tenant's daily ceiling with 403 ADS.BUDGET_CEILING, storing nothing", async () => {
+    const { confirmed } = await createCampaign(sg, { ...SEED_ARGS, name: 'Too much', budget: 900 });
+    expect(confirmed.status).toBe(403);
+    expect(confirmed.body).toMatchObject({
+      code: 'ADS.BUDGET_CEILING',
+      ceiling: 2000,
+      requested: 900,
+      committed_today: 1200,
+    });
+    const rows = await runSql(
+      sg.gw.databaseUrl,
+      `SELECT name FROM ads_sandbox_campaigns WHERE name = 'Too much'`,
+    );
+    expect(rows).toEqual([]);
+  });
+});
+
+describe('ads provider, live mode against a local fake Google Ads (e2e)', () => {
+  const fake = new FakeGoogleAds();
+  const secrets = {
+    GOOGLE_ADS_CLIENT_ID: CREDS.clientId,
+    GOOGLE_ADS_CLIENT_SECRET: CREDS.clientSecret,
+    GOOGLE_ADS_REFRESH_TOKEN: CREDS.refreshToken,
+  };
+  let sg: SeedGateway;
+
+  beforeAll(async () => {
+    const { baseUrl, tokenUrl } = await fake.start();
+    Object.assign(process.env, secrets); // read by the token broker at each exchange
+    sg = await startSeedGateway({
+      ...NO_GOOGLE,
+      ...secrets,
+      GOOGLE_ADS_DEVELOPER_TOKEN: CREDS.developerToken,
+      GOOGLE_ADS_LOGIN_CUSTOMER_ID: CREDS.loginCustomerId,
+      GOOGLE_ADS_CUSTOMER_ID: '123-456-7890',
+      GOOGLE_ADS_BASE_URL: baseUrl,
+      GOOGLE_ADS_TOKEN_URL: tokenUrl,
+      ADS_MAX_DAILY_BUDGET: '1500',
+    });
+  });
+  afterAll(async () => {
+    await sg.close();
+    for (const name of Object.keys(secrets)) delete process.env[name];
+    await fake.stop();
+  });
+
+  it('creates the campaign in Google Ads with the brokered access token and says mode "live"', async () => {
+    const { confirmed } = await createCampaign(sg);
+    expect(confirmed.status).toBe(200);
+    expect(confirmed.body.result).toMatchObject({
+      mode: 'live',
+      customerId: '1234567890',
+      campaign: {
+        status: 'PAUSED',
+        resourceName: expect.stringMatching(/^customers\/1234567890\/campaigns\/\d+$/),
+      },
+      budget: { resourceName: expect.stringMatching(/^customers\/1234567890\/campaignBudgets\/\d+$/) },
+    });
+    expect(confirmed.body.token_meta).toMatchObject({ token_type: 'Bearer' });
+    expect(fake.tokenRequests()).toHaveLength(1);
+    const [mutate] = fake.mutateRequests();
+    expect(mutate.path).toBe('/v24/customers/1234567890/googleAds:mutate');
+    expect(mutate.headers).toMatchObject({
+      authorization: 'Bearer ya29.fake-access-1',
+      'developer-token': CREDS.developerToken,
+      'login-customer-id': CREDS.loginCustomerId,
+    });
+    const create = (mutate.body as Json).mutateOperations;
+    expect(create[0].campaignBudgetOperation.create.amountMicros).toBe('1200000000');
+    expect(create[1].campaignOperation.create.status).toBe('PAUSED');
+    for (const request of fake.requests) {
+      for (const token of Object.values(sg.tokens)) expect(JSON.stringify(request)).not.toContain(token);
+    }
+    expect(confirmed.text).not.toContain('ya29.');
+    expect(sg.gw.logs.text()).not.toContain('ya29.');
+    expect(sg.gw.logs.text()).not.toContain(CREDS.refreshToken);
+  });
+
+  it('validate_only dry-runs through Google (validateOnly: true), creates nothing, reuses the cached token', async () => {
+    const before = fake.campaigns.length;
+    const { confirmed } = await createCampaign(sg, {
+      ...SEED_ARGS,
+      name: 'Dry run',
+      budget: 100,
+      validate_only: true,
+    });
+    expect(confirmed.status).toBe(200);
+    expect(confirmed.body.result).toMatchObject({
+      mode: 'live',
+      validateOnly: true,
+      campaign: { resourceName: null },
+    });
+    expect((fake.mutateRequests().at(-1)!.body as Json).validateOnly).toBe(true);
+    expect(fake.campaigns).toHaveLength(before);
+    expect(fake.tokenRequests()).toHaveLength(1);
+  });
+
+  it('maps Google INVALID_ARGUMENT to 422 and frees the budget it had claimed', async () => {
+    const { confirmed } = await createCampaign(sg, { ...SEED_ARGS, budget: 200 });
+    expect(confirmed.status).toBe(422);
+    expect(confirmed.body).toMatchObject({ code: 'ADS.INVALID_ARGUMENT', google_status: 'INVALID_ARGUMENT' });
+    expect(confirmed.body.errors[0]).toMatchObject({ pointer: '/name' });
+    const claims = await runSql(
+      sg.gw.databaseUrl,
+      `SELECT amount_micros FROM ads_budget_reservations WHERE mode = 'live'`,
+    );
+    expect(claims).toEqual([{ amount_micros: '1200000000' }]);
+  });
+
+  it('denies what would pass the daily ceiling before calling Google (403)', async () => {
+    const calls = fake.mutateRequests().length;
+    const { confirmed } = await createCampaign(sg, { ...SEED_ARGS, name: 'Second', budget: 400 });
+    expect(confirmed.status).toBe(403);
+    expect(confirmed.body.code).toBe('ADS.BUDGET_CEILING');
+    expect(fake.mutateRequests()).toHaveLength(calls);
+  });
+});
+
+describe('ads provider, ADS_MODE=live without credentials (e2e)', () => {
+  let sg: SeedGateway;
+
+  beforeAll(async () => {
+    sg = await startSeedGateway({ ...NO_GOOGLE, ADS_MODE: 'live' });
+  });
+  afterAll(() => sg.close());
+
+  it('keeps the tool listed and answers 503 naming the missing variables at execution', async () => {
+    expect((await catalogOf(sg, 'financeAgent')).map((tool) => tool.toolId)).toContain('ads:createCampaign');
+    const { confirmed } = await createCampaign(sg);
+    expect(confirmed.status).toBe(503);
+    expect(confirmed.body).toMatchObject({
+      code: 'PROVIDER.UNCONFIGURED',
+      missing: [
+        'GOOGLE_ADS_CLIENT_ID',
+        'GOOGLE_ADS_CLIENT_SECRET',
+        'GOOGLE_ADS_REFRESH_TOKEN',
+        'GOOGLE_ADS_DEVELOPER_TOKEN',
+      ],
+    });
+  });
+});

@@ -1,0 +1,275 @@
+import { readFileSync } from 'node:fs';
+import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
+import { type AddressInfo } from 'node:net';
+import { join, resolve } from 'node:path';
+
+import { parse as parseYaml } from 'yaml';
+
+import { HttpApiClient } from '@toolgate/provider-http';
+
+import { bearer, devToken, makeRuntimeDir } from './support/auth-fixtures';
+import { startGateway, type TestGateway } from './support/gateway';
+
+type Json = Record<string, any>;
+
+const PETSTORE = readFileSync(join(__dirname, 'fixtures/petstore.yaml'), 'utf8');
+const SECRET_ENV = 'PETSTORE_E2E_TOKEN';
+const SECRET = 'petstore-upstream-secret';
+const PEOPLE: Record<string, { tenant: string; roles: string[] }> = {
+  admin: { tenant: 'acme', roles: ['platform-admin'] },
+  user: { tenant: 'acme', roles: ['api-user'] },
+  nobody: { tenant: 'acme', roles: [] },
+  globexUser: { tenant: 'globex', roles: ['api-user'] },
+};
+const PETS = [
+  { id: 1, name: 'Rex', tag: 'dog' },
+  { id: 2, name: 'Tom', tag: 'cat' },
+  { id: 3, name: 'Nemo' },
+];
+
+/** A local Petstore (`/v1/pets`, `/v1/pets/{petId}`) recording every request it sees. */
+function startPetstore(seen: { url: string; headers: IncomingHttpHeaders }[]): Promise<Server> {
+  const server = createServer((req, res) => {
+    seen.push({ url: req.url ?? '', headers: req.headers });
+    const url = new URL(req.url ?? '/', 'http://petstore');
+    const json = (status: number, body: unknown) =>
+      res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body));
+    if (url.pathname === '/v1/pets' && req.method === 'GET') {
+      return json(200, PETS.slice(0, Number(url.searchParams.get('limit') ?? 100)));
+    }
+    if (url.pathname === '/v1/pets' && req.method === 'POST') return void res.writeHead(201).end();
+    const id = /^\/v1\/pets\/([^/]+)$/.exec(url.pathname)?.[1];
+    if (id === 'moved') return void res.writeHead(302, { location: '/v1/internal-only' }).end();
+    const pet = PETS.find((candidate) => String(candidate.id) === id);
+    if (pet) return json(200, pet);
+    json(404, { code: 404, message: `no pet ${id}` });
+  });
+  return new Promise((done) => server.listen(0, '127.0.0.1', () => done(server)));
+}
+
+describe('http provider: OpenAPI ingestion and invocation (e2e over HTTP)', () => {
+  const runtime = makeRuntimeDir();
+  const policyFile = resolve(__dirname, '../policies/policies.yml');
+  const seen: { url: string; headers: IncomingHttpHeaders }[] = [];
+  const tokens: Record<string, string> = {};
+  let upstream: Server;
+  let baseUrl: string;
+  let gw: TestGateway;
+
+  const boot = (allowedHosts?: string, databaseUrl?: string) =>
+    startGateway({
+      env: { RUNTIME_DIR: runtime.dir, POLICY_FILE: policyFile, HTTP_PROVIDER_ALLOWED_HOSTS: allowedHosts },
+      databaseUrl,
+    });
+  const call = async (on: TestGateway, who: string, path: string, body?: unknown) => {
+    const response = await on.request(path, {
+      method: body === undefined ? 'GET' : 'POST',
+      headers: {
+        ...bearer(tokens[who]),
+        ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
+      },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    const text = await response.text();
+    return { status: response.status, body: (text ? JSON.parse(text) : undefined) as Json, text };
+  };
+  const ingest = (body: Json, on = gw) => call(on, 'admin', '/manifests/openapi', body);
+  const invoke = (toolId: string, input: Json, on = gw, who = 'user') =>
+    call(on, who, `/tools/${toolId}/invoke`, input);
+  const catalog = async (who: string) =>
+    ((await call(gw, who, '/tool-catalog')).body.tools as Json[])
+      .map((tool) => tool.toolId)
+      .filter((id) => id.startsWith('http.'));
+
+  beforeAll(async () => {
+    upstream = await startPetstore(seen);
+    baseUrl = `http://127.0.0.1:${(upstream.address() as AddressInfo).port}/v1`;
+    process.env[SECRET_ENV] = SECRET;
+    gw = await boot('127.0.0.1');
+    for (const [who, person] of Object.entries(PEOPLE)) {
+      tokens[who] = await devToken(runtime.dir, { subject: who, ...person });
+    }
+  });
+  beforeEach(() => (seen.length = 0));
+  afterAll(async () => {
+    await gw.close();
+    await new Promise<void>((done) => upstream.close(() => done()));
+    delete process.env[SECRET_ENV];
+    runtime.dispose();
+  });
+
+  it('ingests the Petstore into the admin tenant, one tool per operation', async () => {
+    const answer = await ingest({
+      name: 'petstore',
+      spec: PETSTORE,
+      base_url: baseUrl,
+      auth: { type: 'bearer', secret_env: SECRET_ENV },
+    });
+    expect(answer.status).toBe(200);
+    expect(answer.body).toMatchObject({
+      name: 'petstore',
+      tenant: 'acme',
+      base_url: baseUrl,
+      version: 1,
+      auth: { type: 'bearer', secret_env: SECRET_ENV, configured: true },
+      disabled: [],
+      skipped: [],
+    });
+    expect(answer.body.tools).toEqual([
+      { toolId: 'http.petstore:listPets', version: 1, safety_tags: ['read-only'] },
+      { toolId: 'http.petstore:createPets', version: 1, safety_tags: ['write'] },
+      { toolId: 'http.petstore:showPetById', version: 1, safety_tags: ['read-only'] },
+    ]);
+    expect(answer.text).not.toContain(SECRET);
+  });
+
+  it('shows the tools to api-users of the tenant only', async () => {
+    expect(await catalog('user')).toEqual([
+      'http.petstore:createPets',
+      'http.petstore:listPets',
+      'http.petstore:showPetById',
+    ]);
+    expect(await catalog('nobody')).toEqual([]);
+    expect(await catalog('globexUser')).toEqual([]);
+    const entry = await call(gw, 'user', '/tool-catalog/http.petstore:listPets');
+    expect(entry.body).toMatchObject({
+      provider_id: 'http',
+      source: 'openapi',
+      required_scopes: ['http.petstore'],
+    });
+  });
+
+  it('invokes listPets with a query limit and showPetById with a path parameter', async () => {
+    const list = await invoke('http.petstore:listPets', { query: { limit: 2 } });
+    expect(list.status).toBe(200);
+    expect(list.body.result).toEqual({
+      status: 200,
+      content_type: 'application/json',
+      body: PETS.slice(0, 2),
+    });
+    const one = await invoke('http.petstore:showPetById', { path: { petId: '3' } });
+    expect(one.body.result.body).toEqual(PETS[2]);
+    expect(seen.map((request) => request.url)).toEqual(['/v1/pets?limit=2', '/v1/pets/3']);
+  });
+
+  it('sends the brokered credential upstream, never the agent token', async () => {
+    await invoke('http.petstore:listPets', {});
+    expect(seen).toHaveLength(1);
+    expect(seen[0].headers.authorization).toBe(`Bearer ${SECRET}`);
+    expect(JSON.stringify(seen[0].headers)).not.toContain(tokens.user);
+  });
+
+  it('validates arguments and maps upstream errors', async () => {
+    expect((await invoke('http.petstore:listPets', { query: { limit: 101 } })).status).toBe(422);
+    expect((await invoke('http.petstore:showPetById', {})).status).toBe(422);
+    const missing = await invoke('http.petstore:showPetById', { path: { petId: '99' } });
+    expect(missing.status).toBe(404);
+    expect(missing.body).toMatchObject({ code: 'PROVIDER.UPSTREAM_NOT_FOUND', upstream_status: 404 });
+    expect((await invoke('http.petstore:listPets', {}, gw, 'nobody')).status).toBe(403);
+  });
+
+  it('does not follow a redirect from the upstream', async () => {
+    const moved = await invoke('http.petstore:showPetById', { path: { petId: 'moved' } });
+    expect(moved.status).toBe(502);
+    expect(moved.body.detail).toMatch(/redirects are not followed/);
+    expect(seen.map((request) => request.url)).toEqual(['/v1/pets/moved']);
+  });
+
+  it('re-ingesting updates changed tools and disables removed operations', async () => {
+    const spec = parseYaml(PETSTORE) as Json;
+    delete spec.paths['/pets'].post;
+    spec.paths['/pets'].get.summary = 'List pets';
+    const answer = await ingest({
+      name: 'petstore',
+      spec,
+      base_url: baseUrl,
+      auth: { type: 'bearer', secret_env: SECRET_ENV },
+    });
+    expect(answer.status).toBe(200);
+    expect(answer.body.version).toBe(2);
+    expect(answer.body.tools).toEqual([
+      { toolId: 'http.petstore:listPets', version: 2, safety_tags: ['read-only'] },
+      { toolId: 'http.petstore:showPetById', version: 1, safety_tags: ['read-only'] },
+    ]);
+    expect(answer.body.disabled).toEqual(['http.petstore:createPets']);
+    expect(await catalog('user')).toEqual(['http.petstore:listPets', 'http.petstore:showPetById']);
+    expect((await invoke('http.petstore:createPets', { body: { id: 4, name: 'Rex' } })).status).toBe(404);
+  });
+
+  it.each([
+    ['http://169.254.169.254/latest', /169\.254\.169\.254 is a cloud metadata endpoint/],
+    ['http://metadata.google.internal/v1', /cloud metadata endpoint/],
+    ['http://localhost:1/v1', /localhost resolves to .*, a loopback address/],
+    ['http://10.0.0.8/v1', /10\.0\.0\.8 is a private address/],
+    ['file:///etc/passwd', /scheme file is not http or https/],
+  ])('refuses base_url %s with 422', async (url, reason) => {
+    const refused = await ingest({ name: 'evil', spec: PETSTORE, base_url: url });
+    expect(refused.status).toBe(422);
+    expect(refused.body).toMatchObject({ code: 'NET.UNSAFE_URL', errors: [{ pointer: '/base_url' }] });
+    expect(refused.body.errors[0].detail).toMatch(reason);
+  });
+
+  it('refuses documents it cannot ingest, listing the problems, and non-admins', async () => {
+    const external = await ingest({
+      name: 'ext',
+      base_url: baseUrl,
+      spec: {
+        openapi: '3.0.3',
+        info: {},
+        paths: { '/x': { get: { parameters: [{ $ref: 'https://evil.example/p.yaml' }] } } },
+      },
+    });
+    expect(external.status).toBe(422);
+    expect(external.body.errors).toEqual([
+      {
+        pointer: '/spec/paths/~1x/get/parameters/0/$ref',
+        detail: expect.stringMatching(/only local #\/components/),
+      },
+    ]);
+    const swagger = await ingest({ name: 'old', base_url: baseUrl, spec: { swagger: '2.0', paths: {} } });
+    expect(swagger.body).toMatchObject({ status: 422, code: 'HTTP_PROVIDER.INVALID_SPEC' });
+    expect(
+      (await call(gw, 'user', '/manifests/openapi', { name: 'x', spec: PETSTORE, base_url: baseUrl })).status,
+    ).toBe(403);
+  });
+
+  it('re-checks the address at connect time (a name that now resolves to loopback)', async () => {
+    const client = gw.app.get(HttpApiClient);
+    const port = (upstream.address() as AddressInfo).port;
+    const dns = jest.spyOn(client, 'resolve').mockResolvedValue([{ address: '93.184.216.34', family: 4 }]);
+    try {
+      const ingested = await ingest({
+        name: 'rebind',
+        spec: PETSTORE,
+        base_url: `http://rebind.example.test:${port}/v1`,
+      });
+      expect(ingested.status).toBe(200);
+      dns.mockResolvedValue([{ address: '127.0.0.1', family: 4 }]);
+      const refused = await invoke('http.rebind:listPets', {});
+      expect(refused.status).toBe(502);
+      expect(refused.body.detail).toBe('The upstream address is not allowed (SSRF guard).');
+      expect(seen).toEqual([]);
+    } finally {
+      dns.mockRestore();
+    }
+  });
+
+  it('another replica invokes from Postgres, and applies its own allow-list', async () => {
+    const replica = await boot(undefined, gw.databaseUrl);
+    try {
+      // Without 127.0.0.1 in its allow-list, the replica refuses it at ingestion and at connect time.
+      const refused = await ingest({ name: 'local', spec: PETSTORE, base_url: baseUrl }, replica);
+      expect(refused.status).toBe(422);
+      expect(refused.body.errors[0].detail).toBe('127.0.0.1 is a loopback address');
+      const blocked = await invoke('http.petstore:listPets', {}, replica);
+      expect(blocked.status).toBe(502);
+      expect(seen).toEqual([]);
+    } finally {
+      await replica.close();
+    }
+    await gw.close();
+    gw = await boot('127.0.0.1', gw.databaseUrl); // a restart: the definition comes back from Postgres
+    const list = await invoke('http.petstore:listPets', { query: { limit: 1 } });
+    expect(list.body.result.body).toEqual(PETS.slice(0, 1));
+  });
+});

@@ -1,0 +1,294 @@
+import { execFile } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+
+import { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
+import {
+  type CallToolResult,
+  ElicitRequestSchema,
+  type ElicitRequest,
+} from '@modelcontextprotocol/sdk/types.js';
+
+import { discovered, type Json, type McpGateway, startMcpGateway } from './support/mcp-gateway';
+import { type DriftServer, type McpPeer, startDriftServer, startEverything } from './support/mcp-peers';
+
+const INSPECTOR = join(
+  __dirname,
+  '../node_modules/@modelcontextprotocol/inspector/clients/launcher/build/index.js',
+);
+
+describe('Toolgate as an MCP server (e2e, SDK clients and the Inspector CLI)', () => {
+  let mg: McpGateway;
+  let everything: McpPeer;
+  let drift: DriftServer;
+  const clients: Client[] = [];
+
+  /** An SDK client of `/mcp<path>` as `who`; `onElicit` declares elicitation and answers it. */
+  async function connect(
+    who: string,
+    path = '',
+    onElicit?: (request: ElicitRequest) => Json,
+  ): Promise<Client> {
+    const client = new Client(
+      { name: 'e2e-agent', version: '1.0.0' },
+      { capabilities: onElicit ? { elicitation: {} } : {} },
+    );
+    if (onElicit)
+      client.setRequestHandler(ElicitRequestSchema, async (request) => onElicit(request) as never);
+    const transport = new StreamableHTTPClientTransport(new URL(`${mg.gw.baseUrl}/mcp${path}`), {
+      requestInit: { headers: { authorization: `Bearer ${mg.tokens[who]}` } },
+    });
+    await client.connect(transport);
+    clients.push(client);
+    return client;
+  }
+  const call = (client: Client, name: string, args: Json = {}) =>
+    client.callTool({ name, arguments: args }) as Promise<CallToolResult>;
+
+  beforeAll(async () => {
+    [everything, drift] = await Promise.all([startEverything('streamableHttp'), startDriftServer()]);
+    mg = await startMcpGateway({ MCP_EVERYTHING_URL: everything.url, MCP_DRIFT_URL: drift.url });
+    await Promise.all([mg.waitFor('everything', discovered), mg.waitFor('drift', discovered)]);
+  });
+  afterAll(async () => {
+    await Promise.all(clients.map((client) => client.close().catch(() => undefined)));
+    await mg?.close();
+    await everything?.stop();
+    await drift?.close();
+  });
+
+  it('answers 401 with a resource_metadata challenge naming the RFC 9728 document', async () => {
+    const init = {
+      jsonrpc: '2.0',
+      id: 1,
+      method: 'initialize',
+      params: { protocolVersion: '2025-11-25', capabilities: {}, clientInfo: { name: 'x', version: '1' } },
+    };
+    for (const authorization of [undefined, 'Bearer not-a-token']) {
+      const response = await mg.gw.request('/mcp', {
+        method: 'POST',
+        headers: {
+          'content-type': 'application/json',
+          accept: 'application/json, text/event-stream',
+          ...(authorization ? { authorization } : {}),
+        },
+        body: JSON.stringify(init),
+      });
+      expect(response.status).toBe(401);
+      expect(response.headers.get('www-authenticate')).toContain(
+        'resource_metadata="https://toolgate.test/.well-known/oauth-protected-resource"',
+      );
+    }
+    const metadata = await mg.gw.request('/.well-known/oauth-protected-resource');
+    expect(await metadata.json()).toEqual({
+      resource: 'https://toolgate.test/mcp',
+      authorization_servers: ['https://idp.local'],
+      bearer_methods_supported: ['header'],
+      resource_name: 'Toolgate MCP',
+    });
+  });
+
+  it('accepts 2025-06-18 clients as well as 2025-11-25 ones', async () => {
+    const response = await mg.gw.request('/mcp', {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/json',
+        accept: 'application/json, text/event-stream',
+        authorization: `Bearer ${mg.tokens.agent}`,
+      },
+      body: JSON.stringify({
+        jsonrpc: '2.0',
+        id: 1,
+        method: 'initialize',
+        params: {
+          protocolVersion: '2025-06-18',
+          capabilities: { elicitation: {} },
+          clientInfo: { name: 'old', version: '1' },
+        },
+      }),
+    });
+    expect(response.status).toBe(200);
+    expect(response.headers.get('mcp-session-id')).toBeTruthy();
+    expect(await response.text()).toContain('"protocolVersion":"2025-06-18"');
+    const client = await connect('agent');
+    expect(client.getServerVersion()?.name).toBe('toolgate');
+  });
+
+  it('/mcp lists the caller’s governed catalog under valid MCP names and calls tools through the pipeline', async () => {
+    const agent = await connect('agent');
+    const names = (await agent.listTools()).tools.map((tool) => tool.name);
+    expect(names).toEqual(
+      expect.arrayContaining([
+        'mcp_everything__echo',
+        'mcp_everything__get-sum',
+        'mcp_drift__wipe',
+        'toolgate_confirm',
+      ]),
+    );
+    expect(names.every((name) => /^[a-zA-Z0-9_-]{1,64}$/.test(name))).toBe(true);
+    const sum = await call(agent, 'mcp_everything__get-sum', { a: 20, b: 22 });
+    expect(sum.isError).toBeFalsy();
+    expect(sum.content).toEqual([{ type: 'text', text: 'The sum of 20 and 22 is 42.' }]);
+    const invalid = await call(agent, 'mcp_everything__get-sum', { a: 'x' });
+    expect(invalid).toMatchObject({
+      isError: true,
+      structuredContent: { code: 'REQUEST.VALIDATION_FAILED', status: 422 },
+    });
+    const nobody = await connect('nobody');
+    expect((await nobody.listTools()).tools.map((tool) => tool.name)).toEqual(['toolgate_confirm']);
+    await expect(call(nobody, 'mcp_everything__echo', { message: 'x' })).rejects.toThrow(/Unknown tool/);
+  });
+
+  it('/mcp/{server} exposes one upstream with its original names, resources and prompts', async () => {
+    const agent = await connect('agent', '/everything');
+    const names = (await agent.listTools()).tools.map((tool) => tool.name);
+    expect(names).toEqual(expect.arrayContaining(['echo', 'get-sum']));
+    expect(names).not.toContain('lookup');
+    expect((await call(agent, 'echo', { message: 'hi' })).content).toEqual([
+      { type: 'text', text: 'Echo: hi' },
+    ]);
+    const resources = await agent.listResources();
+    expect(resources.resources.length).toBeGreaterThan(0);
+    const read = await agent.readResource({ uri: resources.resources[0].uri });
+    expect(read.contents[0].uri).toBe(resources.resources[0].uri);
+    expect((await agent.listResourceTemplates()).resourceTemplates.length).toBeGreaterThan(0);
+    expect((await agent.listPrompts()).prompts.map((prompt) => prompt.name)).toContain('simple-prompt');
+    const prompt = await agent.getPrompt({ name: 'args-prompt', arguments: { city: 'Lyon' } });
+    expect(JSON.stringify(prompt.messages)).toContain('Lyon');
+  });
+
+  it('refuses /mcp/{server} without the server’s scope (403) and an unknown server (404)', async () => {
+    await expect(connect('limited', '/everything')).rejects.toThrow(/403/);
+    await expect(connect('agent', '/nowhere')).rejects.toThrow(/404/);
+    const agent = await connect('agent');
+    const session = (agent.transport as StreamableHTTPClientTransport).sessionId!;
+    const hijack = await mg.gw.request('/mcp', {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/json',
+        accept: 'application/json, text/event-stream',
+        authorization: `Bearer ${mg.tokens.limited}`,
+        'mcp-session-id': session,
+        'mcp-protocol-version': '2025-11-25',
+      },
+      body: JSON.stringify({ jsonrpc: '2.0', id: 9, method: 'tools/list' }),
+    });
+    expect(hijack.status).toBe(404);
+  });
+
+  it('confirms a destructive call by elicitation: runs on accept, not on decline', async () => {
+    const asked: ElicitRequest[] = [];
+    let answer: Json = { action: 'accept', content: { confirm: true } };
+    const agent = await connect('agent', '', (request) => (asked.push(request), answer));
+    const before = drift.calls;
+    const ran = await call(agent, 'mcp_drift__wipe', { id: 'r7' });
+    expect(ran.isError).toBeFalsy();
+    expect(ran.content).toEqual([{ type: 'text', text: 'wiped r7' }]);
+    expect(drift.calls).toBe(before + 1);
+    expect(asked).toHaveLength(1);
+    expect(asked[0].params.message).toContain('mcp.drift:wipe');
+    expect(asked[0].params.message).toContain('id="r7"');
+    expect(asked[0].params.message).toMatch(/expires at \d{4}-/);
+    answer = { action: 'decline' };
+    const declined = await call(agent, 'mcp_drift__wipe', { id: 'r8' });
+    expect(declined).toMatchObject({ isError: true, structuredContent: { code: 'CONFIRMATION.DECLINED' } });
+    expect(drift.calls).toBe(before + 1);
+  });
+
+  it('without elicitation, answers the action token and runs the call through toolgate_confirm', async () => {
+    const agent = await connect('agent', '/drift');
+    expect((await agent.listTools()).tools.map((tool) => tool.name)).toContain('toolgate_confirm');
+    const before = drift.calls;
+    const held = await call(agent, 'wipe', { id: 'r9' });
+    expect(held.isError).toBe(true);
+    expect(held.structuredContent).toMatchObject({
+      code: 'CONFIRMATION.REQUIRED',
+      requires_confirmation: true,
+      action_id: expect.any(String),
+      action_token: expect.any(String),
+      expires_at: expect.any(String),
+    });
+    expect(drift.calls).toBe(before);
+    const { action_id, action_token } = held.structuredContent as Json;
+    const confirmed = await call(agent, 'toolgate_confirm', { action_id, action_token });
+    expect(confirmed.content).toEqual([{ type: 'text', text: 'wiped r9' }]);
+    expect(drift.calls).toBe(before + 1);
+    const again = await call(agent, 'toolgate_confirm', {
+      action_id,
+      action_token,
+      tool_id: 'mcp.drift:wipe',
+      arguments: { id: 'r9' },
+    });
+    expect(again).toMatchObject({ isError: true, structuredContent: { status: 409 } });
+    expect(drift.calls).toBe(before + 1);
+  });
+
+  it('confirms a call held in another session only with the tool id and the same arguments', async () => {
+    const held = (await call(await connect('agent', '/drift'), 'wipe', { id: 'r10' }))
+      .structuredContent as Json;
+    const catalog = await connect('agent');
+    const before = drift.calls;
+    const bare = await call(catalog, 'toolgate_confirm', {
+      action_id: held.action_id,
+      action_token: held.action_token,
+    });
+    expect(bare.structuredContent).toMatchObject({ code: 'REQUEST.VALIDATION_FAILED', status: 422 });
+    const token = { action_id: held.action_id, action_token: held.action_token, tool_id: 'mcp.drift:wipe' };
+    const other = await call(catalog, 'toolgate_confirm', { ...token, arguments: { id: 'r11' } });
+    expect(other).toMatchObject({ isError: true, structuredContent: { status: 422 } });
+    const stolen = await call(await connect('limited'), 'toolgate_confirm', {
+      ...token,
+      arguments: { id: 'r10' },
+    });
+    expect(stolen.isError).toBe(true);
+    expect(drift.calls).toBe(before);
+    const confirmed = await call(catalog, 'toolgate_confirm', { ...token, arguments: { id: 'r10' } });
+    expect(confirmed.content).toEqual([{ type: 'text', text: 'wiped r10' }]);
+    expect(drift.calls).toBe(before + 1);
+  });
+
+  it('works with the MCP Inspector CLI and a dev token', async () => {
+    const home = mkdtempSync(join(tmpdir(), 'inspector-'));
+    const run = (...args: string[]) =>
+      promisify(execFile)(
+        process.execPath,
+        [
+          INSPECTOR,
+          '--cli',
+          `${mg.gw.baseUrl}/mcp`,
+          '--transport',
+          'http',
+          '--header',
+          `Authorization: Bearer ${mg.tokens.agent}`,
+          ...args,
+        ],
+        {
+          env: { PATH: process.env.PATH, HOME: home, MCP_CATALOG_PATH: join(home, 'mcp.json') },
+          timeout: 30_000,
+        },
+      );
+    try {
+      const listed = JSON.parse((await run('--method', 'tools/list')).stdout) as Json;
+      expect((listed.tools as Json[]).map((tool) => tool.name)).toContain('mcp_everything__get-sum');
+      const called = JSON.parse(
+        (
+          await run(
+            '--method',
+            'tools/call',
+            '--tool-name',
+            'mcp_everything__get-sum',
+            '--tool-arg',
+            'a=1',
+            'b=2',
+          )
+        ).stdout,
+      ) as Json;
+      expect(called.content[0].text).toBe('The sum of 1 and 2 is 3.');
+    } finally {
+      rmSync(home, { recursive: true, force: true });
+    }
+  });
+});
