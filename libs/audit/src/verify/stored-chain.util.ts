@@ -1,24 +1,8 @@
 import { type AuditRecord, type ChainReport } from '../audit.types';
 import { ChainVerifier } from '../chain/chain-verifier.util';
 
-/** A row of `audit_events` as `pg` returns it (bigint as text, timestamptz as Date). */
-export interface AuditRow {
-  tenant: string;
-  seq: string | number;
-  ts: Date | string;
-  event: string;
-  subject: string | null;
-  tool_id: string | null;
-  decision: string | null;
-  status: string | null;
-  request_id: string | null;
-  correlation_id: string | null;
-  payload_digest: string | null;
-  policy_version: string | null;
-  details: Record<string, unknown>;
-  prev_hash: string;
-  hash: string;
-}
+/** A row of `audit_events` as `pg` returns it: the stored record, bigint as text and timestamptz as Date. */
+export type AuditRow = Omit<AuditRecord, 'seq' | 'ts'> & { seq: string | number; ts: Date | string };
 
 /** Runs one parameterized query (TypeORM's `DataSource.query`, or a `pg` client in the CLI). */
 export type RowQuery = <T>(sql: string, params: unknown[]) => Promise<T[]>;
