@@ -1,18 +1,8 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import {
-  ArrayMaxSize,
-  IsArray,
-  IsIn,
-  IsOptional,
-  IsString,
-  Length,
-  Matches,
-  MaxLength,
-  ValidateNested,
-} from 'class-validator';
+import { IsIn, IsOptional, IsString, Length, Matches, MaxLength, ValidateNested } from 'class-validator';
 
-import { stringArray } from './string-array.util';
+import { OptionalStringArray } from './string-array.util';
 
 const NAME_MAX = 256;
 
@@ -69,28 +59,20 @@ export class ExplainResourceDto {
   @MaxLength(NAME_MAX)
   server?: string;
 
-  @ApiPropertyOptional({
+  @OptionalStringArray({
     description: 'Safety tags of the tool.',
     example: ['financial'],
-    ...stringArray(50, 256),
+    maxItems: 50,
+    maxLength: NAME_MAX,
   })
-  @IsOptional()
-  @IsArray()
-  @ArrayMaxSize(50)
-  @IsString({ each: true })
-  @MaxLength(NAME_MAX, { each: true })
   safety_tags?: string[];
 
-  @ApiPropertyOptional({
+  @OptionalStringArray({
     description: 'Scopes the caller must hold.',
     example: ['ads.write'],
-    ...stringArray(100, 256),
+    maxItems: 100,
+    maxLength: NAME_MAX,
   })
-  @IsOptional()
-  @IsArray()
-  @ArrayMaxSize(100)
-  @IsString({ each: true })
-  @MaxLength(NAME_MAX, { each: true })
   required_scopes?: string[];
 }
 
@@ -105,28 +87,20 @@ export class ExplainPrincipalDto {
   @Length(1, NAME_MAX)
   tenant: string;
 
-  @ApiPropertyOptional({
+  @OptionalStringArray({
     description: 'Roles of that subject.',
     example: ['finance-write'],
-    ...stringArray(50, 256),
+    maxItems: 50,
+    maxLength: NAME_MAX,
   })
-  @IsOptional()
-  @IsArray()
-  @ArrayMaxSize(50)
-  @IsString({ each: true })
-  @MaxLength(NAME_MAX, { each: true })
   roles?: string[];
 
-  @ApiPropertyOptional({
+  @OptionalStringArray({
     description: 'Scopes carried by its credential.',
     example: ['ads.write'],
-    ...stringArray(100, 256),
+    maxItems: 100,
+    maxLength: NAME_MAX,
   })
-  @IsOptional()
-  @IsArray()
-  @ArrayMaxSize(100)
-  @IsString({ each: true })
-  @MaxLength(NAME_MAX, { each: true })
   scopes?: string[];
 
   @ApiPropertyOptional({ description: 'Credential kind.', enum: ['jwt', 'api_key'], example: 'jwt' })
