@@ -1,17 +1,16 @@
 import { readFileSync } from 'node:fs';
 
-import helmet from '@fastify/helmet';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { SwaggerModule } from '@nestjs/swagger';
-import { Logger } from 'nestjs-pino';
 
 import { type AppConfig, loadAppConfig } from '@toolgate/config';
 import { generateRequestId, REQUEST_ID_HEADER } from '@toolgate/core';
-import { MetricsService } from '@toolgate/observability';
+import { AppLogger, MetricsService, RequestLogger } from '@toolgate/observability';
 
 import { GatewayModule, type GatewayModuleOptions } from './gateway.module';
 import { buildOpenApiConfig, finalizeOpenApiDocument } from './openapi.config';
+import { securityHeaders } from './security-headers';
 
 export const BODY_LIMIT_BYTES = 1024 * 1024;
 
@@ -41,26 +40,18 @@ export function createFastifyAdapter(config: AppConfig): FastifyAdapter {
 
 /** Global wiring shared by `main.ts`, the tests and the OpenAPI export; does not listen. */
 export async function configureApp(app: NestFastifyApplication, config: AppConfig): Promise<void> {
-  app.useLogger(app.get(Logger));
+  app.useLogger(app.get(AppLogger));
   // Not SIGHUP: it reloads the policy (PolicyService) instead of stopping the process.
   app.enableShutdownHooks(['SIGTERM', 'SIGINT', 'SIGQUIT']);
   const fastify = app.getHttpAdapter().getInstance();
-  fastify.addHook('onRequest', async (request, reply) => {
+  const headers = securityHeaders();
+  fastify.addHook('onRequest', (request, reply, done) => {
+    reply.headers(headers);
     reply.header(REQUEST_ID_HEADER, request.id);
+    done();
   });
   app.get(MetricsService).install(fastify);
-  await app.register(helmet, {
-    contentSecurityPolicy: {
-      directives: {
-        defaultSrc: ["'self'"],
-        scriptSrc: ["'self'"],
-        styleSrc: ["'self'", "'unsafe-inline'"],
-        imgSrc: ["'self'", 'data:'],
-        connectSrc: ["'self'"],
-        frameAncestors: ["'none'"],
-      },
-    },
-  });
+  app.get(RequestLogger).install(fastify);
   if (config.corsOrigins.length > 0) {
     app.enableCors({
       origin: config.corsOrigins,

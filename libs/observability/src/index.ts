@@ -1,5 +1,6 @@
 export { type HealthContributor, HealthContributors } from './health/health-contributors.service';
-export { LOG_DESTINATION } from './logging/logging.module';
+export { AppLogger, ROOT_LOGGER } from './logging/app-logger.service';
+export { RequestLogger } from './logging/request-logger.service';
 export { REDACT_PATHS, REDACTED } from './logging/log-redaction.util';
 export { MetricsService } from './metrics/http-metrics.service';
 export { ObservabilityModule } from './observability.module';

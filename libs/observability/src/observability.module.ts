@@ -18,7 +18,7 @@ export class ObservabilityModule {
       imports: [LoggingModule.forRoot(options), TerminusModule.forRoot({ logger: false })],
       controllers: [HealthController, MetricsController],
       providers: [MetricsService, MemoryHealthIndicator, HealthContributors],
-      exports: [MetricsService, HealthContributors],
+      exports: [MetricsService, HealthContributors, LoggingModule],
     };
   }
 }

@@ -8,10 +8,7 @@ const SAFE_REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
  * Fastify `genReqId`: reuse the caller's `X-Request-Id` when it is a safe token (no log or header injection),
  * otherwise make a fresh UUID.
  */
-export function generateRequestId(request: { headers: IncomingHttpHeaders; id?: unknown }): string {
+export function generateRequestId(request: { headers: IncomingHttpHeaders }): string {
   const given = request.headers[REQUEST_ID_HEADER];
-  const id = typeof given === 'string' && SAFE_REQUEST_ID.test(given) ? given : randomUUID();
-  // Also on the raw request, so the HTTP logger (which sees only the raw request) logs the same id.
-  request.id = id;
-  return id;
+  return typeof given === 'string' && SAFE_REQUEST_ID.test(given) ? given : randomUUID();
 }

@@ -24,20 +24,35 @@ export class MetricsService {
     collectDefaultMetrics({ register: this.registry });
   }
 
+  /** Label-bound series per method, status and route: looked up once instead of hashing labels per hit. */
+  private readonly series = new Map<string, (seconds: number) => void>();
+
   /** Records every answered request; unmatched paths share one label so scanners cannot explode cardinality. */
   install(fastify: FastifyInstance): void {
-    fastify.addHook('onRequest', async (request: FastifyRequest) => {
-      (request.raw as { routePattern?: string }).routePattern = request.routeOptions.url;
+    fastify.addHook('onResponse', (request: FastifyRequest, reply: FastifyReply, done: () => void) => {
+      this.recorder(
+        request.method,
+        request.routeOptions.url ?? 'unmatched',
+        reply.statusCode,
+      )(reply.elapsedTime / 1000);
+      done();
     });
-    fastify.addHook('onResponse', async (request: FastifyRequest, reply: FastifyReply) => {
-      const labels = {
-        method: request.method,
-        route: request.routeOptions.url ?? 'unmatched',
-        status_code: String(reply.statusCode),
+  }
+
+  private recorder(method: string, route: string, status: number): (seconds: number) => void {
+    const key = `${method} ${status} ${route}`;
+    let record = this.series.get(key);
+    if (!record) {
+      const labels = { method, route, status_code: String(status) };
+      const counter = this.requests.labels(labels);
+      const histogram = this.duration.labels(labels);
+      record = (seconds) => {
+        counter.inc();
+        histogram.observe(seconds);
       };
-      this.requests.inc(labels);
-      this.duration.observe(labels, reply.elapsedTime / 1000);
-    });
+      this.series.set(key, record);
+    }
+    return record;
   }
 
   metrics(): Promise<string> {
