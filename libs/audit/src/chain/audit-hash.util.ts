@@ -1,18 +1,8 @@
-import * as crypto from 'node:crypto';
-
 import { canonicalJson, sha256Hex } from '@toolgate/core';
 
 import { type AuditRecordBody, type ChainHead, GENESIS_HASH, type PendingAuditEvent } from '../audit.types';
 
 const text = (value: string | null | undefined): string => JSON.stringify(value ?? null);
-
-type Hasher = (algorithm: string, data: string, encoding: 'hex') => string;
-const oneShot = (crypto as unknown as { hash?: Hasher }).hash;
-
-/** Lowercase hex SHA-256 (Node's one-shot `crypto.hash` where available: no Hash object per call). */
-export function sha256(data: string): string {
-  return oneShot ? oneShot('sha256', data, 'hex') : sha256Hex(data);
-}
 
 /** The canonical text, with `details` already serialized canonically. */
 function canonicalText(body: PendingAuditEvent, seq: number, prevHash: string, details: string): string {
@@ -36,7 +26,7 @@ export function canonicalAuditBody(body: AuditRecordBody): string {
 
 /** `hash` of an event: SHA-256 (hex) of its canonical body, which includes `seq` and `prev_hash`. */
 export function hashAuditBody(body: AuditRecordBody): string {
-  return sha256(canonicalAuditBody(body));
+  return sha256Hex(canonicalAuditBody(body));
 }
 
 /** A chained event: its place, its hash and its JSON text (a JSONL line, an element of the INSERT). */
@@ -59,7 +49,7 @@ export function linkEvents(events: readonly PendingAuditEvent[], head: ChainHead
     const event = events[index];
     seq += 1;
     const canonical = canonicalText(event, seq, prev, JSON.stringify(event.details));
-    prev = sha256(canonical);
+    prev = sha256Hex(canonical);
     linked[index] = { seq, hash: prev, json: `{"hash":"${prev}",${canonical.slice(1)}` };
   }
   return linked;

@@ -36,7 +36,8 @@ export interface ImportedKeySet {
 }
 
 const MAX_KEYS = 100;
-const MAX_KID_LENGTH = 256;
+/** The longest `kid` accepted, in a JWKS document and in a token's header alike. */
+export const MAX_KID_LENGTH = 256;
 const MIN_RSA_BITS = 2048;
 
 function isRecord(value: unknown): value is Record<string, unknown> {
