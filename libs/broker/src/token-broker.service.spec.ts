@@ -1,6 +1,8 @@
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import { type AddressInfo } from 'node:net';
 
+import { createSafeDispatcher } from '@toolgate/core';
+
 import { CredentialUnavailableException } from './broker.exception';
 import { ClientCredentialsSource, RefreshTokenSource } from './sources/oauth.source';
 import { StaticSecretSource } from './sources/static-secret.source';
@@ -44,6 +46,16 @@ describe('TokenBroker', () => {
     process.env.TEST_CLIENT_SECRET = 'client-secret';
   });
 
+  /** A client-credentials source on the fake token endpoint. */
+  const source = (overrides: Partial<ConstructorParameters<typeof ClientCredentialsSource>[0]> = {}) =>
+    new ClientCredentialsSource({
+      provider: 'p',
+      tokenUrl,
+      clientId: 'gw',
+      secretEnv: 'TEST_CLIENT_SECRET',
+      ...overrides,
+    });
+
   it('exchanges client credentials once and reuses the token for a burst of calls', async () => {
     const broker = new TokenBroker();
     broker.register(
@@ -72,15 +84,7 @@ describe('TokenBroker', () => {
   it('fetches a new token when the cached one is about to expire', async () => {
     answer.body = { access_token: 'short', expires_in: 10 };
     const broker = new TokenBroker();
-    broker.register(
-      'p',
-      new ClientCredentialsSource({
-        provider: 'p',
-        tokenUrl,
-        clientId: 'gw',
-        secretEnv: 'TEST_CLIENT_SECRET',
-      }),
-    );
+    broker.register('p', source());
     await broker.exchange('p', request);
     await broker.exchange('p', request);
     expect(forms).toHaveLength(2);
@@ -123,15 +127,7 @@ describe('TokenBroker', () => {
   ])('turns a bad token endpoint answer into a 503 problem', async (bad, message) => {
     answer = bad;
     const broker = new TokenBroker();
-    broker.register(
-      'p',
-      new ClientCredentialsSource({
-        provider: 'p',
-        tokenUrl,
-        clientId: 'gw',
-        secretEnv: 'TEST_CLIENT_SECRET',
-      }),
-    );
+    broker.register('p', source());
     const failure = broker.exchange('p', request);
     await expect(failure).rejects.toBeInstanceOf(CredentialUnavailableException);
     await expect(broker.exchange('p', request)).rejects.toThrow(message);
@@ -150,5 +146,25 @@ describe('TokenBroker', () => {
     });
     expect(JSON.stringify(tokenMetaOf(credential))).not.toContain('pd-secret');
     expect(await broker.exchange('unregistered', request)).toBeUndefined();
+  });
+
+  describe('token endpoint hardening', () => {
+    it('refuses an oversized token response without buffering it', async () => {
+      answer.body = { access_token: 'x', padding: 'p'.repeat(200_000) };
+      await expect(source().issue(request)).rejects.toThrow(/token response is too large/);
+    });
+
+    it('connects through the given dispatcher: the SSRF guard refuses a loopback token endpoint', async () => {
+      const guarded = createSafeDispatcher({ allowedHosts: [], connectTimeoutMs: 1_000 });
+      try {
+        const refused = source({ dispatcher: guarded }).issue(request);
+        await expect(refused).rejects.toBeInstanceOf(CredentialUnavailableException);
+        await expect(refused).rejects.toThrow(/unreachable/);
+        expect(forms).toHaveLength(0);
+        expect((await source().issue(request)).access_token).toBe('upstream-token-1');
+      } finally {
+        await guarded.close();
+      }
+    });
   });
 });

@@ -78,7 +78,7 @@ export class TokenBroker {
 }
 
 /** The part of a credential a response may carry. */
-export function tokenMetaOf(credential: IssuedCredential | undefined): TokenMeta {
+export function tokenMetaOf(credential: TokenMeta | undefined): TokenMeta {
   if (!credential) return { token_type: 'none', expires_in: 0, scopes: [] };
   return { token_type: credential.token_type, expires_in: credential.expires_in, scopes: credential.scopes };
 }

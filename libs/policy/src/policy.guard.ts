@@ -75,6 +75,7 @@ export class PolicyGuard implements CanActivate {
         msg: 'route declares neither @Public() nor @RequirePolicy(): denied by default',
         handler: `${context.getClass().name}.${context.getHandler().name}`,
         route: request.routeOptions?.url,
+        request_id: request.id,
       });
       throw new PolicyNotDeclaredException();
     }

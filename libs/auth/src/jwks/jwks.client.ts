@@ -1,5 +1,7 @@
 import { Agent, request } from 'undici';
 
+import { readBody } from '@toolgate/core';
+
 const MAX_JWKS_BYTES = 256 * 1024;
 
 /**
@@ -32,17 +34,9 @@ export class JwksClient {
       await response.body.dump();
       throw new Error(`JWKS endpoint answered ${response.statusCode}`);
     }
-    const chunks: Buffer[] = [];
-    let size = 0;
-    for await (const chunk of response.body as AsyncIterable<Buffer>) {
-      size += chunk.length;
-      if (size > MAX_JWKS_BYTES) {
-        response.body.destroy();
-        throw new Error('JWKS document is larger than 256 KiB');
-      }
-      chunks.push(chunk);
-    }
-    return JSON.parse(Buffer.concat(chunks).toString('utf8')) as unknown;
+    return JSON.parse(
+      await readBody(response.body, MAX_JWKS_BYTES, response.headers['content-length']),
+    ) as unknown;
   }
 
   async close(): Promise<void> {

@@ -1,4 +1,6 @@
-import { request } from 'undici';
+import { type Dispatcher, request } from 'undici';
+
+import { BodyTooLargeError, readBody } from '@toolgate/core';
 
 import { CredentialUnavailableException } from '../broker.exception';
 
@@ -12,11 +14,15 @@ export interface OAuthTokenResponse {
 const TIMEOUT_MS = 5_000;
 const MAX_BODY_BYTES = 64 * 1024;
 
-/** Posts a form to an OAuth 2.0 token endpoint (RFC 6749 §4.4 / §6) and validates the answer's shape. */
+/**
+ * Posts a form to an OAuth 2.0 token endpoint (RFC 6749 §4.4 / §6) and validates the answer's shape.
+ * `dispatcher` carries the connection policy (the SSRF guard for endpoints an admin registered).
+ */
 export async function requestOAuthToken(
   provider: string,
   tokenUrl: string,
   form: Record<string, string>,
+  dispatcher?: Dispatcher,
 ): Promise<OAuthTokenResponse> {
   let status: number;
   let text: string;
@@ -28,14 +34,15 @@ export async function requestOAuthToken(
       headersTimeout: TIMEOUT_MS,
       bodyTimeout: TIMEOUT_MS,
       maxRedirections: 0,
+      ...(dispatcher ? { dispatcher } : {}),
     } as Parameters<typeof request>[1]);
     status = response.statusCode;
-    text = await response.body.text();
+    text = await readBody(response.body, MAX_BODY_BYTES, response.headers['content-length']);
   } catch (error) {
+    if (error instanceof BodyTooLargeError)
+      throw new CredentialUnavailableException(provider, 'the token response is too large');
     throw new CredentialUnavailableException(provider, 'the token endpoint is unreachable', error);
   }
-  if (text.length > MAX_BODY_BYTES)
-    throw new CredentialUnavailableException(provider, 'the token response is too large');
   if (status < 200 || status >= 300) {
     throw new CredentialUnavailableException(provider, `the token endpoint answered ${status}`);
   }

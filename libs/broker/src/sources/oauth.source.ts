@@ -1,3 +1,5 @@
+import { type Dispatcher } from 'undici';
+
 import { readSecretFromEnv } from '../broker.config';
 import { CredentialUnavailableException } from '../broker.exception';
 import { type CredentialSource, type ExchangeRequest, type IssuedCredential } from '../broker.types';
@@ -10,6 +12,8 @@ export interface ClientCredentialsOptions {
   /** Variable holding the client secret. */
   secretEnv: string;
   scopes?: string[];
+  /** Connection policy for the token endpoint (the SSRF guard when an admin registered it). */
+  dispatcher?: Dispatcher;
 }
 
 export interface RefreshTokenOptions {
@@ -31,13 +35,18 @@ export class ClientCredentialsSource implements CredentialSource {
   constructor(private readonly options: ClientCredentialsOptions) {}
 
   async issue(request: ExchangeRequest): Promise<IssuedCredential> {
-    const { provider, tokenUrl, clientId, secretEnv, scopes } = this.options;
-    const granted = await requestOAuthToken(provider, tokenUrl, {
-      grant_type: 'client_credentials',
-      client_id: clientId,
-      client_secret: requireSecret(provider, secretEnv),
-      ...(scopes?.length ? { scope: scopes.join(' ') } : {}),
-    });
+    const { provider, tokenUrl, clientId, secretEnv, scopes, dispatcher } = this.options;
+    const granted = await requestOAuthToken(
+      provider,
+      tokenUrl,
+      {
+        grant_type: 'client_credentials',
+        client_id: clientId,
+        client_secret: requireSecret(provider, secretEnv),
+        ...(scopes?.length ? { scope: scopes.join(' ') } : {}),
+      },
+      dispatcher,
+    );
     return {
       token_type: granted.token_type,
       access_token: granted.access_token,

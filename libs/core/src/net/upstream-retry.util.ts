@@ -1,7 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 
-import { type Dispatcher } from 'undici';
-
 /** Time kept free before the deadline: a retry that would start later than this is not attempted. */
 const DEADLINE_RESERVE_MS = 100;
 
@@ -31,19 +29,4 @@ export function fitsBeforeDeadline(deadlineAt: number, waitMs: number, now: numb
 /** Sleeps `ms`, cut short (rejecting) when the call's deadline fires. */
 export function pause(ms: number, signal: AbortSignal): Promise<void> {
   return sleep(ms, undefined, { signal });
-}
-
-/** Reads a response body as text, refusing bodies over `limitBytes` (a misbehaving upstream cannot fill memory). */
-export async function readBody(body: Dispatcher.ResponseData['body'], limitBytes: number): Promise<string> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of body as AsyncIterable<Buffer>) {
-    size += chunk.length;
-    if (size > limitBytes) {
-      body.destroy();
-      throw new Error(`response body larger than ${limitBytes} bytes`);
-    }
-    chunks.push(chunk);
-  }
-  return Buffer.concat(chunks).toString('utf8');
 }

@@ -60,6 +60,6 @@ export class AdsCampaignService {
     if (this.config.missing.length > 0) throw new ProviderUnconfiguredException('ads', this.config.missing);
     const accessToken = ctx.credentials?.access_token;
     if (!accessToken) throw new ProviderUnconfiguredException('ads', Object.values(GOOGLE_ADS_SECRET_ENV));
-    return { accessToken, deadline: ctx.deadline };
+    return { accessToken, deadline: ctx.deadline, requestId: ctx.requestId };
   }
 }

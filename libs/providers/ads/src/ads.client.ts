@@ -64,7 +64,10 @@ export class GoogleAdsClient implements OnModuleDestroy {
       if (attempt >= MAX_ATTEMPTS || !fitsBeforeDeadline(call.deadline.at, wait)) {
         throw googleAdsRateLimited(answer.retryAfterMs);
       }
-      this.logger.warn(`Google Ads mutate answered 429; retry ${attempt + 1}/${MAX_ATTEMPTS} in ${wait} ms`);
+      this.logger.warn({
+        msg: `Google Ads mutate answered 429; retry ${attempt + 1}/${MAX_ATTEMPTS} in ${wait} ms`,
+        request_id: call.requestId,
+      });
       await pause(wait, call.deadline.signal);
     }
   }
@@ -92,7 +95,7 @@ export class GoogleAdsClient implements OnModuleDestroy {
         body,
         signal: call.deadline.signal,
       });
-      const text = await readBody(response.body, MAX_BODY_BYTES);
+      const text = await readBody(response.body, MAX_BODY_BYTES, response.headers['content-length']);
       return {
         status: response.statusCode,
         body: parseJson(text),

@@ -57,4 +57,6 @@ export interface CampaignResult {
 export interface GoogleAdsCall {
   accessToken: string;
   deadline: InvocationDeadline;
+  /** For log lines. */
+  requestId?: string;
 }

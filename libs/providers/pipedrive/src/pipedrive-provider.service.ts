@@ -81,6 +81,6 @@ export class PipedriveProviderService extends ToolProviderHost implements OnModu
     if (!apiToken && !missing.includes(PIPEDRIVE_TOKEN_ENV)) missing.unshift(PIPEDRIVE_TOKEN_ENV);
     if (missing.length > 0 || !apiToken)
       throw new ProviderUnconfiguredException(PIPEDRIVE_PROVIDER_KEY, missing);
-    return { apiToken, deadline: ctx.deadline };
+    return { apiToken, deadline: ctx.deadline, requestId: ctx.requestId };
   }
 }

@@ -1,3 +1,5 @@
+import { Logger } from '@nestjs/common';
+
 import { createDeadline, type DomainException } from '@toolgate/core';
 
 import { type PipedriveCall, PipedriveClient } from './pipedrive.client';
@@ -96,11 +98,23 @@ describe('PipedriveClient (against a local fake Pipedrive)', () => {
   });
 
   describe('retries', () => {
-    it('retries a read on 5xx and on a dropped connection, then succeeds', async () => {
+    it('retries a read on 5xx and on a dropped connection, then succeeds, logging each retry with the request id', async () => {
       const { id } = await client.createDeal({ title: 'Deal' }, call());
       fake.reset();
       fake.script({ status: 503, body: { success: false, error: 'busy' } }, 'drop');
-      expect(await client.getDeal(id as number, call())).toMatchObject({ id });
+      const warn = jest.spyOn(Logger.prototype, 'warn').mockImplementation(() => undefined);
+      try {
+        expect(await client.getDeal(id as number, { ...call(), requestId: 'req-retry-1' })).toMatchObject({
+          id,
+        });
+        expect(warn).toHaveBeenCalledTimes(2);
+        expect(warn.mock.calls.map(([line]) => line)).toEqual([
+          expect.objectContaining({ request_id: 'req-retry-1', msg: expect.stringContaining('retry 2/3') }),
+          expect.objectContaining({ request_id: 'req-retry-1', msg: expect.stringContaining('retry 3/3') }),
+        ]);
+      } finally {
+        warn.mockRestore();
+      }
       expect(fake.requests.map((r) => r.method)).toEqual(['GET', 'GET', 'GET']);
     });
 

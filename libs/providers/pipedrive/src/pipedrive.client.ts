@@ -18,10 +18,11 @@ import { backoffMs, fitsBeforeDeadline, pause, readBody, retryAfterMs } from '@t
 
 const MAX_BODY_BYTES = 2 * 1024 * 1024;
 
-/** What one call needs: the brokered API token and the invocation's deadline. */
+/** What one call needs: the brokered API token and the invocation's deadline (and request id, for logs). */
 export interface PipedriveCall {
   apiToken: string;
   deadline: InvocationDeadline;
+  requestId?: string;
 }
 
 interface PipedriveRequest {
@@ -89,9 +90,10 @@ export class PipedriveClient implements OnModuleDestroy {
       const canRetry =
         wait !== undefined && attempt < this.config.maxAttempts && fitsBeforeDeadline(call.deadline.at, wait);
       if (!canRetry) throw this.problem(outcome);
-      this.logger.warn(
-        `Pipedrive ${request.method} ${request.path} ${describe(outcome)}; retry ${attempt + 1}/${this.config.maxAttempts} in ${wait} ms`,
-      );
+      this.logger.warn({
+        msg: `Pipedrive ${request.method} ${request.path} ${describe(outcome)}; retry ${attempt + 1}/${this.config.maxAttempts} in ${wait} ms`,
+        request_id: call.requestId,
+      });
       await pause(wait, call.deadline.signal);
     }
   }
@@ -128,7 +130,7 @@ export class PipedriveClient implements OnModuleDestroy {
       });
       status = response.statusCode;
       headers = response.headers;
-      text = await readBody(response.body, MAX_BODY_BYTES);
+      text = await readBody(response.body, MAX_BODY_BYTES, response.headers['content-length']);
     } catch (error) {
       if (call.deadline.signal.aborted) throw error;
       return { kind: 'network', error };
