@@ -1,15 +1,14 @@
 import { Inject, Injectable, Logger, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
 import { type ConfigType } from '@nestjs/config';
 import { ThrottlerStorageRedisService } from '@nest-lab/throttler-storage-redis';
-import { type ThrottlerStorage, ThrottlerStorageService } from '@nestjs/throttler';
+import { type ThrottlerStorage } from '@nestjs/throttler';
 import Redis from 'ioredis';
 import { Gauge } from 'prom-client';
 
 import { HealthContributors, MetricsService } from '@toolgate/observability';
 
 import { invocationConfig } from '../invocation.config';
-
-type ThrottlerRecord = Awaited<ReturnType<ThrottlerStorage['increment']>>;
+import { FixedWindowStorage, type ThrottlerRecord } from './fixed-window.storage';
 
 /**
  * Throttler storage shared by replicas through Redis when `REDIS_URL` is set. If Redis becomes unreachable,
@@ -19,7 +18,7 @@ type ThrottlerRecord = Awaited<ReturnType<ThrottlerStorage['increment']>>;
 @Injectable()
 export class RateLimitStorage implements ThrottlerStorage, OnModuleInit, OnApplicationShutdown {
   private readonly logger = new Logger('RateLimit');
-  private readonly memory = new ThrottlerStorageService();
+  private readonly memory = new FixedWindowStorage();
   private redisClient?: Redis;
   private redis?: ThrottlerStorageRedisService;
   private fallback = false;
@@ -79,7 +78,7 @@ export class RateLimitStorage implements ThrottlerStorage, OnModuleInit, OnAppli
   }
 
   onApplicationShutdown(): void {
-    this.memory.onApplicationShutdown();
+    this.memory.clear();
     this.redisClient?.disconnect();
   }
 
