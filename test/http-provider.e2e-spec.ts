@@ -152,8 +152,15 @@ describe('http provider: OpenAPI ingestion and invocation (e2e over HTTP)', () =
     expect(seen.map((request) => request.url)).toEqual(['/v1/pets?limit=2', '/v1/pets/3']);
   });
 
-  it('sends the brokered credential upstream, never the agent token', async () => {
-    await invoke('http.petstore:listPets', {});
+  it('sends the brokered credential upstream, never the agent token, and answers its token_meta', async () => {
+    const answer = await invoke('http.petstore:listPets', {});
+    expect(answer.body.token_meta).toEqual({
+      token_type: 'Bearer',
+      expires_in: expect.any(Number),
+      scopes: ['http.petstore'],
+    });
+    expect(answer.body.token_meta.expires_in).toBeGreaterThan(0);
+    expect(JSON.stringify(answer.body)).not.toContain(SECRET);
     expect(seen).toHaveLength(1);
     expect(seen[0].headers.authorization).toBe(`Bearer ${SECRET}`);
     expect(JSON.stringify(seen[0].headers)).not.toContain(tokens.user);

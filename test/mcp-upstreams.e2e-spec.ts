@@ -10,6 +10,10 @@ import {
 const invoke = (mg: McpGateway, who: string, toolId: string, body: unknown) =>
   mg.call(who, `/tools/${toolId}/invoke`, { method: 'POST', body });
 
+/** The drift server's bearer, read by the token broker from this variable (`MCP_<NAME>_BEARER_TOKEN`). */
+const DRIFT_TOKEN_ENV = 'MCP_DRIFT_BEARER_TOKEN';
+const DRIFT_TOKEN = 'drift-upstream-secret-0123456789';
+
 const toolState = (server: Json, name: string) => (server.tools as Json[]).find((tool) => tool.name === name);
 
 describe('upstream MCP servers (e2e, real MCP peers)', () => {
@@ -26,6 +30,7 @@ describe('upstream MCP servers (e2e, real MCP peers)', () => {
       startEverything('streamableHttp'),
       startDriftServer(),
     ]);
+    process.env[DRIFT_TOKEN_ENV] = DRIFT_TOKEN;
     mg = await startMcpGateway({
       MCP_EVERYTHING_URL: http.url,
       MCP_DRIFT_URL: drift.url,
@@ -38,6 +43,7 @@ describe('upstream MCP servers (e2e, real MCP peers)', () => {
     await mg?.close();
     await Promise.all([http, sse, fragile].map((peer) => peer?.stop()));
     await drift?.close();
+    delete process.env[DRIFT_TOKEN_ENV];
   });
 
   it('discovers environment upstreams into the catalog without a down one blocking the boot', async () => {
@@ -70,6 +76,11 @@ describe('upstream MCP servers (e2e, real MCP peers)', () => {
     expect(sum.body.result).toEqual({ content: [{ type: 'text', text: 'The sum of 2 and 40 is 42.' }] });
     const structured = await invoke(mg, 'agent', 'mcp.drift:lookup', { id: 'r1' });
     expect(structured.body.result).toMatchObject({ structuredContent: { id: 'r1', found: true } });
+    // The server's own bearer went upstream, never the agent's token; the answer describes it, secret-free.
+    expect(structured.body.token_meta).toMatchObject({ token_type: 'Bearer', scopes: [] });
+    expect(JSON.stringify(structured.body)).not.toContain(DRIFT_TOKEN);
+    expect(new Set(drift.authorizations)).toEqual(new Set([`Bearer ${DRIFT_TOKEN}`]));
+    expect(sum.body.token_meta).toEqual({ token_type: 'none', expires_in: 0, scopes: [] });
     const invalid = await invoke(mg, 'agent', 'mcp.everything:get-sum', { a: 'two' });
     expect(invalid.status).toBe(422);
     const failed = await invoke(mg, 'agent', 'mcp.drift:explode', {});

@@ -75,6 +75,8 @@ export interface DriftServer {
   /** Changes the `lookup` tool's description; connected sessions get `notifications/tools/list_changed`. */
   setDescription(description: string): void;
   calls: number;
+  /** The Authorization header of every request received (undefined when there was none). */
+  authorizations: Array<string | undefined>;
   close(): Promise<void>;
 }
 
@@ -89,6 +91,7 @@ export async function startDriftServer(): Promise<DriftServer> {
   const state: DriftServer = {
     url: '',
     calls: 0,
+    authorizations: [],
     setDescription: (next) => {
       description = next;
       for (const tool of tools)
@@ -136,6 +139,7 @@ export async function startDriftServer(): Promise<DriftServer> {
     return server;
   };
   const handle = async (req: IncomingMessage, res: ServerResponse) => {
+    state.authorizations.push(req.headers.authorization);
     const chunks: Buffer[] = [];
     for await (const chunk of req) chunks.push(chunk as Buffer);
     const body = chunks.length ? JSON.parse(Buffer.concat(chunks).toString('utf8')) : undefined;

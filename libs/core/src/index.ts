@@ -23,6 +23,7 @@ export { createJsonSchemaAjv, type JsonSchema, schemaProblems, toViolations } fr
 export {
   type BrokeredCredentials,
   createDeadline,
+  type OwnedDeadline,
   type InvocationContext,
   type InvocationDeadline,
 } from './providers/invocation-context.types';
@@ -70,4 +71,5 @@ export {
 export { createSafeDispatcher, type SafeDispatcherOptions } from './net/safe-dispatcher.util';
 export { unsafeAddressReason } from './net/address-policy.util';
 export { loadSsrfConfig, type SsrfConfig } from './net/ssrf.config';
-export { backoffMs, fitsBeforeDeadline, pause, readBody, retryAfterMs } from './net/upstream-retry.util';
+export { backoffMs, fitsBeforeDeadline, pause, retryAfterMs } from './net/upstream-retry.util';
+export { BodyTooLargeError, readBody, readBodyBytes } from './net/capped-body.util';

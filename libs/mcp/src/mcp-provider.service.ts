@@ -66,6 +66,8 @@ export class McpProviderService extends ToolProviderHost {
         }),
       signal,
     );
+    const used = this.upstreams.credentialOf(ref.server);
+    if (used) ctx.reportCredentials?.(used);
     return {
       content: Array.isArray(result.content) ? result.content : [],
       ...(result.structuredContent

@@ -10,6 +10,7 @@ import {
   AUDIT_SINK,
   type AuditEventInput,
   type AuditSink,
+  type BrokeredCredentials,
   createDeadline,
   invokeWithDeadline,
   mapToProblem,
@@ -147,17 +148,27 @@ export class ToolExecutorService {
       tenant: call.principal.tenant,
       purpose: call.toolId,
     });
-    const result = await invokeWithDeadline(host, definition, call.input, {
-      principal: call.principal,
-      requestId: call.requestId,
-      toolId: call.toolId,
-      deadline: createDeadline(manifest.timeout_ms ?? this.config.defaultTimeoutMs),
-      credentials,
-    });
+    const deadline = createDeadline(manifest.timeout_ms ?? this.config.defaultTimeoutMs);
+    let reported: BrokeredCredentials | undefined;
+    let result: unknown;
+    try {
+      result = await invokeWithDeadline(host, definition, call.input, {
+        principal: call.principal,
+        requestId: call.requestId,
+        toolId: call.toolId,
+        deadline,
+        credentials,
+        reportCredentials: (used) => {
+          reported = used;
+        },
+      });
+    } finally {
+      deadline.dispose();
+    }
     const body = {
       toolId: call.toolId,
       result,
-      token_meta: tokenMetaOf(credentials),
+      token_meta: tokenMetaOf(credentials ?? reported),
       correlation_id: call.correlationId,
     };
     try {

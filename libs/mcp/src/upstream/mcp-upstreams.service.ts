@@ -9,7 +9,13 @@ import { type FetchLike } from '@modelcontextprotocol/sdk/shared/transport.js';
 import { type HealthIndicatorResult } from '@nestjs/terminus';
 import { Agent, fetch as undiciFetch } from 'undici';
 
-import { ClientCredentialsSource, StaticSecretSource, TokenBroker } from '@toolgate/broker';
+import {
+  ClientCredentialsSource,
+  StaticSecretSource,
+  TokenBroker,
+  type TokenMeta,
+  tokenMetaOf,
+} from '@toolgate/broker';
 import { createSafeDispatcher } from '@toolgate/core';
 import { HealthContributors } from '@toolgate/observability';
 
@@ -29,6 +35,8 @@ export class McpUpstreamsService implements OnApplicationBootstrap, OnApplicatio
   private readonly logger = new Logger('McpUpstreams');
   private readonly clients = new Map<string, McpUpstreamClient>();
   private readonly loading = new Map<string, Promise<McpUpstreamClient | undefined>>();
+  /** What each server's requests last carried (type, scopes, lifetime; never the secret). */
+  private readonly credentials = new Map<string, TokenMeta>();
   /** Registered (API) upstreams go through the SSRF guard at every connect. */
   private readonly guarded: Agent;
   /** Environment upstreams were configured by the operator. */
@@ -83,12 +91,18 @@ export class McpUpstreamsService implements OnApplicationBootstrap, OnApplicatio
   async remove(name: string): Promise<void> {
     const client = this.clients.get(name);
     this.clients.delete(name);
+    this.credentials.delete(name);
     this.broker.unregister(mcpScope(name));
     await client?.close();
   }
 
   get(name: string): McpUpstreamClient | undefined {
     return this.clients.get(name);
+  }
+
+  /** The credential the requests to `name` last carried, for an answer's `token_meta` (none: undefined). */
+  credentialOf(name: string): TokenMeta | undefined {
+    return this.credentials.get(name);
   }
 
   /** The session of `name`, loading a server registered on another replica on first use (once). */
@@ -142,6 +156,8 @@ export class McpUpstreamsService implements OnApplicationBootstrap, OnApplicatio
           clientId: auth.client_id,
           secretEnv: auth.secret_env,
           scopes: auth.scopes,
+          // Checked at registration, and again at every connection (DNS may have changed since).
+          dispatcher: spec.source === 'env' ? undefined : this.guarded,
         }),
       );
     else this.broker.unregister(key);
@@ -156,6 +172,8 @@ export class McpUpstreamsService implements OnApplicationBootstrap, OnApplicatio
       tenant: 'public',
       purpose: key,
     });
-    return credential ? `Bearer ${credential.access_token}` : undefined;
+    if (!credential) return undefined;
+    this.credentials.set(spec.name, tokenMetaOf(credential));
+    return `Bearer ${credential.access_token}`;
   }
 }

@@ -47,6 +47,10 @@ function definitionOf(row: HttpApiEntity): HttpApiDefinition {
 @Injectable()
 export class HttpApiRegistry implements OnModuleInit {
   private readonly cache = new Map<string, { api?: HttpApiDefinition; at: number }>();
+  /** One database read per definition at a time: a burst of calls on a cold cache shares it. */
+  private readonly loading = new Map<string, Promise<HttpApiDefinition | undefined>>();
+  /** Moves on every change this replica hears of: a read that started before it is not cached. */
+  private generation = 0;
   private readonly sources = new Map<string, string>();
 
   constructor(
@@ -56,7 +60,7 @@ export class HttpApiRegistry implements OnModuleInit {
   ) {}
 
   onModuleInit(): void {
-    this.catalog.onReload(() => this.cache.clear());
+    this.catalog.onReload(() => this.forgetAll());
   }
 
   /** Creates or replaces an API; the version moves only when something changed. */
@@ -81,7 +85,7 @@ export class HttpApiRegistry implements OnModuleInit {
         input.actor,
       ],
     )) as { version: number }[];
-    this.cache.delete(this.key(input.tenant, input.name));
+    this.forgetAll();
     const { tenant, name, baseUrl, auth, operations } = input;
     return { tenant, name, baseUrl, ...(auth ? { auth } : {}), operations, version: rows[0].version };
   }
@@ -119,11 +123,30 @@ export class HttpApiRegistry implements OnModuleInit {
     const key = this.key(tenant, name);
     const cached = this.cache.get(key);
     if (cached && Date.now() - cached.at < CACHE_TTL_MS) return cached.api;
+    const held = this.loading.get(key);
+    if (held) return held;
+    const pending: Promise<HttpApiDefinition | undefined> = this.load(tenant, name, key).finally(() => {
+      if (this.loading.get(key) === pending) this.loading.delete(key);
+    });
+    this.loading.set(key, pending);
+    return pending;
+  }
+
+  private async load(tenant: string, name: string, key: string): Promise<HttpApiDefinition | undefined> {
+    const generation = this.generation;
     const row = await this.repository.findOne({ where: { tenant, name } });
-    if (this.cache.size >= MAX_CACHED) this.cache.clear();
     const api = row ? definitionOf(row) : undefined;
-    this.cache.set(key, { api, at: Date.now() });
+    if (generation === this.generation) {
+      if (this.cache.size >= MAX_CACHED) this.cache.clear();
+      this.cache.set(key, { api, at: Date.now() });
+    }
     return api;
+  }
+
+  private forgetAll(): void {
+    this.generation += 1;
+    this.cache.clear();
+    this.loading.clear();
   }
 
   private key(tenant: string, name: string): string {

@@ -6,11 +6,13 @@ import { type Agent, type Dispatcher, request } from 'undici';
 
 import {
   assertSafeUrl,
+  BodyTooLargeError,
   createSafeDispatcher,
   DomainException,
   type InvocationContext,
   ProviderTimeoutException,
   ProviderUpstreamException,
+  readBodyBytes,
   type ResolvedAddress,
   UnsafeUrlException,
 } from '@toolgate/core';
@@ -67,18 +69,18 @@ export class HttpApiClient implements OnModuleDestroy {
   /** Sends one request within the call's deadline and reads at most `maxResponseBytes` of the answer. */
   async send(
     upstream: UpstreamRequest,
-    ctx: Pick<InvocationContext, 'deadline' | 'toolId'>,
+    ctx: Pick<InvocationContext, 'deadline' | 'toolId' | 'requestId'>,
   ): Promise<UpstreamResponse> {
-    const remaining = Math.max(1, ctx.deadline.at - Date.now());
     try {
+      // The deadline's signal ends the call at any stage. No per-call headersTimeout/bodyTimeout: a value
+      // that differs on every call makes undici allocate a new timer per request (kept until its next
+      // timer tick), where the dispatcher's constant ones are refreshed in place.
       const response = await request(upstream.url, {
         dispatcher: this.dispatcher,
         method: upstream.method as Dispatcher.HttpMethod,
         headers: upstream.headers,
         body: upstream.body,
         signal: ctx.deadline.signal,
-        headersTimeout: remaining,
-        bodyTimeout: remaining,
       });
       return {
         status: response.statusCode,
@@ -96,30 +98,26 @@ export class HttpApiClient implements OnModuleDestroy {
   }
 
   private async readCapped(body: Dispatcher.ResponseData['body'], declared?: string): Promise<Buffer> {
-    const limit = this.config.maxResponseBytes;
-    const tooLarge = () => {
-      body.destroy();
-      return new ProviderUpstreamException(
+    try {
+      return await readBodyBytes(body, this.config.maxResponseBytes, declared);
+    } catch (error) {
+      if (!(error instanceof BodyTooLargeError)) throw error;
+      throw new ProviderUpstreamException(
         HTTP_PROVIDER_KEY,
-        `The upstream response exceeds ${limit} bytes.`,
+        `The upstream response exceeds ${this.config.maxResponseBytes} bytes.`,
       );
-    };
-    if (declared !== undefined && Number(declared) > limit) throw tooLarge();
-    const chunks: Buffer[] = [];
-    let size = 0;
-    for await (const chunk of body) {
-      size += (chunk as Buffer).length;
-      if (size > limit) throw tooLarge();
-      chunks.push(chunk as Buffer);
     }
-    return Buffer.concat(chunks);
   }
 
-  private failure(error: unknown, ctx: Pick<InvocationContext, 'deadline' | 'toolId'>): DomainException {
+  private failure(
+    error: unknown,
+    ctx: Pick<InvocationContext, 'deadline' | 'toolId' | 'requestId'>,
+  ): DomainException {
     if (error instanceof UnsafeUrlException) {
       this.logger.warn({
         msg: 'upstream connection refused by the SSRF guard',
         toolId: ctx.toolId,
+        request_id: ctx.requestId,
         reason: error.reason,
       });
       return new ProviderUpstreamException(

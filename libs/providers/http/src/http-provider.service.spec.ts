@@ -136,6 +136,13 @@ describe('HttpProviderService', () => {
     expect(seen[0].headers.authorization).toBeUndefined();
   });
 
+  it("reports the API's own credential to the pipeline, for the answer's token_meta", async () => {
+    const reported: unknown[] = [];
+    const context = { ...ctx('http.pets:show'), reportCredentials: (used: unknown) => reported.push(used) };
+    await provider.invoke(tool('http.pets:show'), { path: { petId: '1' } }, context);
+    expect(reported).toEqual([expect.objectContaining({ token_type: 'Bearer', scopes: ['http.pets'] })]);
+  });
+
   it('sends the JSON body', async () => {
     await call('http.pets:create', { body: { id: 1, name: 'Rex' } });
     expect(seen[0]).toMatchObject({ method: 'POST', body: '{"id":1,"name":"Rex"}' });

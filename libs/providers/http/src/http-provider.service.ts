@@ -71,6 +71,7 @@ export class HttpProviderService extends ToolProviderHost {
           purpose: toolId,
         })
       : undefined;
+    if (credential) ctx.reportCredentials?.(credential);
     const secret = credential?.access_token;
     const response = await this.client.send(buildUpstreamRequest(api, operation, input, secret), ctx);
     return toToolResult(response, secret);

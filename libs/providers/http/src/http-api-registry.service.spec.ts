@@ -1,0 +1,82 @@
+import { type TokenBroker } from '@toolgate/broker';
+import { type CatalogService } from '@toolgate/catalog';
+import { type Repository } from 'typeorm';
+
+import { type HttpApiEntity } from './entities/http-api.entity';
+import { HttpApiRegistry } from './http-api-registry.service';
+
+const row = (version: number) =>
+  ({
+    tenant: 'public',
+    name: 'pets',
+    baseUrl: 'http://127.0.0.1:9/v1',
+    auth: null,
+    operations: [
+      { operationId: 'list', toolId: 'http.pets:list', method: 'GET', path: '/pets', parameters: [] },
+    ],
+    version,
+  }) as unknown as HttpApiEntity;
+
+/** A repository whose reads the test releases by hand. */
+function slowRepository() {
+  const waiting: Array<() => void> = [];
+  let version = 1;
+  const repository = {
+    findOne: jest.fn(() => {
+      const answer = row(version);
+      return new Promise((resolve) => waiting.push(() => resolve(answer)));
+    }),
+    release: () => waiting.splice(0).forEach((done) => done()),
+    releaseNewest: () => waiting.pop()?.(),
+    bump: () => (version += 1),
+  };
+  return repository;
+}
+
+function makeRegistry(repository: ReturnType<typeof slowRepository>) {
+  let reload: () => void = () => undefined;
+  const catalog = { onReload: (listener: () => void) => (reload = listener) } as unknown as CatalogService;
+  const registry = new HttpApiRegistry(
+    repository as unknown as Repository<HttpApiEntity>,
+    {} as TokenBroker,
+    catalog,
+  );
+  registry.onModuleInit();
+  return { registry, reload: () => reload() };
+}
+
+const tick = () => new Promise((resolve) => setImmediate(resolve));
+
+describe('HttpApiRegistry', () => {
+  it('reads a definition once for a burst of calls on a cold cache, then serves it from the cache', async () => {
+    const repository = slowRepository();
+    const { registry } = makeRegistry(repository);
+    const burst = Array.from({ length: 50 }, () => registry.resolve('public', 'pets', 'http.pets:list'));
+    await tick();
+    repository.release();
+    const found = await Promise.all(burst);
+    expect(repository.findOne).toHaveBeenCalledTimes(1);
+    expect(new Set(found.map((entry) => entry?.api.version))).toEqual(new Set([1]));
+    expect((await registry.resolve('public', 'pets', 'http.pets:list'))?.operation.toolId).toBe(
+      'http.pets:list',
+    );
+    expect(repository.findOne).toHaveBeenCalledTimes(1);
+  });
+
+  it('does not cache a read that started before a catalog reload', async () => {
+    const repository = slowRepository();
+    const { registry, reload } = makeRegistry(repository);
+    const stale = registry.resolve('public', 'pets', 'http.pets:list');
+    await tick();
+    repository.bump();
+    reload();
+    const fresh = registry.resolve('public', 'pets', 'http.pets:list');
+    await tick();
+    repository.releaseNewest();
+    expect((await fresh)?.api.version).toBe(2);
+    repository.release(); // the older read answers last
+    expect((await stale)?.api.version).toBe(1);
+    expect((await registry.resolve('public', 'pets', 'http.pets:list'))?.api.version).toBe(2);
+    expect(repository.findOne).toHaveBeenCalledTimes(2);
+  });
+});
