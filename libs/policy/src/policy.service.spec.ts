@@ -98,8 +98,11 @@ describe('PolicyService', () => {
   it('reloads on SIGHUP and stops listening once destroyed', async () => {
     writeFileSync(file, `${GOOD}\n# edited\n`);
     const before = service.version;
+    const reload = jest.spyOn(service, 'reload');
     process.emit('SIGHUP', 'SIGHUP');
-    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(reload).toHaveBeenCalledTimes(1);
+    // Awaits the very reload the signal started: no dependence on how long reading the file takes.
+    await reload.mock.results[0].value;
     expect(service.version).not.toBe(before);
 
     service.onModuleDestroy();
@@ -109,7 +112,8 @@ describe('PolicyService', () => {
     process.on('SIGHUP', listener);
     process.emit('SIGHUP', 'SIGHUP');
     process.off('SIGHUP', listener);
-    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(reload).toHaveBeenCalledTimes(1);
     expect(service.version).toBe(after);
+    reload.mockRestore();
   });
 });
