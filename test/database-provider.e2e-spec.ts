@@ -171,7 +171,8 @@ describe('database provider (e2e over HTTP)', () => {
     const slow = await invoke('analyst', 'executeQuery', { sql: 'SELECT pg_sleep(5)' });
     expect(slow.status).toBe(504);
     expect(slow.body.code).toBe('PROVIDER.TIMEOUT');
-    expect(Date.now() - started).toBeLessThan(2_000);
+    // Answered at the statement timeout, well before the 5 s sleep (slack for a loaded CI machine).
+    expect(Date.now() - started).toBeLessThan(4_000);
     expect((await invoke('analyst', 'executeQuery', { sql: 'SELECT 1 AS one' })).body.result.rows).toEqual([
       [1],
     ]);

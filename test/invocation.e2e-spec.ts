@@ -85,7 +85,8 @@ describe('tool invocation (e2e over HTTP)', () => {
     const started = Date.now();
     const slow = await invoke(cg, 'reader', 'test:slow', { ms: 5000 });
     expect(slow.status).toBe(504);
-    expect(Date.now() - started).toBeLessThan(3000);
+    // Answered at the deadline, well before the 5 s the provider would take (slack for a loaded CI machine).
+    expect(Date.now() - started).toBeLessThan(4_000);
     const unconfigured = await invoke(cg, 'reader', 'test:fetch', {});
     expect(unconfigured.status).toBe(503);
     expect(unconfigured.body.detail).toContain('TEST_UPSTREAM_URL');

@@ -203,7 +203,7 @@ describe('policy (e2e over HTTP)', () => {
       writeFileSync(policyFile, WITH_AGENT_READ);
       process.kill(process.pid, 'SIGHUP');
       let version = before;
-      for (let attempt = 0; attempt < 50 && version === before; attempt += 1) {
+      for (const until = Date.now() + 5_000; version === before && Date.now() < until;) {
         await new Promise((resolve) => setTimeout(resolve, 20));
         version = (await policyStatus()).version;
       }
@@ -246,7 +246,7 @@ describe('policy (e2e over HTTP)', () => {
       writeFileSync(policyFile, BROKEN);
       process.kill(process.pid, 'SIGHUP');
       let status = await policyStatus();
-      for (let attempt = 0; attempt < 50 && !status.last_error; attempt += 1) {
+      for (const until = Date.now() + 5_000; !status.last_error && Date.now() < until;) {
         await new Promise((resolve) => setTimeout(resolve, 20));
         status = await policyStatus();
       }
