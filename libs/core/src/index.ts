@@ -22,11 +22,12 @@ export { canonicalJson, sha256Hex } from './json/canonical-json.util';
 export { createJsonSchemaAjv, type JsonSchema, schemaProblems, toViolations } from './json/json-schema.util';
 export {
   type BrokeredCredentials,
-  createDeadline,
+  type DeadlineEvents,
   type OwnedDeadline,
   type InvocationContext,
   type InvocationDeadline,
 } from './providers/invocation-context.types';
+export { createDeadline } from './providers/deadline.util';
 export { invokeWithDeadline } from './providers/provider-invoke.util';
 export {
   ProviderRegistrationError,

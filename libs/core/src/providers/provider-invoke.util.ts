@@ -6,8 +6,7 @@ import { type ToolProviderHost } from './tool-provider-host.types';
 
 function asProviderError(error: unknown, provider: string, ctx: InvocationContext): DomainException {
   if (error instanceof DomainException) return error;
-  if (ctx.deadline.signal.aborted)
-    return new ProviderTimeoutException(provider, ctx.toolId, { cause: error });
+  if (ctx.deadline.aborted) return new ProviderTimeoutException(provider, ctx.toolId, { cause: error });
   return new ProviderUpstreamException(provider, 'The provider failed while running the tool.', {
     cause: error,
   });
@@ -25,12 +24,11 @@ export async function invokeWithDeadline(
   ctx: InvocationContext,
 ): Promise<unknown> {
   const provider = host.describe().key;
-  const { signal } = ctx.deadline;
-  if (signal.aborted) throw new ProviderTimeoutException(provider, ctx.toolId);
-  let onAbort = (): void => undefined;
+  const { deadline } = ctx;
+  if (deadline.aborted) throw new ProviderTimeoutException(provider, ctx.toolId);
+  let stopListening = (): void => undefined;
   const timedOut = new Promise<never>((_resolve, reject) => {
-    onAbort = () => reject(new ProviderTimeoutException(provider, ctx.toolId));
-    signal.addEventListener('abort', onAbort, { once: true });
+    stopListening = deadline.onExpire(() => reject(new ProviderTimeoutException(provider, ctx.toolId)));
   });
   const running = Promise.resolve().then(() => host.invoke(tool, input, ctx));
   running.catch(() => undefined); // settles after the deadline: nobody awaits it any more
@@ -39,6 +37,6 @@ export async function invokeWithDeadline(
   } catch (error) {
     throw asProviderError(error, provider, ctx);
   } finally {
-    signal.removeEventListener('abort', onAbort);
+    stopListening();
   }
 }

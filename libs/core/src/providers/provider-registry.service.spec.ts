@@ -2,7 +2,8 @@ import { Injectable, Module, Scope, type Type } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
 
 import { type Principal } from '../auth/principal.types';
-import { createDeadline, type InvocationContext } from './invocation-context.types';
+import { createDeadline } from './deadline.util';
+import { type InvocationContext } from './invocation-context.types';
 import { ProviderRegistryModule } from './provider-registry.module';
 import { ProviderRegistry } from './provider-registry.service';
 import { type ProviderDescription, type ProviderHealth, ToolProviderHost } from './tool-provider-host.types';

@@ -190,6 +190,20 @@ describe('GoogleAdsClient (against a local fake Google Ads + OAuth token endpoin
       expect(fake.mutateRequests()).toHaveLength(1);
     });
 
+    it('a hung API stops at the deadline, without retry, and the connection is closed', async () => {
+      fake.script('hang');
+      fake.closedByClient = 0;
+      const started = Date.now();
+      await expect(clientWith().mutateCampaign(plan(), await call(300))).rejects.toMatchObject({
+        name: 'TimeoutError',
+      });
+      expect(Date.now() - started).toBeLessThan(2_000);
+      expect(fake.mutateRequests()).toHaveLength(1);
+      for (const until = Date.now() + 2_000; fake.closedByClient === 0 && Date.now() < until;)
+        await new Promise((resolve) => setTimeout(resolve, 10));
+      expect(fake.closedByClient).toBe(1);
+    });
+
     it('an unreachable API → 502 without retry', async () => {
       const closed = clientWith({ GOOGLE_ADS_BASE_URL: 'http://127.0.0.1:9' });
       await expect(closed.mutateCampaign(plan(), await call())).rejects.toMatchObject({

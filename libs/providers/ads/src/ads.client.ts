@@ -93,7 +93,7 @@ export class GoogleAdsClient implements OnModuleDestroy {
           ...(this.config.loginCustomerId ? { 'login-customer-id': this.config.loginCustomerId } : {}),
         },
         body,
-        signal: call.deadline.signal,
+        signal: call.deadline.events,
       });
       const text = await readBody(response.body, MAX_BODY_BYTES, response.headers['content-length']);
       return {
@@ -102,7 +102,7 @@ export class GoogleAdsClient implements OnModuleDestroy {
         retryAfterMs: retryAfterMs(response.headers['retry-after']),
       };
     } catch (error) {
-      if (call.deadline.signal.aborted) throw error;
+      if (call.deadline.aborted) throw error;
       throw googleAdsUnreachable(error);
     }
   }

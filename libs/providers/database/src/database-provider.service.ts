@@ -2,7 +2,6 @@ import { Inject, Injectable, Logger, type OnApplicationBootstrap, Optional } fro
 import { type ConfigType } from '@nestjs/config';
 
 import {
-  createDeadline,
   type ProviderDescription,
   type ProviderHealth,
   type ToolDefinition,
@@ -80,7 +79,7 @@ export class DatabaseProviderService extends ToolProviderHost implements OnAppli
     try {
       await this.client.ping({
         toolId: `${DATABASE_PROVIDER_KEY}:health`,
-        deadlineAt: createDeadline(HEALTH_TIMEOUT_MS).at,
+        deadlineAt: Date.now() + HEALTH_TIMEOUT_MS,
       });
       return { status: 'up' };
     } catch (error) {

@@ -72,7 +72,7 @@ export class HttpApiClient implements OnModuleDestroy {
     ctx: Pick<InvocationContext, 'deadline' | 'toolId' | 'requestId'>,
   ): Promise<UpstreamResponse> {
     try {
-      // The deadline's signal ends the call at any stage. No per-call headersTimeout/bodyTimeout: a value
+      // The deadline (its EventEmitter form) ends the call at any stage. No per-call headersTimeout/bodyTimeout: a value
       // that differs on every call makes undici allocate a new timer per request (kept until its next
       // timer tick), where the dispatcher's constant ones are refreshed in place.
       const response = await request(upstream.url, {
@@ -80,7 +80,7 @@ export class HttpApiClient implements OnModuleDestroy {
         method: upstream.method as Dispatcher.HttpMethod,
         headers: upstream.headers,
         body: upstream.body,
-        signal: ctx.deadline.signal,
+        signal: ctx.deadline.events,
       });
       return {
         status: response.statusCode,
@@ -127,7 +127,7 @@ export class HttpApiClient implements OnModuleDestroy {
     }
     if (error instanceof DomainException) return error;
     const code = (error as { code?: unknown }).code;
-    if (ctx.deadline.signal.aborted || (typeof code === 'string' && TIMEOUT_CODES.has(code))) {
+    if (ctx.deadline.aborted || (typeof code === 'string' && TIMEOUT_CODES.has(code))) {
       return new ProviderTimeoutException(HTTP_PROVIDER_KEY, ctx.toolId, { cause: error });
     }
     return new ProviderUpstreamException(HTTP_PROVIDER_KEY, 'The upstream API is unreachable.', {

@@ -80,6 +80,10 @@ describe('HttpProviderService', () => {
         if (path === '/v1/big')
           return void res.writeHead(200, { 'content-type': 'text/plain' }).end('x'.repeat(5_000));
         if (path === '/v1/slow') return void setTimeout(() => res.writeHead(200).end(), 1_000);
+        if (path === '/v1/stall') {
+          res.writeHead(200, { 'content-type': 'application/json' }).write('{"partial":');
+          return void setTimeout(() => res.end('1}'), 1_000);
+        }
         res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ echoed: req.url }));
       });
     });
@@ -100,7 +104,7 @@ describe('HttpProviderService', () => {
           ],
         }),
         op('create', 'post', '/pets', { body: { required: true, mediaType: 'application/json' } }),
-        ...['redirect', 'missing', 'denied', 'broken', 'big', 'slow'].map((name) =>
+        ...['redirect', 'missing', 'denied', 'broken', 'big', 'slow', 'stall'].map((name) =>
           op(name, 'get', `/${name}`),
         ),
       ],
@@ -174,6 +178,12 @@ describe('HttpProviderService', () => {
 
   it('answers 504 when the upstream is slower than the deadline', async () => {
     expect(await call('http.pets:slow', {}, 100)).toMatchObject({ status: 504, code: 'PROVIDER.TIMEOUT' });
+  });
+
+  it('answers 504 at the deadline when the body stalls after the headers', async () => {
+    const started = Date.now();
+    expect(await call('http.pets:stall', {}, 100)).toMatchObject({ status: 504, code: 'PROVIDER.TIMEOUT' });
+    expect(Date.now() - started).toBeLessThan(900);
   });
 
   it('answers 503 when the secret variable is not set', async () => {

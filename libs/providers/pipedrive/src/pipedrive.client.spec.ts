@@ -158,6 +158,17 @@ describe('PipedriveClient (against a local fake Pipedrive)', () => {
     });
   });
 
+  it('stops a hung request at the deadline: no retry, even of a read, and the connection is closed', async () => {
+    fake.script('hang');
+    const started = Date.now();
+    await expect(client.getDeal(1, call(300))).rejects.toMatchObject({ name: 'TimeoutError' });
+    expect(Date.now() - started).toBeLessThan(2_000);
+    expect(fake.requests).toHaveLength(1);
+    for (const until = Date.now() + 2_000; fake.closedByClient === 0 && Date.now() < until;)
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    expect(fake.closedByClient).toBe(1);
+  });
+
   it('parses Retry-After as seconds or as an HTTP date', () => {
     expect(retryAfterMs('3')).toBe(3000);
     expect(retryAfterMs(new Date(Date.UTC(2030, 0, 1, 0, 0, 10)).toUTCString(), Date.UTC(2030, 0, 1))).toBe(

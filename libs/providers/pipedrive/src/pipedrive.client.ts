@@ -126,13 +126,13 @@ export class PipedriveClient implements OnModuleDestroy {
           ...(request.body ? { 'content-type': 'application/json' } : {}),
         },
         body: request.body ? JSON.stringify(request.body) : undefined,
-        signal: call.deadline.signal,
+        signal: call.deadline.events,
       });
       status = response.statusCode;
       headers = response.headers;
       text = await readBody(response.body, MAX_BODY_BYTES, response.headers['content-length']);
     } catch (error) {
-      if (call.deadline.signal.aborted) throw error;
+      if (call.deadline.aborted) throw error;
       return { kind: 'network', error };
     }
     const body = parseJson(text);

@@ -83,7 +83,10 @@ export class FakeGoogleAds {
   readonly requests: FakeGoogleAdsRequest[] = [];
   readonly campaigns: Json[] = [];
   private readonly issued = new Set<string>();
-  private readonly scripted: FakeReply[] = [];
+  /** Scripted mutate answers; `hang` is never answered (`closedByClient` counts the ones given up on). */
+  private readonly scripted: Array<FakeReply | 'hang'> = [];
+  /** Hung requests whose connection the client closed. */
+  closedByClient = 0;
   private server?: Server;
   private nextId = 100;
 
@@ -101,7 +104,7 @@ export class FakeGoogleAds {
   }
 
   /** The next mutate requests get these answers, in order (token requests are never scripted). */
-  script(...answers: FakeReply[]): void {
+  script(...answers: Array<FakeReply | 'hang'>): void {
     this.scripted.push(...answers);
   }
 
@@ -125,6 +128,7 @@ export class FakeGoogleAds {
       path === '/token'
         ? this.token(body as Record<string, string>)
         : (this.scripted.shift() ?? this.mutate(path, req.headers, body as MutateBody));
+    if (reply === 'hang') return void res.on('close', () => (this.closedByClient += 1));
     res.writeHead(reply.status, { 'content-type': 'application/json', ...reply.headers });
     res.end(reply.body === undefined ? '' : JSON.stringify(reply.body));
   }

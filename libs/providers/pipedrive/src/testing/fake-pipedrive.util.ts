@@ -16,8 +16,11 @@ export interface FakePipedriveRequest {
   body: unknown;
 }
 
-/** A scripted answer for the next request: a status/body/headers, or `drop` (the socket is destroyed). */
-export type FakePipedriveAnswer = FakeReply | 'drop';
+/**
+ * A scripted answer for the next request: a status/body/headers, `drop` (the socket is destroyed) or `hang`
+ * (never answered; `closedByClient` counts the ones the client gave up on).
+ */
+export type FakePipedriveAnswer = FakeReply | 'drop' | 'hang';
 
 interface FakeReply {
   status: number;
@@ -40,6 +43,8 @@ export class FakePipedrive {
   readonly deals = new Map<number, Json>();
   readonly persons = new Map<number, Json>();
   private readonly scripted: FakePipedriveAnswer[] = [];
+  /** Hung requests whose connection the client closed. */
+  closedByClient = 0;
   private server?: Server;
   private nextId = 1;
 
@@ -65,6 +70,7 @@ export class FakePipedrive {
   reset(): void {
     this.requests.length = 0;
     this.scripted.length = 0;
+    this.closedByClient = 0;
   }
 
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -82,6 +88,7 @@ export class FakePipedrive {
     });
     const scripted = this.scripted.shift();
     if (scripted === 'drop') return void req.socket.destroy();
+    if (scripted === 'hang') return void res.on('close', () => (this.closedByClient += 1));
     const answer = scripted ?? this.route(req.method ?? '', url.pathname, req.headers, body as Json);
     res.writeHead(answer.status, { 'content-type': 'application/json', ...answer.headers });
     res.end(answer.body === undefined ? '' : JSON.stringify(answer.body));
