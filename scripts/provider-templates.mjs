@@ -63,9 +63,13 @@ import {
   type InvocationDeadline,
   ProviderUnconfiguredException,
   ProviderUpstreamException,
+  readBody,
 } from '@toolgate/core';
 
 import { ${n.env}_BASE_URL_ENV, ${n.camel}Config } from './${n.name}.config';
+
+/** The largest upstream answer read (a misbehaving upstream cannot fill memory). */
+const MAX_BODY_BYTES = 1024 * 1024;
 
 /** All outbound I/O of provider \`${n.name}\`: one keep-alive pool to the upstream API; tests swap this class. */
 @Injectable()
@@ -76,7 +80,13 @@ export class ${n.pascal}Client implements OnModuleDestroy {
   constructor(@Inject(${n.camel}Config.KEY) private readonly config: ConfigType<typeof ${n.camel}Config>) {
     if (config.baseUrl) {
       const url = new URL(config.baseUrl);
-      this.pool = new Pool(url.origin, { connections: 8, keepAliveTimeout: 30_000 });
+      // The client's own timeout is constant, so undici refreshes one timer per connection in place.
+      this.pool = new Pool(url.origin, {
+        connections: 8,
+        keepAliveTimeout: 30_000,
+        headersTimeout: config.timeoutMs,
+        bodyTimeout: config.timeoutMs,
+      });
       this.prefix = url.pathname.replace(/\\/+$/, '');
     }
   }
@@ -92,9 +102,10 @@ export class ${n.pascal}Client implements OnModuleDestroy {
       method: 'GET',
       path: \`\${this.prefix}\${path}\`,
       headers: { accept: 'application/json' },
-      signal: AbortSignal.any([deadline.signal, AbortSignal.timeout(this.config.timeoutMs)]),
+      // The deadline's EventEmitter form: no AbortController per call (see the README's provider guide).
+      signal: deadline.events,
     });
-    const text = await response.body.text();
+    const text = await readBody(response.body, MAX_BODY_BYTES, response.headers['content-length']);
     if (response.statusCode >= 400) {
       throw new ProviderUpstreamException('${n.name}', \`The upstream answered \${response.statusCode}.\`);
     }

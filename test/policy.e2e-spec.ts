@@ -3,6 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runInThisContext } from 'node:vm';
 
+import { waitUntil } from '@toolgate/testing';
+
 import { bearer, devToken, makeRuntimeDir } from './support/auth-fixtures';
 import { startGateway, type TestGateway } from './support/gateway';
 
@@ -203,10 +205,7 @@ describe('policy (e2e over HTTP)', () => {
       writeFileSync(policyFile, WITH_AGENT_READ);
       process.kill(process.pid, 'SIGHUP');
       let version = before;
-      for (const until = Date.now() + 5_000; version === before && Date.now() < until;) {
-        await new Promise((resolve) => setTimeout(resolve, 20));
-        version = (await policyStatus()).version;
-      }
+      await waitUntil(async () => (version = (await policyStatus()).version) !== before);
       expect(version).not.toBe(before);
       expect((await gw.request('/policy', { headers: tokens.agent })).status).toBe(200);
     });
@@ -246,10 +245,7 @@ describe('policy (e2e over HTTP)', () => {
       writeFileSync(policyFile, BROKEN);
       process.kill(process.pid, 'SIGHUP');
       let status = await policyStatus();
-      for (const until = Date.now() + 5_000; !status.last_error && Date.now() < until;) {
-        await new Promise((resolve) => setTimeout(resolve, 20));
-        status = await policyStatus();
-      }
+      await waitUntil(async () => Boolean((status = await policyStatus()).last_error));
       expect(status).toMatchObject({
         version: good,
         last_error: { message: expect.stringContaining('refused') },

@@ -4,3 +4,4 @@ export { type ProviderFactory, runProviderContractSuite } from './provider-contr
 export { createTestDatabase, runSql, testDatabaseUrl } from './test-database.util';
 export { TestProviderModule } from './test-provider/test-provider.module';
 export { TestProviderService } from './test-provider/test-provider.service';
+export { waitUntil } from './wait-until.util';

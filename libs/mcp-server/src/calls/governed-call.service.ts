@@ -128,7 +128,12 @@ export class GovernedCallService {
         correlation_id: ctx.requestId,
       })
       .catch((error: unknown) =>
-        this.logger.error({ msg: 'audit event lost', event: event.event, err: String(error) }),
+        this.logger.error({
+          msg: 'audit event lost',
+          event: event.event,
+          request_id: ctx.requestId,
+          err: String(error),
+        }),
       );
   }
 }

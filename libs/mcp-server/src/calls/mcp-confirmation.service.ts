@@ -70,7 +70,11 @@ export class McpConfirmationService {
         Math.min(Math.max(1_000, expiresAt - Date.now()), MAX_ELICIT_MS),
       );
     } catch (error) {
-      this.logger.warn({ msg: 'elicitation failed: answering with the action token', err: String(error) });
+      this.logger.warn({
+        msg: 'elicitation failed: answering with the action token',
+        request_id: call.requestId,
+        err: String(error),
+      });
       return heldResult(held, call.toolId, toolName);
     }
     if (answer.action !== 'accept' || answer.content?.confirm === false) {

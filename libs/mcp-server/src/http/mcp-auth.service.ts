@@ -64,7 +64,12 @@ export class McpAuthService {
         },
       })
       .catch((error: unknown) =>
-        this.logger.error({ msg: 'audit event lost', event: 'auth.failure', err: String(error) }),
+        this.logger.error({
+          msg: 'audit event lost',
+          event: 'auth.failure',
+          request_id: String(request.id),
+          err: String(error),
+        }),
       );
   }
 }

@@ -1,5 +1,6 @@
 import { RefreshTokenSource, TokenBroker } from '@toolgate/broker';
 import { createDeadline, type DomainException } from '@toolgate/core';
+import { waitUntil } from '@toolgate/testing';
 
 import { GoogleAdsClient } from './ads.client';
 import { loadAdsConfig } from './ads.config';
@@ -199,8 +200,7 @@ describe('GoogleAdsClient (against a local fake Google Ads + OAuth token endpoin
       });
       expect(Date.now() - started).toBeLessThan(2_000);
       expect(fake.mutateRequests()).toHaveLength(1);
-      for (const until = Date.now() + 2_000; fake.closedByClient === 0 && Date.now() < until;)
-        await new Promise((resolve) => setTimeout(resolve, 10));
+      await waitUntil(() => fake.closedByClient > 0, 2_000);
       expect(fake.closedByClient).toBe(1);
     });
 

@@ -1,6 +1,7 @@
 import { Logger } from '@nestjs/common';
 
 import { createDeadline, type DomainException } from '@toolgate/core';
+import { waitUntil } from '@toolgate/testing';
 
 import { type PipedriveCall, PipedriveClient } from './pipedrive.client';
 import { loadPipedriveConfig } from './pipedrive.config';
@@ -164,8 +165,7 @@ describe('PipedriveClient (against a local fake Pipedrive)', () => {
     await expect(client.getDeal(1, call(300))).rejects.toMatchObject({ name: 'TimeoutError' });
     expect(Date.now() - started).toBeLessThan(2_000);
     expect(fake.requests).toHaveLength(1);
-    for (const until = Date.now() + 2_000; fake.closedByClient === 0 && Date.now() < until;)
-      await new Promise((resolve) => setTimeout(resolve, 10));
+    await waitUntil(() => fake.closedByClient > 0, 2_000);
     expect(fake.closedByClient).toBe(1);
   });
 
