@@ -203,6 +203,92 @@ describe('tool catalog and manifests (e2e over HTTP)', () => {
     });
   });
 
+  describe('hostile schemas and arguments', () => {
+    const register = (who: string, toolId: string, inputs: Json) =>
+      call(who, '/manifests/register', { method: 'POST', body: manifest({ toolId, inputs }) });
+    const invoke = (who: string, toolId: string, raw: string) =>
+      call(who, `/tools/${toolId}/invoke`, { method: 'POST', raw });
+
+    it('refuses, naming the keyword, schemas that would break or slow every invoke', async () => {
+      const cases: [Json, string, RegExp][] = [
+        [{ $ref: '#' }, '/inputs/$ref', /never end/],
+        [{ type: 'object', allOf: [{ $ref: '#' }] }, '/inputs/allOf/0/$ref', /never end/],
+        [{ $id: 'https://acme.example/x.json#', type: 'object' }, '/inputs/$id', /not allowed/],
+        [
+          { type: 'object', properties: { p: { $id: 'https://globex.example/input', type: 'string' } } },
+          '/inputs/properties/p/$id',
+          /not allowed/,
+        ],
+        [
+          { type: 'object', properties: { s: { type: 'string', pattern: '^(?!admin)' } } },
+          '/inputs/properties/s/pattern',
+          /^pattern "\^\(\?!admin\)" is not supported/,
+        ],
+      ];
+      for (const [inputs, pointer, detail] of cases) {
+        const { status, body } = await register('acmeAdmin', 'test:hostile-schema', inputs);
+        expect([pointer, status, body.code]).toEqual([pointer, 422, 'CATALOG.INVALID_MANIFEST']);
+        expect(body.errors).toEqual([{ pointer, detail: expect.stringMatching(detail) }]);
+      }
+    });
+
+    it('refuses an admin body nested deeper than 256 levels with a 422 problem, not a 500', async () => {
+      const levels = 3_000;
+      const inputs = `${'{"type":"object","properties":{"p":'.repeat(levels)}{}${'}}'.repeat(levels)}`;
+      const raw = JSON.stringify(manifest({ toolId: 'test:hostile-deep', inputs: 'DEEP' })).replace(
+        '"DEEP"',
+        inputs,
+      );
+      const { status, body } = await call('acmeAdmin', '/manifests/register', { method: 'POST', raw });
+      expect([status, body.code]).toEqual([422, 'REQUEST.VALIDATION_FAILED']);
+      expect(body.errors[0].detail).toMatch(/deeper than 256 levels/);
+      expect(body.request_id).toEqual(expect.any(String));
+    });
+
+    it('matches a catastrophic-backtracking pattern in linear time', async () => {
+      const inputs = {
+        type: 'object',
+        properties: { s: { type: 'string', pattern: '^(a+)+$', maxLength: 64 } },
+      };
+      expect((await register('globexAdmin', 'test:hostile-redos', inputs)).status).toBe(201);
+      const started = Date.now();
+      const answer = await invoke(
+        'globexReader',
+        'test:hostile-redos',
+        JSON.stringify({ s: `${'a'.repeat(28)}!` }),
+      );
+      expect(Date.now() - started).toBeLessThan(1_000);
+      expect(answer.status).toBe(422);
+      expect(answer.body.errors).toEqual([{ pointer: '/s', detail: 'must match pattern "^(a+)+$"' }]);
+    });
+
+    it('refuses arguments nested deeper than 64 levels with a 422 problem, also under a recursive schema', async () => {
+      expect((await register('acmeAdmin', 'test:hostile-free', { type: 'object' })).status).toBe(201);
+      const tree = { type: 'object', properties: { child: { $ref: '#' } } };
+      expect((await register('acmeAdmin', 'test:hostile-tree', tree)).status).toBe(201);
+      const deepArray = `{"a":${'['.repeat(20_000)}${']'.repeat(20_000)}}`;
+      const deepTree = `${'{"child":'.repeat(12_000)}{}${'}'.repeat(12_000)}`;
+      for (const [toolId, raw] of [
+        ['test:hostile-free', deepArray],
+        ['test:hostile-tree', deepTree],
+      ]) {
+        const answer = await invoke('reader', toolId, raw);
+        expect([toolId, answer.status, answer.headers.get('content-type')]).toEqual([
+          toolId,
+          422,
+          expect.stringContaining('application/problem+json'),
+        ]);
+        expect(answer.body).toMatchObject({
+          code: 'REQUEST.VALIDATION_FAILED',
+          request_id: expect.any(String),
+          errors: [
+            { pointer: expect.any(String), detail: 'nests deeper than 64 levels of objects and arrays' },
+          ],
+        });
+      }
+    });
+  });
+
   it('resolves tool ids to manifest attributes for /policy/explain', async () => {
     const explain = (toolId: string) =>
       call('reader', '/policy/explain', {

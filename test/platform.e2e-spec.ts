@@ -29,6 +29,22 @@ describe('platform (e2e over HTTP)', () => {
       expect(body.instance).toBe('/no/such/route');
     });
 
+    it('answers a path the router refuses (bad percent-encoding, over-long parameter) the same way', async () => {
+      for (const [toolId, status, code] of [
+        ['%E0%A4%A', 400, 'REQUEST.BAD_URL'],
+        ['x'.repeat(513), 414, 'REQUEST.PATH_PARAM_TOO_LONG'],
+      ] as const) {
+        const response = await gw.request(`/tools/${toolId}/invoke`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: '{}',
+        });
+        expect((await expectProblem(response, status)).code).toBe(code);
+        expect(response.headers.get('x-content-type-options')).toBe('nosniff');
+        expect(response.headers.get('content-security-policy')).toContain("default-src 'self'");
+      }
+    });
+
     it('answers malformed JSON with 400', async () => {
       const response = await gw.request('/__probe/echo', {
         method: 'POST',

@@ -10,6 +10,7 @@ import { AppLogger, MetricsService, RequestLogger } from '@toolgate/observabilit
 
 import { GatewayModule, type GatewayModuleOptions } from './gateway.module';
 import { buildOpenApiConfig, finalizeOpenApiDocument } from './openapi.config';
+import { routerErrorHandler } from './router-errors.util';
 import { securityHeaders } from './security-headers';
 
 export const BODY_LIMIT_BYTES = 1024 * 1024;
@@ -32,6 +33,8 @@ export function createFastifyAdapter(config: AppConfig): FastifyAdapter {
     genReqId: generateRequestId,
     requestIdHeader: false,
     routerOptions: { maxParamLength: 512 },
+    // The router's own 400/414 answers, as problem+json with the request id and security headers.
+    frameworkErrors: routerErrorHandler(securityHeaders()),
     return503OnClosing: true,
     ...(https ? { https } : {}),
   };

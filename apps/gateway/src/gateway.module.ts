@@ -1,4 +1,4 @@
-import { type DynamicModule, Module, type ModuleMetadata, ValidationPipe } from '@nestjs/common';
+import { type DynamicModule, Module, type ModuleMetadata } from '@nestjs/common';
 import { ConfigModule } from '@nestjs/config';
 import { APP_FILTER, APP_PIPE } from '@nestjs/core';
 import { type DestinationStream } from 'pino';
@@ -9,7 +9,7 @@ import { BrokerModule } from '@toolgate/broker';
 import { CatalogModule } from '@toolgate/catalog';
 import { appConfig } from '@toolgate/config';
 import { ConfirmationModule } from '@toolgate/confirmation';
-import { ProblemDetailsFilter, validationExceptionFactory } from '@toolgate/core';
+import { BoundedValidationPipe, ProblemDetailsFilter } from '@toolgate/core';
 import { DatabaseModule } from '@toolgate/database';
 import { InvocationModule } from '@toolgate/invocation';
 import { McpModule } from '@toolgate/mcp';
@@ -59,12 +59,7 @@ export class GatewayModule {
         { provide: APP_FILTER, useClass: ProblemDetailsFilter },
         {
           provide: APP_PIPE,
-          useValue: new ValidationPipe({
-            whitelist: true,
-            forbidNonWhitelisted: true,
-            transform: true,
-            exceptionFactory: validationExceptionFactory,
-          }),
+          useValue: new BoundedValidationPipe(),
         },
       ],
     };

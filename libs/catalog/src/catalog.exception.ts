@@ -46,3 +46,16 @@ export class ManifestTenantForbiddenException extends DomainException {
     });
   }
 }
+
+/**
+ * A manifest's input schema cannot validate arguments (it does not compile, or recurses without end): the
+ * call is refused before anything runs. Only manifests stored before the current registration checks can
+ * get here; an admin must correct the manifest.
+ */
+export class ToolSchemaUnusableException extends DomainException {
+  constructor(toolId: string) {
+    super('CATALOG.SCHEMA_UNUSABLE', 503, 'Service Unavailable', {
+      detail: `The input schema of ${toolId} cannot be used to check arguments; an admin must correct the manifest.`,
+    });
+  }
+}

@@ -1,4 +1,4 @@
-import { createJsonSchemaAjv, schemaProblems } from '@toolgate/core';
+import { createJsonSchemaAjv, MAX_ARGUMENT_DEPTH, schemaProblems } from '@toolgate/core';
 import { makeCatalogManifest, makeManifestRow } from '@toolgate/testing';
 
 import { CatalogService } from './catalog.service';
@@ -89,6 +89,75 @@ describe('SchemaValidatorService', () => {
     expect(validator.validate(other, {})).toEqual([
       { pointer: '/a', detail: "must have required property 'a'" },
     ]);
+  });
+});
+
+describe('SchemaValidatorService: hostile schemas and arguments', () => {
+  const make = (toolId: string, schema: Record<string, unknown>, tenant = 'acme') =>
+    makeCatalogManifest({ toolId, tenant, inputs: schema });
+
+  it('refuses arguments nested deeper than MAX_ARGUMENT_DEPTH with a 422 before validating', () => {
+    const { validator } = setup();
+    const free = make('test:free', { type: 'object' });
+    const deep = JSON.parse(`{"a":${'['.repeat(20_000)}${']'.repeat(20_000)}}`);
+    expect(() => validator.assertValid(free, deep)).toThrow(
+      expect.objectContaining({
+        status: 422,
+        errors: [
+          {
+            pointer: `/a${'/0'.repeat(MAX_ARGUMENT_DEPTH - 1)}`,
+            detail: `nests deeper than ${MAX_ARGUMENT_DEPTH} levels of objects and arrays`,
+          },
+        ],
+      }),
+    );
+    const tree = make('test:tree', { type: 'object', properties: { child: { $ref: '#' } } });
+    const nested = JSON.parse(`${'{"child":'.repeat(12_000)}{}${'}'.repeat(12_000)}`);
+    expect(validator.validate(tree, nested)).toEqual([
+      expect.objectContaining({ detail: expect.stringMatching(/deeper/) }),
+    ]);
+    const fine = JSON.parse(
+      `${'{"child":'.repeat(MAX_ARGUMENT_DEPTH - 1)}{}${'}'.repeat(MAX_ARGUMENT_DEPTH - 1)}`,
+    );
+    expect(validator.validate(tree, fine)).toEqual([]);
+  });
+
+  it("keeps one schema's $id from affecting another tenant's schema", () => {
+    const { validator } = setup();
+    const nested = make('test:a', {
+      type: 'object',
+      properties: { p: { $id: 'https://ex.com/x', type: 'string' } },
+    });
+    const top = make(
+      'test:b',
+      { $id: 'https://ex.com/x', type: 'object', properties: { q: {} }, required: ['q'] },
+      'globex',
+    );
+    const hashed = make('test:c', { $id: 'https://ex.com/x#', type: 'object' }, 'initech');
+    for (let round = 0; round < 2; round++) {
+      expect(validator.validate(nested, { p: 1 })).toEqual([{ pointer: '/p', detail: 'must be string' }]);
+      expect(validator.validate(top, {})).toEqual([
+        { pointer: '/q', detail: "must have required property 'q'" },
+      ]);
+      expect(validator.validate(hashed, {})).toEqual([]);
+    }
+  });
+
+  it('answers 503 CATALOG.SCHEMA_UNUSABLE, never a crash, for a stored schema that cannot validate', () => {
+    const { validator } = setup();
+    const unusable = expect.objectContaining({ status: 503, code: 'CATALOG.SCHEMA_UNUSABLE' });
+    const remote = make('test:remote', {
+      type: 'object',
+      properties: { a: { $ref: 'https://nowhere.example/a' } },
+    });
+    const endless = make('test:endless', { $ref: '#' });
+    const lookahead = make('test:lookahead', {
+      type: 'object',
+      properties: { a: { type: 'string', pattern: '^(?!x)' } },
+    });
+    for (const manifest of [remote, endless, endless, lookahead]) {
+      expect(() => validator.assertValid(manifest, { a: 'y' })).toThrow(unusable);
+    }
   });
 });
 

@@ -1,25 +1,37 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
 import { type ValidateFunction } from 'ajv';
 
 import {
   createJsonSchemaAjv,
+  declaresSchemaId,
+  depthViolation,
+  MAX_ARGUMENT_DEPTH,
   type ProblemViolation,
   RequestValidationException,
   toViolations,
 } from '@toolgate/core';
 
 import { CatalogService } from './catalog.service';
+import { ToolSchemaUnusableException } from './catalog.exception';
 import { manifestVersionKey } from './manifest.util';
 import { type CatalogManifest } from './manifest.types';
 
+/** A compiled schema, or why it cannot validate (remembered: it is not compiled again). */
+type Compiled = { validate: ValidateFunction; shared: boolean } | { failure: string };
+
 /**
- * Validates tool arguments against a manifest's `inputs` schema. Each (tenant, toolId, version) is compiled
- * once (ajv, strict, allErrors) and reused; versions that left the catalog are dropped after each reload.
+ * Validates tool arguments against a manifest's `inputs` schema. Arguments nested deeper than
+ * `MAX_ARGUMENT_DEPTH` are refused before anything walks them. Each (tenant, toolId, version) is compiled
+ * once (ajv, strict, allErrors, linear-time patterns) and reused; versions that left the catalog are dropped
+ * after each reload. A schema declaring a `$id` (stored before registration refused ids) is compiled in an
+ * ajv of its own, so it cannot clash with or redirect any other schema. A schema that does not compile, or
+ * recurses without end, answers 503 `CATALOG.SCHEMA_UNUSABLE` on every call.
  */
 @Injectable()
 export class SchemaValidatorService {
+  private readonly logger = new Logger('SchemaValidator');
   private readonly ajv = createJsonSchemaAjv();
-  private readonly compiled = new Map<string, ValidateFunction>();
+  private readonly compiled = new Map<string, Compiled>();
 
   constructor(catalog: CatalogService) {
     catalog.onReload((manifests) => this.prune(manifests));
@@ -27,8 +39,17 @@ export class SchemaValidatorService {
 
   /** Every violation of `input`, each with the JSON pointer of the offending value; empty when valid. */
   validate(manifest: CatalogManifest, input: unknown): ProblemViolation[] {
-    const validateFn = this.validatorFor(manifest);
-    return validateFn(input) ? [] : toViolations(validateFn.errors);
+    const tooDeep = depthViolation(input, MAX_ARGUMENT_DEPTH);
+    if (tooDeep) return [tooDeep];
+    const key = manifestVersionKey(manifest);
+    const validateFn = this.validatorFor(key, manifest);
+    try {
+      return validateFn(input) ? [] : toViolations(validateFn.errors);
+    } catch (error) {
+      // Input depth is bounded: a stack overflow here is a schema that recurses without descending.
+      if (error instanceof RangeError) this.fail(key, manifest, error);
+      throw new ToolSchemaUnusableException(manifest.toolId);
+    }
   }
 
   /** Throws the 422 problem listing every violation. */
@@ -47,28 +68,47 @@ export class SchemaValidatorService {
     return this.compiled.size;
   }
 
-  private validatorFor(manifest: CatalogManifest): ValidateFunction {
-    const key = manifestVersionKey(manifest);
-    let validateFn = this.compiled.get(key);
-    if (!validateFn) {
-      validateFn = this.compile(manifest.inputs);
-      this.compiled.set(key, validateFn);
+  private validatorFor(key: string, manifest: CatalogManifest): ValidateFunction {
+    let entry = this.compiled.get(key);
+    if (!entry) {
+      entry = this.compile(key, manifest);
+      this.compiled.set(key, entry);
     }
-    return validateFn;
+    if ('failure' in entry) throw new ToolSchemaUnusableException(manifest.toolId);
+    return entry.validate;
   }
 
-  private compile(schema: Record<string, unknown>): ValidateFunction {
-    // A schema `$id` is registered globally in ajv: drop an older version's registration first.
-    if (typeof schema.$id === 'string') this.ajv.removeSchema(schema.$id);
-    return this.ajv.compile(schema);
+  private compile(key: string, manifest: CatalogManifest): Compiled {
+    const shared = !declaresSchemaId(manifest.inputs);
+    const ajv = shared ? this.ajv : createJsonSchemaAjv();
+    try {
+      return { validate: ajv.compile(manifest.inputs), shared };
+    } catch (error) {
+      if (shared) ajv.removeSchema(manifest.inputs);
+      return this.fail(key, manifest, error);
+    }
+  }
+
+  private fail(key: string, manifest: CatalogManifest, error: unknown): Compiled {
+    const failure = error instanceof Error ? error.message : String(error);
+    this.logger.warn({
+      msg: 'input schema cannot validate arguments',
+      tenant: manifest.tenant,
+      tool_id: manifest.toolId,
+      version: manifest.version,
+      reason: failure,
+    });
+    const entry = { failure };
+    this.compiled.set(key, entry);
+    return entry;
   }
 
   private prune(current: readonly CatalogManifest[]): void {
     const live = new Set(current.map(manifestVersionKey));
-    for (const [key, validateFn] of this.compiled) {
+    for (const [key, entry] of this.compiled) {
       if (live.has(key)) continue;
       this.compiled.delete(key);
-      this.ajv.removeSchema(validateFn.schema as object);
+      if ('validate' in entry && entry.shared) this.ajv.removeSchema(entry.validate.schema as object);
     }
   }
 }

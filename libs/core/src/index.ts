@@ -15,11 +15,19 @@ export {
 } from './errors/problem.types';
 export { generateRequestId, REQUEST_ID_HEADER } from './http/request-id.util';
 export { validationExceptionFactory } from './http/validation.util';
+export { BoundedValidationPipe, MAX_BODY_DEPTH } from './http/bounded-validation.pipe';
 export { IS_PUBLIC_KEY, Public } from './auth/public.decorator';
-export { attachPrincipal, type Principal, principalOf } from './auth/principal.types';
+export { attachPrincipal, credentialOf, type Principal, principalOf } from './auth/principal.types';
 export { CurrentPrincipal } from './auth/current-principal.decorator';
 export { canonicalJson, sha256Hex } from './json/canonical-json.util';
+export { hasUnstorableText, storableText } from './json/storable-json.util';
+export { type JsonLimits, redactJson, type RedactOptions } from './redaction/redaction.util';
+export { isSecretName, isSecretValue, REDACTED, SensitiveFields } from './redaction/sensitive-data.util';
+export { IsStorableText } from './http/storable-text.decorator';
 export { createJsonSchemaAjv, type JsonSchema, schemaProblems, toViolations } from './json/json-schema.util';
+export { depthViolation, MAX_ARGUMENT_DEPTH, MAX_SCHEMA_DEPTH } from './json/json-depth.util';
+export { unsupportedPatternReason } from './json/linear-regexp.util';
+export { declaresSchemaId } from './json/schema-safety.util';
 export {
   type BrokeredCredentials,
   type DeadlineEvents,

@@ -71,7 +71,10 @@ export class RegisterManifestDto {
   description: string;
 
   @ApiProperty({
-    description: 'JSON Schema (draft-07) of the arguments; must compile under ajv strict mode.',
+    description:
+      'JSON Schema (draft-07) of the arguments; must compile under ajv strict mode, at most 128 levels deep, ' +
+      'without `$id` (use `#/definitions/…` refs), with `pattern`s in RE2 syntax (no lookaround or ' +
+      'backreferences; matched in linear time) and no `$ref` leading back to itself without descending.',
     type: 'object',
     additionalProperties: true,
     example: INPUTS_EXAMPLE,
@@ -80,7 +83,7 @@ export class RegisterManifestDto {
   inputs: JsonSchema;
 
   @ApiPropertyOptional({
-    description: 'JSON Schema of the result (default `{"type":"object"}`).',
+    description: 'JSON Schema of the result (default `{"type":"object"}`); same rules as `inputs`.',
     type: 'object',
     additionalProperties: true,
     example: { type: 'object' },

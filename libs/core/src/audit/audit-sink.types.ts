@@ -19,7 +19,10 @@ export interface AuditEventInput {
   policy_version?: string;
   /** Free-form context; the audit lib redacts secrets, action tokens and the tool's `sensitive_fields`. */
   details?: Record<string, unknown>;
-  /** Argument names to mask inside `details` (the manifest's `sensitive_fields`). */
+  /**
+   * The manifest's `sensitive_fields`, masked inside `details` by `redactJson`: bare names at any depth,
+   * dotted paths from `details.arguments` (where the tool arguments go).
+   */
   sensitive_fields?: string[];
 }
 

@@ -14,6 +14,17 @@ export interface Principal {
   expiresAt?: number;
 }
 
+/**
+ * How a principal authenticated, for audit details: `{ credential_kind, credential_id? }` (an API key's id,
+ * or a JWT's `jti`). An API key's id leads to its `api_keys.create` event, and so to the admin who minted
+ * it, whatever subject the key carries.
+ */
+export function credentialOf(principal: Principal): { credential_kind: string; credential_id?: string } {
+  return principal.credentialId
+    ? { credential_kind: principal.kind, credential_id: principal.credentialId }
+    : { credential_kind: principal.kind };
+}
+
 type RequestWithPrincipal = FastifyRequest & { principal?: Principal };
 
 export function attachPrincipal(request: FastifyRequest, principal: Principal): void {

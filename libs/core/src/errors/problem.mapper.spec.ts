@@ -64,6 +64,18 @@ describe('mapToProblem', () => {
     expect(mapped.unexpected).toBe(true);
   });
 
+  it("maps the router's own errors without echoing the path", () => {
+    const tooLong = {
+      statusCode: 414,
+      code: 'FST_ERR_MAX_PARAM_LENGTH',
+      message: `'/tools/${'x'.repeat(600)}'`,
+    };
+    expect(mapToProblem(tooLong)).toMatchObject({ status: 414, code: 'REQUEST.PATH_PARAM_TOO_LONG' });
+    const badUrl = { statusCode: 400, code: 'FST_ERR_BAD_URL', message: "'/tools/%E0%A4%A' is not valid" };
+    expect(mapToProblem(badUrl)).toMatchObject({ status: 400, code: 'REQUEST.BAD_URL' });
+    expect(JSON.stringify([mapToProblem(tooLong), mapToProblem(badUrl)])).not.toMatch(/xxxx|%E0/);
+  });
+
   it('maps Fastify client errors by code', () => {
     expect(mapToProblem({ statusCode: 415, code: 'FST_ERR_CTP_INVALID_MEDIA_TYPE', message: 'x' }).code).toBe(
       'REQUEST.UNSUPPORTED_MEDIA_TYPE',

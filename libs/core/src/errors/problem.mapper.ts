@@ -25,6 +25,13 @@ const FASTIFY_CODES: Record<string, string> = {
   FST_ERR_CTP_EMPTY_JSON_BODY: 'REQUEST.MALFORMED_JSON',
   FST_ERR_CTP_INVALID_JSON_BODY: 'REQUEST.MALFORMED_JSON',
   FST_ERR_BAD_URL: 'REQUEST.BAD_URL',
+  FST_ERR_MAX_PARAM_LENGTH: 'REQUEST.PATH_PARAM_TOO_LONG',
+};
+
+/** Details that do not echo the request's path back (the router's own messages quote it). */
+const FASTIFY_DETAILS: Record<string, string> = {
+  FST_ERR_BAD_URL: 'The request path is not a valid URL (bad percent-encoding).',
+  FST_ERR_MAX_PARAM_LENGTH: 'A path parameter is longer than the route allows.',
 };
 
 const HTTP_CODES: Record<number, string> = {
@@ -78,7 +85,7 @@ function fromFrameworkError(error: { statusCode: number; code?: string; message?
   const detail =
     code === 'REQUEST.MALFORMED_JSON'
       ? `The body is not valid JSON: ${error.message ?? ''}`.trim()
-      : (error.message ?? '');
+      : ((error.code && FASTIFY_DETAILS[error.code]) ?? error.message ?? '');
   return { status, code, title: titleOf(status), detail, extensions: {}, headers: {}, unexpected: false };
 }
 

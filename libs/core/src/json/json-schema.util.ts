@@ -2,13 +2,24 @@ import Ajv, { type ErrorObject, type Options } from 'ajv';
 import addFormats from 'ajv-formats';
 
 import { type ProblemViolation } from '../errors/problem.types';
+import { depthViolation, MAX_SCHEMA_DEPTH } from './json-depth.util';
+import { linearRegExp } from './linear-regexp.util';
+import { schemaSafetyProblems } from './schema-safety.util';
 
 /** A JSON Schema document (draft-07, the dialect tools and MCP servers publish). */
 export type JsonSchema = Record<string, unknown>;
 
-const STRICT_OPTIONS: Options = { strict: true, allErrors: true, allowUnionTypes: true };
+const STRICT_OPTIONS: Options = {
+  strict: true,
+  allErrors: true,
+  allowUnionTypes: true,
+  code: { regExp: linearRegExp },
+};
 
-/** The one ajv configuration for tool schemas: strict schemas, every violation reported, formats on. */
+/**
+ * The one ajv configuration for tool schemas: strict schemas, every violation reported, formats on,
+ * `pattern`s matched by a linear-time engine (RE2).
+ */
 export function createJsonSchemaAjv(): Ajv {
   const ajv = new Ajv(STRICT_OPTIONS);
   addFormats(ajv);
@@ -36,14 +47,20 @@ export function toViolations(errors: ErrorObject[] | null | undefined, prefix = 
 }
 
 /**
- * Every problem that stops `schema` from compiling under strict mode: meta-schema violations (all of them),
- * then the first strict-mode error ajv raises. Empty when the schema compiles.
+ * Every problem that stops `schema` from serving as a tool schema: nesting deeper than `MAX_SCHEMA_DEPTH`,
+ * meta-schema violations (all of them), then what `schemaSafetyProblems` finds (`$id`, patterns the
+ * linear-time engine refuses, endless `$ref` recursion), then the first strict-mode error ajv raises.
+ * Empty when the schema compiles.
  */
 export function schemaProblems(ajv: Ajv, schema: unknown, pointer = ''): ProblemViolation[] {
   if (typeof schema !== 'object' || schema === null || Array.isArray(schema)) {
     return [{ pointer, detail: 'must be a JSON Schema object' }];
   }
+  const tooDeep = depthViolation(schema, MAX_SCHEMA_DEPTH, pointer);
+  if (tooDeep) return [tooDeep];
   if (!ajv.validateSchema(schema)) return toViolations(ajv.errors, pointer);
+  const unsafe = schemaSafetyProblems(schema as Record<string, unknown>, pointer);
+  if (unsafe.length > 0) return unsafe;
   try {
     ajv.compile(schema);
     return [];

@@ -31,7 +31,10 @@ export interface ToolDefinition<I extends ToolInput = ToolInput, O = unknown> {
   safety_tags: string[];
   timeout_ms?: number;
   rate_limit?: ToolRateLimit;
-  /** Top-level argument names never written to logs or audit. */
+  /**
+   * Arguments never stored or shown in clear (audit, pending actions, approvals): a name matches at any
+   * depth, a dotted path (`card.number`) from the top of the arguments.
+   */
   sensitive_fields?: string[];
   /** Runs the tool; when absent the host's `invoke` must handle it. */
   execute?(input: I, ctx: InvocationContext): Promise<O>;

@@ -47,6 +47,39 @@ describe('sanitizeInputSchema', () => {
     );
   });
 
+  it('drops ids (global to the gateway) and patterns the linear-time engine refuses, keeping the rest', () => {
+    const { schema, changes } = sanitizeInputSchema({
+      $id: 'https://upstream.example/tool.json',
+      type: 'object',
+      properties: {
+        slug: { type: 'string', pattern: '^(?!admin)[a-z]+$' },
+        code: { $id: 'https://upstream.example/code', type: 'string', pattern: '^[A-Z]{3}$' },
+      },
+    });
+    expect(schema).toEqual({
+      type: 'object',
+      properties: { slug: { type: 'string' }, code: { type: 'string', pattern: '^[A-Z]{3}$' } },
+    });
+    expect(compiles(schema)).toBe(true);
+    expect(changes).toEqual(
+      expect.arrayContaining([
+        '#: dropped "$id"',
+        '#/properties/code: dropped "$id"',
+        expect.stringMatching(
+          /^#\/properties\/slug: dropped pattern "\^\(\?!admin\)\[a-z\]\+\$" is not supported/,
+        ),
+      ]),
+    );
+  });
+
+  it('accepts any object for a schema nested too deep to check, without overflowing the stack', () => {
+    let deep: Record<string, unknown> = { type: 'string' };
+    for (let level = 0; level < 20_000; level++) deep = { type: 'object', properties: { a: deep } };
+    const { schema, changes } = sanitizeInputSchema(deep);
+    expect(schema).toEqual({ type: 'object' });
+    expect(changes).toEqual([expect.stringMatching(/^#(\/properties\/a)+: nests deeper than 128 levels/)]);
+  });
+
   it('falls back to any object when nothing else compiles, or for a non-object schema', () => {
     expect(sanitizeInputSchema({ type: 'object', properties: { a: { $ref: '#/nowhere' } } }).schema).toEqual({
       type: 'object',

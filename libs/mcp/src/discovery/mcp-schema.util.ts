@@ -1,6 +1,13 @@
 import type Ajv from 'ajv';
 
-import { createJsonSchemaAjv, type JsonSchema, schemaProblems } from '@toolgate/core';
+import {
+  createJsonSchemaAjv,
+  depthViolation,
+  type JsonSchema,
+  MAX_SCHEMA_DEPTH,
+  schemaProblems,
+  unsupportedPatternReason,
+} from '@toolgate/core';
 
 /** The input schema the catalog validates with, and what was changed to get it. */
 export interface SanitizedSchema {
@@ -24,7 +31,7 @@ const SCHEMA_VALUES = [
   'then',
   'else',
 ];
-/** Dropped everywhere: `$schema` (2020-12 is not draft-07), `$id` (ajv registers ids globally). */
+/** Dropped everywhere: `$schema` (2020-12 is not draft-07), `$id` (the catalog refuses ids: they are global). */
 const DROPPED = new Set(['$schema', '$id', 'id', '$async', '$vocabulary']);
 const TYPE_OF_KEYWORD: Record<string, string> = {
   minimum: 'number',
@@ -58,6 +65,11 @@ function relax(node: Node, ajv: Ajv, path: string, changes: string[]): Node {
     }
     if (key === 'format' && (typeof value !== 'string' || !(value in ajv.formats))) {
       changes.push(`${path}: dropped unknown format ${JSON.stringify(value)}`);
+      continue;
+    }
+    const unsupported = key === 'pattern' && typeof value === 'string' && unsupportedPatternReason(value);
+    if (unsupported) {
+      changes.push(`${path}: dropped ${unsupported}`);
       continue;
     }
     out[key] = value;
@@ -111,13 +123,16 @@ function addStrictRequirements(node: Node, path: string, changes: string[]): Nod
 
 /**
  * An upstream tool's `inputSchema` made to compile under the catalog's strict ajv (draft-07):
- * unchanged when it already compiles; otherwise relaxed (unknown keywords, formats, `$schema`/`$id` dropped,
- * implied types and required properties declared); if it still does not compile, `{ "type": "object" }`
+ * unchanged when it already compiles; otherwise relaxed (unknown keywords, formats, `$schema`/`$id` and
+ * patterns the linear-time engine refuses dropped, implied types and required properties declared); if it
+ * still does not compile (or nests deeper than `MAX_SCHEMA_DEPTH`), `{ "type": "object" }`
  * (the upstream still validates its own arguments). The top level is always an object schema.
  */
 export function sanitizeInputSchema(input: unknown, ajv: Ajv = createJsonSchemaAjv()): SanitizedSchema {
   if (!isNode(input))
     return { schema: { type: 'object' }, changes: ['not a schema object: accepting any object'] };
+  const tooDeep = depthViolation(input, MAX_SCHEMA_DEPTH, '#');
+  if (tooDeep) return { schema: { type: 'object' }, changes: [`${tooDeep.pointer}: ${tooDeep.detail}`] };
   const asIs: Node = { ...input };
   delete asIs.$schema;
   if (asIs.type === 'object' && schemaProblems(ajv, asIs).length === 0) return { schema: asIs, changes: [] };

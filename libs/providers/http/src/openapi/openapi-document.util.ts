@@ -1,6 +1,6 @@
 import { parse as parseYaml } from 'yaml';
 
-import { type ProblemViolation } from '@toolgate/core';
+import { depthViolation, MAX_SCHEMA_DEPTH, type ProblemViolation } from '@toolgate/core';
 
 import { HTTP_METHODS, type HttpMethod } from '../http-api.types';
 import { InvalidOpenApiException } from '../http-provider.exception';
@@ -28,8 +28,20 @@ const fail = (pointer: string, detail: string): never => {
   throw new InvalidOpenApiException([{ pointer, detail }]);
 };
 
-/** The document as an object: YAML or JSON text is parsed (YAML aliases bounded), both forms size-checked. */
+/** Deepest nesting of a document: schemas of `MAX_SCHEMA_DEPTH` under paths, operations and media types. */
+const MAX_DOCUMENT_DEPTH = MAX_SCHEMA_DEPTH + 16;
+
+const failIfTooDeep = (document: unknown) => {
+  const tooDeep = depthViolation(document, MAX_DOCUMENT_DEPTH, '/spec');
+  if (tooDeep) fail(tooDeep.pointer, tooDeep.detail);
+};
+
+/**
+ * The document as an object: YAML or JSON text is parsed (YAML aliases bounded), both forms size-checked
+ * and depth-checked (`MAX_SCHEMA_DEPTH` + 16 levels).
+ */
 export function readOpenApiDocument(spec: unknown, limits: OpenApiLimits): Record<string, unknown> {
+  failIfTooDeep(spec);
   const text = typeof spec === 'string' ? spec : JSON.stringify(spec ?? null);
   const bytes = Buffer.byteLength(text);
   if (bytes > limits.maxSpecBytes) {
@@ -42,6 +54,7 @@ export function readOpenApiDocument(spec: unknown, limits: OpenApiLimits): Recor
     } catch (error) {
       fail('/spec', `not valid YAML or JSON: ${(error as Error).message.split('\n')[0]}`);
     }
+    failIfTooDeep(document);
   }
   if (!isObject(document)) return fail('/spec', 'must be an OpenAPI document (an object)');
   if (document.swagger !== undefined)

@@ -248,6 +248,40 @@ describe('planIngestion', () => {
     ]);
   });
 
+  it('matches patterns in linear time and refuses, naming it, a pattern the engine cannot compile', () => {
+    const op = (pattern: string) => ({
+      post: {
+        operationId: 'op',
+        parameters: [{ name: 'q', in: 'query', schema: { type: 'string', pattern } }],
+      },
+    });
+    const plan = planIngestion(doc({ '/a': op('^(a+)+$') }), 'api', LIMITS);
+    const validate = createJsonSchemaAjv().compile(plan.manifests[0].inputs);
+    const started = performance.now();
+    expect(validate({ query: { q: `${'a'.repeat(28)}!` } })).toBe(false);
+    expect(performance.now() - started).toBeLessThan(1_000);
+    expect(problemsOf(doc({ '/a': op('^(?!admin)') }))).toEqual([
+      {
+        pointer: '/spec/paths/~1a/post',
+        detail: expect.stringMatching(
+          /^input schema at "\/properties\/query\/properties\/q\/pattern": pattern "\^\(\?!admin\)" is not supported/,
+        ),
+      },
+    ]);
+  });
+
+  it('refuses a document nested too deep to convert, without overflowing the stack', () => {
+    let schema: Record<string, unknown> = { type: 'string' };
+    for (let level = 0; level < 20_000; level++) schema = { type: 'object', properties: { a: schema } };
+    const spec = doc({ '/a': { post: { requestBody: { content: { 'application/json': { schema } } } } } });
+    expect(problemsOf(spec, { ...LIMITS, maxSpecBytes: 10_000_000 })).toEqual([
+      {
+        pointer: expect.stringMatching(/^\/spec\/paths/),
+        detail: 'nests deeper than 144 levels of objects and arrays',
+      },
+    ]);
+  });
+
   it('refuses duplicate operation ids and schemas that do not compile', () => {
     const problems = problemsOf(
       doc({
