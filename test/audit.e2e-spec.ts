@@ -1,8 +1,8 @@
-import { readdirSync, statSync, truncateSync } from 'node:fs';
+import { readdirSync, readFileSync, statSync, truncateSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 import { ANCHOR_PUBLIC_KEY_FILE, readAnchorPublicKey, verifyJsonlFile } from '@toolgate/audit';
-import { runSql, TestProviderService } from '@toolgate/testing';
+import { runSql, TestProviderService, waitUntil } from '@toolgate/testing';
 
 import { type AuditGateway, type Json, startAuditGateway } from './support/audit-gateway';
 
@@ -28,7 +28,7 @@ describe('audit trail (e2e over HTTP)', () => {
   }
 
   beforeAll(async () => {
-    ag = await startAuditGateway();
+    ag = await startAuditGateway({ AUTH_FAILURE_WINDOW_SEC: '1' });
     calls = ag.gw.app.get(TestProviderService).calls;
   });
   afterAll(async () => {
@@ -123,8 +123,9 @@ describe('audit trail (e2e over HTTP)', () => {
       tool_id: 'test:echo',
     });
     expect(deny.details).toMatchObject({ denied_by: 'default-deny' });
-    // test:secretive allows 1 call per second and was called above.
-    const limited = await invoke('reader', 'test:secretive', { note: 'again' });
+    // test:secretive allows 1 call per second: of two calls in a row, the second is refused.
+    await invoke('reader', 'test:secretive', { note: 'again' });
+    const limited = await invoke('reader', 'test:secretive', { note: 'and again' });
     expect(limited.status).toBe(429);
     const [rate] = await eventually('request_id', limited.headers.get('x-request-id')!);
     expect(rate).toMatchObject({
@@ -148,6 +149,24 @@ describe('audit trail (e2e over HTTP)', () => {
     expect(changes).toEqual([
       expect.objectContaining({ event: 'manifests.register', tool_id: 'test:secretive' }),
     ]);
+  });
+
+  it('groups a flood of 401s: the first per source, route and reason, then one counted event', async () => {
+    const rows = () =>
+      sql(
+        `SELECT * FROM audit_events WHERE tenant = '_gateway' AND event = 'auth.failure'
+           AND details->>'route' = '/actions' ORDER BY seq`,
+      );
+    for (let i = 0; i < 300; i += 1) expect((await ag.call('stranger', '/actions')).status).toBe(401);
+    const total = async () => (await rows()).reduce((sum, row) => sum + Number(row.details.count ?? 1), 0);
+    expect(await waitUntil(async () => (await total()) === 300, 10_000, 100)).toBe(true);
+    const events = await rows();
+    expect(events.length).toBeLessThanOrEqual(10);
+    expect(events.find((row) => row.details.aggregated)?.details).toMatchObject({
+      reason: 'no credential',
+      count: expect.any(Number),
+      first_at: expect.any(String),
+    });
   });
 
   describe('GET /audit', () => {
@@ -202,6 +221,15 @@ describe('audit trail (e2e over HTTP)', () => {
       expect(JSON.stringify(globex.body)).not.toContain(acmeCorrelation);
     });
 
+    it('answers 422 for filters the database cannot compare (NUL, week or ordinal dates)', async () => {
+      for (const query of ['subject=%00', 'tool=a%00b', 'from=2026-W01', 'to=2026-W01-1', 'from=2026-123']) {
+        const answer = await ag.call('auditor', `/audit?${query}`);
+        expect([query, answer.status, answer.body.code]).toEqual([query, 422, 'REQUEST.VALIDATION_FAILED']);
+        expect(answer.headers.get('content-type')).toMatch(/^application\/problem\+json/);
+        expect(answer.body.request_id).toBe(answer.headers.get('x-request-id'));
+      }
+    });
+
     it('needs audit:read and a valid cursor', async () => {
       expect((await ag.call('reader', '/audit')).status).toBe(403);
       const bad = await ag.call('auditor', '/audit?cursor=bm9wZQ');
@@ -226,6 +254,25 @@ describe('audit trail (e2e over HTTP)', () => {
         head: { seq: Number(head.seq), hash: head.hash },
       });
       expect((await ag.call('gatewayAuditor', '/audit/verify')).body.valid).toBe(true);
+    });
+
+    it('GET /audit/verify stays valid after arguments whose member names must be rewritten to be stored', async () => {
+      const body = {
+        toolId: 'test:freeform',
+        name: 'Freeform',
+        description: 'Takes any arguments.',
+        inputs: { type: 'object' },
+        outputs: { type: 'object' },
+        required_scopes: ['test.read'],
+        provider_id: 'test',
+      };
+      expect((await ag.call('admin', '/manifests/register', { method: 'POST', body })).status).toBe(201);
+      const long = 'k'.repeat(200);
+      const args = { 'a\u0000': 1, 'a\u0001': 2, 'a\ufffd': 3, [`${long}b`]: 4, [`${long}aa`]: 5 };
+      const answer = await invoke('reader', 'test:freeform', args);
+      const [intent] = await eventsOf('request_id', answer.headers.get('x-request-id')!);
+      expect(Object.values(intent.details.arguments).sort()).toEqual([1, 2, 3, 4, 5]);
+      expect((await ag.call('auditor', '/audit/verify')).body).toMatchObject({ valid: true });
     });
 
     it('GET /audit/verify detects an edited event and a removed tail', async () => {
@@ -254,6 +301,20 @@ describe('audit trail (e2e over HTTP)', () => {
       const report = await verifyJsonlFile(path, { publicKey });
       // The file still holds the _gateway event removed from the table above.
       expect(report).toMatchObject({ valid: true, events_checked: n + 1, anchors_checked: 1 });
+      // Cutting a tenant's first events and padding the file back to its anchored size is detected.
+      const original = readFileSync(path, 'utf8');
+      const lines = original.trimEnd().split('\n');
+      const kept = lines.filter((line) => !(JSON.parse(line).tenant === 'acme' && JSON.parse(line).seq <= 2));
+      kept[kept.length - 1] += ' '.repeat(
+        Buffer.byteLength(original) - Buffer.byteLength(`${kept.join('\n')}\n`),
+      );
+      writeFileSync(path, `${kept.join('\n')}\n`);
+      expect(await verifyJsonlFile(path, { publicKey })).toMatchObject({
+        valid: false,
+        tenant: 'acme',
+        reason: expect.stringMatching(/the first event of acme is seq 3, .*head was cut/),
+      });
+      writeFileSync(path, original);
       truncateSync(path, statSync(path).size - 10);
       expect((await verifyJsonlFile(path, { publicKey })).valid).toBe(false);
     });

@@ -126,6 +126,31 @@ describe('confirmation and approvals (e2e over HTTP)', () => {
       expect(await api.statusInDb(held.body.action_id)).toBe('consumed');
     });
 
+    it('holds and runs a call whose arguments hold a NUL or a lone surrogate, with the exact arguments', async () => {
+      for (const raw of ['{"message":"a\\u0000b"}', '{"message":"a\\ud800b"}']) {
+        const before = ran('test:echo');
+        const json = { 'content-type': 'application/json' };
+        const held = await cg.call('careful', '/tools/test:echo/invoke', {
+          method: 'POST',
+          raw,
+          headers: json,
+        });
+        expect(held.status).toBe(202);
+        const [stored] = await cg.gw.app
+          .get(DataSource)
+          .query('SELECT arguments FROM pending_actions WHERE id = $1', [held.body.action_id]);
+        expect(stored.arguments).toEqual({ message: 'a\ufffdb' });
+        const confirmed = await cg.call('careful', '/tools/test:echo/confirm', {
+          method: 'POST',
+          raw: `{"action_token":"${held.body.action_token}",${raw.slice(1)}`,
+          headers: json,
+        });
+        expect(confirmed.status).toBe(200);
+        expect(confirmed.body.result).toEqual(JSON.parse(raw));
+        expect(ran('test:echo')).toBe(before + 1);
+      }
+    });
+
     it('binds the canonical JSON: reordered keys and whitespace confirm, a changed value is 422 and stays pending', async () => {
       const held = await api.invoke('careful', 'test:echo', { message: 'pay', count: 2 });
       const token = held.body.action_token as string;
@@ -322,6 +347,66 @@ describe('confirmation and approvals (e2e over HTTP)', () => {
       });
       expect(ran('test:destroy')).toBe(before + 1);
       expect((await api.action('approver', id)).body.status).toBe('consumed');
+    });
+
+    it('redacts sensitive_fields (paths from the arguments) and secret names alike in pending_actions, the view and the audit trail', async () => {
+      const body = manifest({
+        toolId: 'test:pay',
+        name: 'Pay',
+        description: 'Pays with a card.',
+        inputs: {
+          type: 'object',
+          properties: {
+            card: { type: 'object', properties: { number: { type: 'string' }, holder: { type: 'string' } } },
+            github_token: { type: 'string' },
+            db_password: { type: 'string' },
+          },
+          additionalProperties: false,
+        },
+        required_scopes: ['test.write'],
+        safety_tags: ['destructive'],
+        sensitive_fields: ['card.number'],
+      });
+      expect((await cg.call('acmeAdmin', '/manifests/register', { method: 'POST', body })).status).toBe(201);
+      const args = {
+        card: { number: '4111111111111111', holder: 'Ann' },
+        github_token: 'ghp_SECRETSECRETSECRET',
+        db_password: 'hunter2',
+      };
+      const held = await api.invoke('writer', 'test:pay', args);
+      expect(held.status).toBe(202);
+      const id = held.body.action_id as string;
+      const redacted = {
+        card: { holder: 'Ann', number: '[REDACTED]' },
+        db_password: '[REDACTED]',
+        github_token: '[REDACTED]',
+      };
+      expect((await api.action('approver', id)).body.arguments).toEqual(redacted);
+      expect((await api.action('approver', id, 'approve', {})).status).toBe(200);
+      await api.confirm('writer', 'test:pay', { action_token: held.body.action_token, ...args });
+      const db = cg.gw.app.get(DataSource);
+      const [stored] = await db.query('SELECT arguments FROM pending_actions WHERE id = $1', [id]);
+      expect(stored.arguments).toEqual(redacted);
+      const events: { details: Json }[] = await db.query(
+        `SELECT details FROM audit_events WHERE tool_id = 'test:pay' AND event = 'tools.invoke'`,
+      );
+      expect(events.length).toBeGreaterThan(0);
+      expect(events[0].details.arguments).toEqual(redacted);
+      const everything = JSON.stringify(await db.query('SELECT details FROM audit_events'));
+      for (const secret of ['4111111111111111', 'ghp_SECRET', 'hunter2'])
+        expect(everything).not.toContain(secret);
+    });
+
+    it('answers 422 for a NUL in an approve or reject reason', async () => {
+      const held = await api.invoke('writer', 'test:destroy', { target: 'db-nul' });
+      const id = held.body.action_id as string;
+      for (const verb of ['approve', 'reject'] as const) {
+        const answer = await api.action('approver', id, verb, { reason: 'ok\u0000' });
+        expect([answer.status, answer.body.code]).toEqual([422, 'REQUEST.VALIDATION_FAILED']);
+        expect(answer.headers.get('content-type')).toMatch(/^application\/problem\+json/);
+        expect(answer.body.errors).toEqual([{ pointer: '/reason', detail: expect.stringMatching(/NUL/) }]);
+      }
+      expect(await api.statusInDb(id)).toBe('pending');
     });
 
     it('never runs a rejected action (409); a reject needs a reason', async () => {

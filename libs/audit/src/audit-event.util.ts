@@ -1,7 +1,7 @@
-import { type AuditEventInput } from '@toolgate/core';
+import { type AuditEventInput, storableText } from '@toolgate/core';
 
 import { GATEWAY_TENANT, type PendingAuditEvent } from './audit.types';
-import { redactDetails, storableText } from './redaction/audit-redaction.util';
+import { redactDetails } from './redaction/audit-redaction.util';
 
 const optional = (value: string | undefined, max: number): string | null =>
   value === undefined || value === null ? null : storableText(String(value), max);

@@ -30,8 +30,8 @@ export interface AuditRecord extends AuditRecordBody {
 }
 
 /**
- * An event accepted by the sink, waiting for its chain position (`seq`, `prev_hash`). Its `details` keys
- * are sorted at every depth (as `toPendingEvent` builds them): the writer hashes them without re-sorting.
+ * An event accepted by the sink, waiting for its chain position (`seq`, `prev_hash`). Its `details` are
+ * redacted and storable (`toPendingEvent`); the writer hashes their canonical JSON.
  */
 export type PendingAuditEvent = Omit<AuditRecordBody, 'seq' | 'prev_hash'>;
 

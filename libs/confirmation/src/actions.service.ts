@@ -25,6 +25,8 @@ type Decision = Exclude<ActionTransition, 'expire'>;
  * The human side of held actions: approvers list, read, approve and reject them; requesters cancel their
  * own. Every route looks actions up in the caller's tenant only (another tenant's is 404), and the policy
  * decides again on the action itself, its requester as `owner` (separation of duties is a policy rule).
+ * Approving and rejecting take a person (a JWT principal): an API key, which an admin can mint with any
+ * subject and roles, never counts as the second human.
  */
 @Injectable()
 export class ActionsService {
@@ -76,6 +78,12 @@ export class ActionsService {
     });
     if (!decision.allowed) throw new PolicyDeniedException(policyAction, decision);
     if (transition !== 'cancel') {
+      // An API key is minted by an admin, not a person: it cannot stand in for the second human.
+      if (principal.kind !== 'jwt') {
+        throw new ActionDecisionForbiddenException(
+          'Approving or rejecting needs a person signed in through the identity provider, not an API key.',
+        );
+      }
       if (action.subject === principal.subject) {
         throw new ActionDecisionForbiddenException('You cannot approve or reject your own request.');
       }

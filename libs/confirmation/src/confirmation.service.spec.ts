@@ -105,6 +105,43 @@ describe('ConfirmationService', () => {
     expect(JSON.stringify(events)).not.toContain('secret why');
   });
 
+  it('stores arguments jsonb can hold, redacted by path, and stays bound to the exact original arguments', async () => {
+    const input = {
+      'k\u0000': 'a\u0000b',
+      lone: 'x\ud800',
+      card: { number: '4111', holder: 'Ann' },
+      db_password: 'p',
+    };
+    const held = await service.hold({
+      principal: alice,
+      toolId: 'test:pay',
+      manifestVersion: 2,
+      input,
+      sensitiveFields: ['card.number'],
+      decision: { policy_version: 'p1', require_approval: null },
+      correlationId: 'corr-1',
+      requestId: 'req-1',
+    });
+    const row = store.rows.get(held.action_id)!;
+    expect(row.arguments).toEqual({
+      card: { holder: 'Ann', number: '[REDACTED]' },
+      db_password: '[REDACTED]',
+      'k\ufffd': 'a\ufffdb',
+      lone: 'x\ufffd',
+    });
+    expect(row.payloadDigest).toBe(payloadDigestOf(input));
+    const consumed = await service.consume({
+      principal: alice,
+      toolId: 'test:pay',
+      actionToken: held.action_token,
+      input: { ...input },
+      manifestVersion: 2,
+      decision: { policy_version: 'p1', require_approval: null },
+      requestId: 'req-2',
+    });
+    expect(consumed.status).toBe('consumed');
+  });
+
   it('consumes once: the second confirm is 409 and audited as a refusal', async () => {
     const held = await hold();
     const consumed = await consume(held.action_token, { reason: 'secret why', target: 'x' });

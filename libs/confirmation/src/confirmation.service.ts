@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 
-import { type DomainException } from '@toolgate/core';
+import { credentialOf, type DomainException, redactJson } from '@toolgate/core';
 
 import { ActionAuditService } from './action-audit.service';
 import { effectiveStatus, OPEN_STATUSES } from './action-status.util';
@@ -10,7 +10,6 @@ import {
   isWellFormedActionToken,
   payloadDigestOf,
 } from './action-token.util';
-import { redactArguments } from './argument-redaction.util';
 import { confirmRefusal } from './confirm-check.util';
 import { type ConfirmationConfig, confirmationConfig } from './confirmation.config';
 import { ActionStateConflictException, ActionTokenInvalidException } from './confirmation.exception';
@@ -55,7 +54,8 @@ export class ConfirmationService {
         requiresApproval: approval !== null,
         approverRoles: approval?.roles ?? [],
         policyRule: approval?.rule ?? null,
-        arguments: redactArguments(request.input, request.sensitiveFields),
+        // Redacted and jsonb-safe; the binding is the digest of the exact arguments above.
+        arguments: redactJson(request.input, request.sensitiveFields),
         correlationId: request.correlationId,
       },
       this.config.ttlSec,
@@ -66,7 +66,11 @@ export class ConfirmationService {
       requestId: request.requestId,
       status: '202',
       decision: 'allow',
-      details: { expires_at: action.expiresAt.toISOString(), approver_roles: action.approverRoles },
+      details: {
+        expires_at: action.expiresAt.toISOString(),
+        approver_roles: action.approverRoles,
+        ...credentialOf(principal),
+      },
     });
     return {
       requires_confirmation: true,

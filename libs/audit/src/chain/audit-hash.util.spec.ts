@@ -5,6 +5,7 @@ import { canonicalJson } from '@toolgate/core';
 import { type AuditRecordBody, GENESIS_HASH } from '../audit.types';
 import { pending } from '../testing/audit-events.util';
 import { canonicalAuditBody, hashAuditBody, linkEvents } from './audit-hash.util';
+import { ChainVerifier } from './chain-verifier.util';
 
 const sha256 = (text: string) => createHash('sha256').update(Buffer.from(text, 'utf8')).digest('hex');
 
@@ -33,6 +34,17 @@ describe('audit event hashing', () => {
     expect(records[1].prev_hash).toBe(first[0].hash);
     const next = linkEvents([pending()], { seq: 2, hash: first[1].hash });
     expect(JSON.parse(next[0].json)).toMatchObject({ seq: 3, prev_hash: first[1].hash });
+  });
+
+  it('hashes the canonical text whatever order details were built in; the verifier agrees after jsonb', () => {
+    const unsorted = pending({ details: { b: { z: 1, a: 2 }, a: 'x\ufffd', '10': 1, '9': 2 } });
+    const [event] = linkEvents([unsorted], null);
+    expect(event.json).toContain('"details":{"9":2,"10":1,"a":"x\ufffd","b":{"a":2,"z":1}}');
+    // jsonb keeps no member order: the verifier sees the members in any order.
+    const stored = JSON.parse(event.json);
+    stored.details = { b: { a: 2, z: 1 }, '9': 2, a: 'x\ufffd', '10': 1 };
+    const verifier = new ChainVerifier(true);
+    expect(verifier.push(stored)).toBe(true);
   });
 
   it('serializes each event as one JSON line holding exactly the record', () => {

@@ -1,10 +1,40 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsISO8601, IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
+import {
+  IsISO8601,
+  IsInt,
+  IsOptional,
+  IsString,
+  Matches,
+  Max,
+  MaxLength,
+  Min,
+  ValidateBy,
+} from 'class-validator';
+
+import { IsStorableText } from '@toolgate/core';
 
 export const EVENT_FILTER_PATTERN = /^[a-z][a-z0-9_-]*(\.[a-z0-9_-]+)*(\.\*)?$/;
 export const CURSOR_PATTERN = /^[A-Za-z0-9_-]{1,64}$/;
 export const MAX_PAGE = 200;
+
+/**
+ * An ISO 8601 instant the gateway can compare: calendar dates with an optional time. Week (`2026-W01`)
+ * and ordinal (`2026-123`) dates are ISO 8601 too, but name no single instant here: refused (422).
+ */
+function IsInstant(): PropertyDecorator {
+  return ValidateBy({
+    name: 'isInstant',
+    validator: {
+      validate: (value: unknown) =>
+        typeof value === 'string' &&
+        /^\d{4}-\d{2}(?:$|-\d{2}(?:$|T))/.test(value) &&
+        Number.isFinite(Date.parse(value)),
+      defaultMessage: (args) =>
+        `${args?.property ?? 'value'} must be a date or date-time such as 2026-11-21 or 2026-11-21T10:00:00Z`,
+    },
+  });
+}
 
 /** Filters of `GET /audit`; they combine. Newest events first. */
 export class AuditQueryDto {
@@ -12,6 +42,7 @@ export class AuditQueryDto {
   @IsOptional()
   @IsString()
   @MaxLength(256)
+  @IsStorableText()
   subject?: string;
 
   @ApiPropertyOptional({
@@ -22,6 +53,7 @@ export class AuditQueryDto {
   @IsOptional()
   @IsString()
   @MaxLength(256)
+  @IsStorableText()
   tool?: string;
 
   @ApiPropertyOptional({
@@ -37,7 +69,8 @@ export class AuditQueryDto {
   event?: string;
 
   @ApiPropertyOptional({
-    description: 'Events at or after this instant (ISO 8601).',
+    description:
+      'Events at or after this instant: an ISO 8601 calendar date or date-time (week and ordinal dates are 422).',
     example: '2026-11-21T00:00:00Z',
     format: 'date-time',
     maxLength: 40,
@@ -45,10 +78,12 @@ export class AuditQueryDto {
   @IsOptional()
   @MaxLength(40)
   @IsISO8601({ strict: true })
+  @IsInstant()
   from?: string;
 
   @ApiPropertyOptional({
-    description: 'Events before this instant (ISO 8601).',
+    description:
+      'Events before this instant: an ISO 8601 calendar date or date-time (week and ordinal dates are 422).',
     example: '2026-11-22T00:00:00Z',
     format: 'date-time',
     maxLength: 40,
@@ -56,6 +91,7 @@ export class AuditQueryDto {
   @IsOptional()
   @MaxLength(40)
   @IsISO8601({ strict: true })
+  @IsInstant()
   to?: string;
 
   @ApiPropertyOptional({

@@ -18,16 +18,27 @@ export const ANCHOR_PRIVATE_KEY_FILE = 'audit-anchor.key.pem';
 export const ANCHOR_PUBLIC_KEY_FILE = 'audit-anchor.pub.pem';
 export const ANCHOR_TYPE = 'toolgate.audit.anchor';
 
+/** The current anchor format; anchors without `version` (format 1) have no `sha256` and no `firsts`. */
+export const ANCHOR_VERSION = 2;
+
 /**
- * A signed statement about one day file: its size and the chain head of every tenant this writer put in
- * it, at `at`. A file shorter than `bytes`, or missing one of the heads, lost its tail.
+ * A signed statement about one day file at `at`: its size, the SHA-256 of its first `bytes` bytes, and the
+ * first and last event of every tenant in it. A file shorter than `bytes` or missing a head lost its tail;
+ * one whose first bytes hash differently, or whose first event of a tenant differs, was altered or lost
+ * its head.
  */
 export interface AuditAnchor {
   type: typeof ANCHOR_TYPE;
+  /** 2; absent in format 1 anchors, which are checked on size and heads only. */
+  version?: number;
   file: string;
   at: string;
   reason: 'day-end' | 'shutdown';
   bytes: number;
+  /** SHA-256 (hex) of the file's first `bytes` bytes (format 2). */
+  sha256?: string;
+  /** The first event of each tenant in the file (format 2). */
+  firsts?: Record<string, ChainHead>;
   heads: Record<string, ChainHead>;
   key_id: string;
   /** Ed25519 over the canonical JSON of every other member (base64url). */

@@ -1,11 +1,12 @@
+import { createHash, type Hash } from 'node:crypto';
 import { createReadStream, existsSync } from 'node:fs';
-import { appendFileSync, closeSync, fstatSync, mkdirSync, openSync, writeSync } from 'node:fs';
+import { appendFileSync, closeSync, mkdirSync, openSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 
 import { type AuditRecord, type ChainHead } from '../audit.types';
 import { type LinkedEvent } from '../chain/audit-hash.util';
-import { ANCHOR_TYPE, type AnchorKey, signAnchor } from './anchor.util';
+import { ANCHOR_TYPE, ANCHOR_VERSION, type AnchorKey, signAnchor } from './anchor.util';
 
 /** `audit-YYYYMMDD.jsonl` of a UTC day. */
 export function dayFileName(date: Date): string {
@@ -25,33 +26,51 @@ export interface MirrorLogger {
 /** Reads committed events `after < seq < before` of a chain from the database, as JSONL lines. */
 export type MissingEvents = (tenant: string, after: number, before: number) => Promise<string[]>;
 
-/** The last event of each tenant in an existing file (the file of a previous run of this day). */
-async function scanHeads(path: string): Promise<Map<string, ChainHead>> {
-  const heads = new Map<string, ChainHead>();
-  if (!existsSync(path)) return heads;
-  for await (const line of createInterface({ input: createReadStream(path), crlfDelay: Infinity })) {
+/** What the mirror knows of its day file: each tenant's first and last event, and a digest of its bytes. */
+interface FileState {
+  firsts: Map<string, ChainHead>;
+  heads: Map<string, ChainHead>;
+  digest: Hash;
+  bytes: number;
+}
+
+/** Reads an existing file (a previous run of this day): where each chain starts and stands, and its digest. */
+async function scanFile(path: string): Promise<FileState> {
+  const state: FileState = { firsts: new Map(), heads: new Map(), digest: createHash('sha256'), bytes: 0 };
+  if (!existsSync(path)) return state;
+  const input = createReadStream(path);
+  input.on('data', (chunk: string | Buffer) => {
+    state.digest.update(chunk);
+    state.bytes += Buffer.byteLength(chunk);
+  });
+  for await (const line of createInterface({ input, crlfDelay: Infinity })) {
     try {
       const { tenant, seq, hash } = JSON.parse(line) as AuditRecord;
-      if (typeof tenant === 'string' && typeof seq === 'number') heads.set(tenant, { seq, hash });
+      if (typeof tenant !== 'string' || typeof seq !== 'number') continue;
+      if (!state.firsts.has(tenant)) state.firsts.set(tenant, { seq, hash });
+      state.heads.set(tenant, { seq, hash });
     } catch {
       // a damaged line is the verifier's business, not the writer's
     }
   }
-  return heads;
+  return state;
 }
+
+const byTenant = (map: Map<string, ChainHead>): Record<string, ChainHead> =>
+  Object.fromEntries([...map].sort(([a], [b]) => (a < b ? -1 : 1)));
 
 /**
  * The append-only JSONL mirror: every committed event, one line each, in the file of the UTC day it was
  * committed. Writes are synchronous appends (in the kernel before the caller is answered, so they survive
  * `kill -9`). Each chain stays complete in the file: events committed but not mirrored (a crash between
  * commit and write, or another replica's appends) are read back from the database before the next ones.
- * At the end of each day and at shutdown a signed anchor records the file's size and each tenant's last
- * event in it, so a truncated tail is detectable.
+ * At the end of each day and at shutdown a signed anchor records the file's size, the SHA-256 of its bytes
+ * and each tenant's first and last event in it, so a cut tail, a cut head or any edit is detectable.
  */
 export class JsonlMirror {
   private fd: number | null = null;
   private file = '';
-  private heads = new Map<string, ChainHead>();
+  private state: FileState = { firsts: new Map(), heads: new Map(), digest: createHash('sha256'), bytes: 0 };
   private timer?: NodeJS.Timeout;
   private work: Promise<void> = Promise.resolve();
 
@@ -70,7 +89,7 @@ export class JsonlMirror {
   async open(): Promise<void> {
     mkdirSync(this.dir, { recursive: true, mode: 0o750 });
     await this.switchTo(dayFileName(this.now()));
-    for (const tenant of [...this.heads.keys()]) await this.fill(tenant, Number.MAX_SAFE_INTEGER);
+    for (const tenant of [...this.state.heads.keys()]) await this.fill(tenant, Number.MAX_SAFE_INTEGER);
     this.scheduleDayEnd();
   }
 
@@ -97,33 +116,39 @@ export class JsonlMirror {
     if (name !== this.file) await this.switchTo(name);
     await this.fill(tenant, events[0].seq);
     this.writeLines(events.map((event) => event.json));
-    const last = events[events.length - 1];
-    this.heads.set(tenant, { seq: last.seq, hash: last.hash });
+    const [first, last] = [events[0], events[events.length - 1]];
+    if (!this.state.firsts.has(tenant)) this.state.firsts.set(tenant, { seq: first.seq, hash: first.hash });
+    this.state.heads.set(tenant, { seq: last.seq, hash: last.hash });
   }
 
   /** Writes the committed events of `tenant` the file lacks, after its last one and before `before`. */
   private async fill(tenant: string, before: number): Promise<void> {
     for (;;) {
-      const head = this.heads.get(tenant);
+      const head = this.state.heads.get(tenant);
       if (!head || !this.missing || head.seq + 1 >= before) return;
       const lines = await this.missing(tenant, head.seq, before);
       if (lines.length === 0) return;
       this.writeLines(lines);
       const last = JSON.parse(lines[lines.length - 1]) as AuditRecord;
-      this.heads.set(tenant, { seq: last.seq, hash: last.hash });
+      this.state.heads.set(tenant, { seq: last.seq, hash: last.hash });
       this.logger.log({ msg: 'audit mirror caught up from the database', tenant, events: lines.length });
     }
   }
 
   private writeLines(lines: readonly string[]): void {
     const data = Buffer.from(`${lines.join('\n')}\n`);
-    for (let offset = 0; offset < data.length;) offset += writeSync(this.fd!, data, offset);
+    for (let offset = 0; offset < data.length;) {
+      const written = writeSync(this.fd!, data, offset);
+      this.state.digest.update(data.subarray(offset, offset + written));
+      this.state.bytes += written;
+      offset += written;
+    }
   }
 
   private async switchTo(name: string): Promise<void> {
     this.closeFile('day-end');
     const path = join(this.dir, name);
-    this.heads = await scanHeads(path);
+    this.state = await scanFile(path);
     this.fd = openSync(path, 'a', 0o640);
     this.file = name;
   }
@@ -138,24 +163,29 @@ export class JsonlMirror {
     closeSync(this.fd);
     this.fd = null;
     this.file = '';
-    this.heads.clear();
+    this.state.heads.clear();
+    this.state.firsts.clear();
   }
 
   private writeAnchor(reason: 'day-end' | 'shutdown'): void {
-    if (this.heads.size === 0) return;
+    const { heads, firsts, digest, bytes } = this.state;
+    if (heads.size === 0) return;
     const anchor = signAnchor(
       {
         type: ANCHOR_TYPE,
+        version: ANCHOR_VERSION,
         file: this.file,
         at: this.now().toISOString(),
         reason,
-        bytes: fstatSync(this.fd!).size,
-        heads: Object.fromEntries([...this.heads].sort(([a], [b]) => (a < b ? -1 : 1))),
+        bytes,
+        sha256: digest.copy().digest('hex'),
+        firsts: byTenant(firsts),
+        heads: byTenant(heads),
       },
       this.key,
     );
     appendFileSync(join(this.dir, anchorFileOf(this.file)), `${JSON.stringify(anchor)}\n`, { mode: 0o640 });
-    this.logger.log({ msg: 'audit anchor written', file: this.file, reason, tenants: this.heads.size });
+    this.logger.log({ msg: 'audit anchor written', file: this.file, reason, tenants: heads.size });
   }
 
   /** At each UTC midnight: anchor and close yesterday's file (the next event opens today's). */

@@ -27,14 +27,18 @@ describe('audit redaction', () => {
     });
   });
 
-  it("masks the tool's sensitive_fields by name at any depth and by dotted path", () => {
-    const out = redactDetails(
-      { arguments: { reason: 'private', card: { number: '4111', holder: 'Ann' }, keep: 'ok' } },
-      ['Reason', 'arguments.card.number'],
-    );
-    expect(out).toEqual({
+  it("masks the tool's sensitive_fields by name at any depth and by dotted path from the arguments", () => {
+    const details = {
+      arguments: { reason: 'private', card: { number: '4111', holder: 'Ann' }, keep: 'ok' },
+      card: { number: 'not an argument' },
+    };
+    const expected = {
       arguments: { card: { holder: 'Ann', number: '[REDACTED]' }, keep: 'ok', reason: '[REDACTED]' },
-    });
+      card: { number: 'not an argument' },
+    };
+    expect(redactDetails(details, ['Reason', 'card.number'])).toEqual(expected);
+    // The form earlier releases documented for the audit trail still hides the same member.
+    expect(redactDetails(details, ['Reason', 'arguments.card.number'])).toEqual(expected);
   });
 
   it('masks values that are credentials whatever they are called', () => {
@@ -79,6 +83,17 @@ describe('audit redaction', () => {
       details: { z: { y: [{ b: 1, a: 2 }], x: 1 }, a: [3, { d: 1, c: { f: 1, e: 2 } }], m: null },
     });
     expect(JSON.stringify(details)).toBe(canonicalJson(details));
+  });
+
+  it('stays canonical when rewriting member names (NUL, over-long names) changes their order', () => {
+    const long = 'k'.repeat(200);
+    const { details } = toPendingEvent({
+      event: 'x',
+      tenant: 't',
+      details: { arguments: { 'a\u0000': 1, 'a\u0001': 2, 'a\ufffd': 3, [`${long}b`]: 4, [`${long}aa`]: 5 } },
+    });
+    expect(JSON.stringify(details)).toBe(canonicalJson(details));
+    expect(Object.values(details.arguments as object).sort()).toEqual([1, 2, 3, 4, 5]);
   });
 
   it('turns a reported event into a storable one: nulls for absent members, redacted details', () => {

@@ -3,7 +3,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 import { linkEvents } from '../chain/audit-hash.util';
-import { ANCHOR_PRIVATE_KEY_FILE, loadOrCreateAnchorKey } from '../mirror/anchor.util';
+import {
+  ANCHOR_PRIVATE_KEY_FILE,
+  type AuditAnchor,
+  loadOrCreateAnchorKey,
+  signAnchor,
+} from '../mirror/anchor.util';
 import { anchorFileOf, dayFileName, JsonlMirror } from '../mirror/jsonl-mirror.util';
 import { pending } from '../testing/audit-events.util';
 import { verifyJsonlFile } from './jsonl-verifier.util';
@@ -116,6 +121,44 @@ describe('JSONL mirror and its file verifier', () => {
     // Cutting back to a line boundary and forging the size still misses the anchored head.
     rewrite(all.slice(0, 7).map((line, i) => (i === 6 ? `${line}${' '.repeat(all[7].length + 1)}` : line)));
     expect((await verify()).valid).toBe(false);
+  });
+
+  it("detects a tenant's first events cut and the file padded back to the anchored size", async () => {
+    await writeDay(true);
+    const all = lines();
+    const kept = all.filter((line) => !(JSON.parse(line).tenant === 'acme' && JSON.parse(line).seq <= 2));
+    const missing = Buffer.byteLength(`${all.join('\n')}\n`) - Buffer.byteLength(`${kept.join('\n')}\n`);
+    kept[kept.length - 1] += ' '.repeat(missing);
+    rewrite(kept);
+    // On its own the rest of the chain is valid: only the anchor knows where it started.
+    expect(await verifyJsonlFile(file)).toMatchObject({ valid: true });
+    expect(await verify()).toMatchObject({
+      valid: false,
+      tenant: 'acme',
+      first_invalid_seq: 1,
+      reason: expect.stringMatching(/^anchor 1: the first event of acme is seq 3, .*head was cut/),
+    });
+  });
+
+  it('detects an edit that keeps every hash valid (whitespace) by the digest of the anchored bytes', async () => {
+    await writeDay();
+    rewrite(lines().map((line, i) => (i === 0 ? line.replace('"subject":', '"subject": ') : line)));
+    expect(await verifyJsonlFile(file)).toMatchObject({ valid: true });
+    expect(await verify()).toMatchObject({
+      valid: false,
+      reason: expect.stringMatching(/bytes differ.*altered/),
+    });
+  });
+
+  it('still reads format 1 anchors (size and heads)', async () => {
+    await writeDay();
+    const anchorsPath = join(dir, 'worm', anchorFileOf(dayFileName(DAY)));
+    const anchor = JSON.parse(readFileSync(anchorsPath, 'utf8')) as AuditAnchor;
+    expect(anchor).toMatchObject({ version: 2, firsts: { acme: { seq: 1 }, globex: { seq: 1 } } });
+    const { version, sha256, firsts, signature, key_id, ...v1 } = anchor;
+    void [version, sha256, firsts, signature, key_id];
+    writeFileSync(anchorsPath, `${JSON.stringify(signAnchor(v1, key()))}\n`);
+    expect(await verify()).toMatchObject({ valid: true, anchors_checked: 1 });
   });
 
   it('completes each chain from the database: at boot after a crash, and before a gap', async () => {

@@ -6,8 +6,9 @@ import { createInterface } from 'node:readline';
 import { type AuditRecord, type ChainHead } from '../audit.types';
 import { ChainVerifier } from '../chain/chain-verifier.util';
 import { anchorFileOf } from '../mirror/jsonl-mirror.util';
-import { anchorSignatureValid, type AuditAnchor } from '../mirror/anchor.util';
+import { ANCHOR_VERSION, anchorSignatureValid, type AuditAnchor } from '../mirror/anchor.util';
 import { parseAnchors } from './expected-heads.util';
+import { prefixDigests } from './file-digest.util';
 
 export interface FileReport {
   valid: boolean;
@@ -66,12 +67,17 @@ function emptyReport(file: string): FileReport {
   };
 }
 
+/** What the file holds, for the anchors: hashes at anchored positions, each tenant's first event. */
+interface FileFacts {
+  seen: Map<string, string>;
+  firsts: Map<string, ChainHead>;
+  digests: Map<number, string>;
+  size: number;
+}
+
 /** Checks each tenant's chain line by line; remembers the hashes found at the `anchored` positions. */
-async function scanChains(
-  path: string,
-  anchored: Set<string>,
-  seen: Map<string, string>,
-): Promise<FileReport> {
+async function scanChains(path: string, anchored: Set<string>, facts: FileFacts): Promise<FileReport> {
+  const { seen, firsts } = facts;
   const report = emptyReport(path);
   const chains = new Map<string, ChainVerifier>();
   const input = createReadStream(path);
@@ -96,6 +102,7 @@ async function scanChains(
         };
       }
       report.events_checked += 1;
+      if (!firsts.has(record.tenant)) firsts.set(record.tenant, { seq: record.seq, hash: record.hash });
       report.heads[record.tenant] = { seq: record.seq, hash: record.hash };
       if (anchored.has(key(record.tenant, record.seq))) seen.set(key(record.tenant, record.seq), record.hash);
     }
@@ -108,7 +115,8 @@ async function scanChains(
 /**
  * Verifies one JSONL day file on its own (it shares no state with the writer): within each tenant the
  * lines form an unbroken chain (seq +1, prev_hash links, hashes recomputed); then every signed anchor of
- * the file must hold: the file is at least as long as it was, and each anchored head is in it unchanged.
+ * the file must hold: the file is at least as long as it was, its first `bytes` bytes are those anchored
+ * (format 2), and each tenant's anchored first event (format 2) and head are in it unchanged.
  */
 export async function verifyJsonlFile(path: string, options: FileVerifyOptions = {}): Promise<FileReport> {
   const size = statSync(path).size;
@@ -116,11 +124,13 @@ export async function verifyJsonlFile(path: string, options: FileVerifyOptions =
   const anchored = new Set(
     anchors.flatMap((anchor) => Object.entries(anchor?.heads ?? {}).map(([t, head]) => key(t, head.seq))),
   );
-  const seen = new Map<string, string>();
-  const report = await scanChains(path, anchored, seen);
+  const facts: FileFacts = { seen: new Map(), firsts: new Map(), digests: new Map(), size };
+  const report = await scanChains(path, anchored, facts);
   if (!report.valid || !options.publicKey) return report;
+  const lengths = anchors.flatMap((anchor) => (anchor?.sha256 !== undefined ? [anchor.bytes] : []));
+  facts.digests = await prefixDigests(path, lengths);
   for (const [index, anchor] of anchors.entries()) {
-    const problem = anchorProblem(anchor, options.publicKey, basename(path), size, seen);
+    const problem = anchorProblem(anchor, options.publicKey, basename(path), facts);
     if (problem)
       return { ...report, ...problem, valid: false, reason: `anchor ${index + 1}: ${problem.reason}` };
     report.anchors_checked += 1;
@@ -133,26 +143,43 @@ function loadAnchors(path: string): (AuditAnchor | null)[] {
   return existsSync(path) ? parseAnchors(readFileSync(path, 'utf8')) : [];
 }
 
+type AnchorProblem = Pick<FileReport, 'reason' | 'tenant' | 'first_invalid_seq'>;
+
+const fileProblem = (reason: string): AnchorProblem => ({ reason, tenant: null, first_invalid_seq: null });
+
 function anchorProblem(
   anchor: AuditAnchor | null,
   publicKey: KeyObject,
   file: string,
-  size: number,
-  seen: Map<string, string>,
-): Pick<FileReport, 'reason' | 'tenant' | 'first_invalid_seq'> | null {
-  if (!anchor || !anchorSignatureValid(anchor, publicKey)) {
-    return { reason: 'not a validly signed anchor', tenant: null, first_invalid_seq: null };
+  facts: FileFacts,
+): AnchorProblem | null {
+  if (!anchor || !anchorSignatureValid(anchor, publicKey)) return fileProblem('not a validly signed anchor');
+  if (anchor.file !== file) return fileProblem(`names ${anchor.file}`);
+  const version = anchor.version ?? 1;
+  if (version > ANCHOR_VERSION) return fileProblem(`anchor format ${version} is not supported`);
+  if (version >= 2 && (typeof anchor.sha256 !== 'string' || typeof anchor.firsts !== 'object'))
+    return fileProblem('a format 2 anchor without sha256 or firsts');
+  if (facts.size < anchor.bytes) {
+    return fileProblem(
+      `the file has ${facts.size} bytes, ${anchor.bytes} when anchored at ${anchor.at}: its tail was cut`,
+    );
   }
-  if (anchor.file !== file) return { reason: `names ${anchor.file}`, tenant: null, first_invalid_seq: null };
-  if (size < anchor.bytes) {
-    return {
-      reason: `the file has ${size} bytes, ${anchor.bytes} when anchored at ${anchor.at}: its tail was cut`,
-      tenant: null,
-      first_invalid_seq: null,
-    };
+  for (const [tenant, first] of Object.entries(anchor.firsts ?? {})) {
+    const found = facts.firsts.get(tenant);
+    if (found?.seq !== first.seq || found.hash !== first.hash) {
+      const now = found ? `is seq ${found.seq}` : 'is missing';
+      return {
+        reason: `the first event of ${tenant} ${now}, seq ${first.seq} when anchored at ${anchor.at}: its head was cut or altered`,
+        tenant,
+        first_invalid_seq: first.seq,
+      };
+    }
+  }
+  if (anchor.sha256 !== undefined && facts.digests.get(anchor.bytes) !== anchor.sha256) {
+    return fileProblem(`the first ${anchor.bytes} bytes differ from those anchored at ${anchor.at}: altered`);
   }
   for (const [tenant, head] of Object.entries(anchor.heads)) {
-    const hash = seen.get(key(tenant, head.seq));
+    const hash = facts.seen.get(key(tenant, head.seq));
     if (hash === undefined) {
       return {
         reason: `seq ${head.seq} of ${tenant}, anchored at ${anchor.at}, is missing`,

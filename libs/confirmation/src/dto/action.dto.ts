@@ -2,6 +2,8 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsIn, IsInt, IsOptional, IsString, Max, MaxLength, Min, MinLength } from 'class-validator';
 
+import { IsStorableText } from '@toolgate/core';
+
 import { ACTION_STATUSES, type ActionStatus } from '../confirmation.types';
 
 const roles = (example: string[]) => ({
@@ -106,6 +108,7 @@ export class ApproveActionDto {
   @IsOptional()
   @IsString()
   @MaxLength(1000)
+  @IsStorableText()
   reason?: string;
 }
 
@@ -114,5 +117,6 @@ export class RejectActionDto {
   @IsString()
   @MinLength(1)
   @MaxLength(1000)
+  @IsStorableText()
   reason: string;
 }
