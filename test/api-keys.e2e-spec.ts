@@ -1,4 +1,7 @@
-import { runSql } from '@toolgate/testing';
+import { writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+
+import { runSql, TestProviderModule } from '@toolgate/testing';
 
 import { bearer, devToken, makeRuntimeDir } from './support/auth-fixtures';
 import { startGateway, type TestGateway } from './support/gateway';
@@ -134,6 +137,25 @@ describe('API keys (e2e over HTTP)', () => {
     expect(expired.status).toBe(401);
   });
 
+  it('audits creating and revoking a key with the admin as actor, never the secret', async () => {
+    const created = await createKey({ name: 'audited', subject: 'svc-audited', roles: [] });
+    const id = created.body.id as string;
+    expect((await gw.request(`/api-keys/${id}`, { method: 'DELETE', headers: bearer(adminA) })).status).toBe(
+      204,
+    );
+    const rows = await runSql<{ event: string; subject: string; details: string }>(
+      gw.databaseUrl,
+      "SELECT event, subject, details::text AS details FROM audit_events WHERE details->>'key_id' = $1 ORDER BY seq",
+      [id],
+    );
+    expect(rows.map((row) => [row.event, row.subject])).toEqual([
+      ['api_keys.create', 'admin-a'],
+      ['api_keys.revoke', 'admin-a'],
+    ]);
+    expect(rows[0].details).toContain('svc-audited');
+    expect(rows[0].details).not.toContain(created.body.secret as string);
+  });
+
   it('validates the creation body (422) with bounded fields', async () => {
     const bad = await createKey({
       name: '',
@@ -147,5 +169,91 @@ describe('API keys (e2e over HTTP)', () => {
     expect(pointers).toEqual(
       expect.arrayContaining(['/name', '/subject', '/roles', '/expires_in_seconds', '/tenant']),
     );
+  });
+});
+
+describe('API keys and approvals (e2e over HTTP)', () => {
+  const runtime = makeRuntimeDir();
+  let gw: TestGateway;
+  let admin: string;
+  let approver: string;
+
+  beforeAll(async () => {
+    const policyFile = join(dirname(runtime.dir), 'policies.yml');
+    writeFileSync(
+      policyFile,
+      [
+        'version: 1',
+        'roles:',
+        "  test-admin: ['test.read', 'test.write']",
+        "  platform-admin: ['api-keys.manage']",
+        "  approver: ['actions.approve']",
+        'rules:',
+        '  - id: destructive-needs-approval',
+        '    effect: allow',
+        "    when: { action: tools.invoke, resource.safety_tags_any: [destructive], subject.roles: ['test-admin'] }",
+        '    require_confirmation: true',
+        "    require_approval: { roles: ['approver'] }",
+        "  - { id: keys, effect: allow, when: { action: 'api-keys:manage', subject.roles: ['platform-admin'] } }",
+        "  - { id: approve, effect: allow, when: { action: 'actions:approve', subject.roles: ['approver'] } }",
+        '',
+      ].join('\n'),
+    );
+    gw = await startGateway({
+      env: { RUNTIME_DIR: runtime.dir, POLICY_FILE: policyFile },
+      imports: [TestProviderModule],
+    });
+    admin = await devToken(runtime.dir, { subject: 'alice', tenant: 'acme', roles: ['platform-admin'] });
+    approver = await devToken(runtime.dir, { subject: 'carol', tenant: 'acme', roles: ['approver'] });
+  });
+  afterAll(async () => {
+    await gw.close();
+    runtime.dispose();
+  });
+
+  async function call(token: string, path: string, body: Record<string, unknown>) {
+    const response = await gw.request(path, {
+      method: 'POST',
+      headers: { ...bearer(token), 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    });
+    return { status: response.status, body: (await response.json()) as Record<string, any> };
+  }
+
+  it('lets a key request a held call but never approve one: approvals take a person', async () => {
+    const requester = await call(admin, '/api-keys', { name: 'req', subject: 'bob', roles: ['test-admin'] });
+    const approverKey = await call(admin, '/api-keys', { name: 'ok', subject: 'dave', roles: ['approver'] });
+    const held = await call(requester.body.secret, '/tools/test:destroy/invoke', { target: 'prod-db' });
+    expect(held.status).toBe(202);
+    expect(held.body.requires_approval).toBe(true);
+
+    const byKey = await call(approverKey.body.secret, `/actions/${held.body.action_id}/approve`, {});
+    expect(byKey.status).toBe(403);
+    expect(byKey.body.detail).toMatch(/API key/);
+    const rejectByKey = await call(approverKey.body.secret, `/actions/${held.body.action_id}/reject`, {
+      reason: 'no',
+    });
+    expect(rejectByKey.status).toBe(403);
+
+    const byPerson = await call(approver, `/actions/${held.body.action_id}/approve`, {});
+    expect(byPerson.status).toBe(200);
+    expect(byPerson.body.status).toBe('approved');
+
+    // The trail leads from the key's activity to the admin who minted it.
+    const [created] = await runSql<{ subject: string; details: Record<string, unknown> }>(
+      gw.databaseUrl,
+      "SELECT subject, details FROM audit_events WHERE event = 'actions.create' AND details->>'action_id' = $1",
+      [held.body.action_id],
+    );
+    expect(created).toMatchObject({
+      subject: 'bob',
+      details: { credential_kind: 'api_key', credential_id: requester.body.id },
+    });
+    const [minted] = await runSql<{ subject: string }>(
+      gw.databaseUrl,
+      "SELECT subject FROM audit_events WHERE event = 'api_keys.create' AND details->>'key_id' = $1",
+      [requester.body.id],
+    );
+    expect(minted.subject).toBe('alice');
   });
 });

@@ -12,6 +12,8 @@ import {
   type ElicitRequest,
 } from '@modelcontextprotocol/sdk/types.js';
 
+import { runSql, waitUntil } from '@toolgate/testing';
+
 import { discovered, type Json, type McpGateway, startMcpGateway } from './support/mcp-gateway';
 import { type DriftServer, type McpPeer, startDriftServer, startEverything } from './support/mcp-peers';
 
@@ -179,7 +181,7 @@ describe('Toolgate as an MCP server (e2e, SDK clients and the Inspector CLI)', (
     expect(hijack.status).toBe(404);
   });
 
-  it('confirms a destructive call by elicitation: runs on accept, not on decline', async () => {
+  it('confirms a destructive call by elicitation: runs on accept, not on decline or accept without confirm', async () => {
     const asked: ElicitRequest[] = [];
     let answer: Json = { action: 'accept', content: { confirm: true } };
     const agent = await connect('agent', '', (request) => (asked.push(request), answer));
@@ -195,6 +197,13 @@ describe('Toolgate as an MCP server (e2e, SDK clients and the Inspector CLI)', (
     answer = { action: 'decline' };
     const declined = await call(agent, 'mcp_drift__wipe', { id: 'r8' });
     expect(declined).toMatchObject({ isError: true, structuredContent: { code: 'CONFIRMATION.DECLINED' } });
+    expect(drift.calls).toBe(before + 1);
+    answer = { action: 'accept' };
+    const unconfirmed = await call(agent, 'mcp_drift__wipe', { id: 'r8' });
+    expect(unconfirmed).toMatchObject({
+      isError: true,
+      structuredContent: { code: 'CONFIRMATION.DECLINED' },
+    });
     expect(drift.calls).toBe(before + 1);
   });
 
@@ -290,5 +299,94 @@ describe('Toolgate as an MCP server (e2e, SDK clients and the Inspector CLI)', (
     } finally {
       rmSync(home, { recursive: true, force: true });
     }
+  });
+});
+
+describe('MCP abuse limits (e2e): session caps and audited auth failures', () => {
+  let mg: McpGateway;
+  beforeAll(async () => {
+    mg = await startMcpGateway({
+      MCP_MAX_SESSIONS: '6',
+      MCP_MAX_SESSIONS_PER_PRINCIPAL: '4',
+      AUTH_FAILURE_WINDOW_SEC: '1',
+    });
+  });
+  afterAll(() => mg?.close());
+
+  const post = async (who: string, body: Json, session?: string) => {
+    const response = await mg.gw.request('/mcp', {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/json',
+        accept: 'application/json, text/event-stream',
+        authorization: `Bearer ${mg.tokens[who] ?? who}`,
+        ...(session ? { 'mcp-session-id': session, 'mcp-protocol-version': '2025-11-25' } : {}),
+      },
+      body: JSON.stringify({ jsonrpc: '2.0', id: 1, ...body }),
+    });
+    await response.text();
+    return { status: response.status, session: response.headers.get('mcp-session-id') ?? '' };
+  };
+  const initialize = (who: string) =>
+    post(who, {
+      method: 'initialize',
+      params: { protocolVersion: '2025-11-25', capabilities: {}, clientInfo: { name: who, version: '1' } },
+    });
+  const listTools = async (who: string, session: string) =>
+    (await post(who, { method: 'tools/list' }, session)).status;
+
+  it('a flood of initializes replaces the flooder’s own sessions; the biggest holder makes room', async () => {
+    const victim = await initialize('agent');
+    const bystander = await initialize('limited');
+    expect([victim.status, bystander.status]).toEqual([200, 200]);
+    const flood: string[] = [];
+    for (let i = 0; i < 20; i += 1) {
+      const opened = await initialize('nobody');
+      expect(opened.status).toBe(200);
+      flood.push(opened.session);
+    }
+    expect(await listTools('agent', victim.session)).toBe(200);
+    expect(await listTools('limited', bystander.session)).toBe(200);
+    expect(await listTools('nobody', flood[0])).toBe(404);
+    expect(await listTools('nobody', flood[19])).toBe(200);
+
+    // Full replica (1 + 1 + 4): a newcomer takes the flooder's oldest session, not the others'.
+    const newcomer = await initialize('acmeRoot');
+    expect(newcomer.status).toBe(200);
+    expect(await listTools('acmeRoot', newcomer.session)).toBe(200);
+    expect(await listTools('agent', victim.session)).toBe(200);
+    expect(await listTools('limited', bystander.session)).toBe(200);
+    expect(await listTools('nobody', flood[16])).toBe(404);
+    expect(await listTools('nobody', flood[17])).toBe(200);
+
+    // Concurrent initializes count against the caps as they arrive: none overshoots, none evicts others.
+    const burst = await Promise.all(Array.from({ length: 8 }, () => initialize('nobody')));
+    expect(burst.every(({ status }) => status === 200 || status === 429)).toBe(true);
+    expect(await listTools('agent', victim.session)).toBe(200);
+    expect(await listTools('limited', bystander.session)).toBe(200);
+    expect(await listTools('acmeRoot', newcomer.session)).toBe(200);
+  });
+
+  it('a flood of bad credentials adds one auth.failure, then one counted event per window', async () => {
+    const failures = () =>
+      runSql<{ details: Json }>(
+        mg.gw.databaseUrl,
+        `SELECT details FROM audit_events
+          WHERE tenant = '_gateway' AND event = 'auth.failure' AND details->>'route' = '/mcp' ORDER BY seq`,
+      );
+    const before = (await failures()).length;
+    for (let i = 0; i < 200; i += 1) expect((await initialize('not-a-token')).status).toBe(401);
+    const counted = async () =>
+      (await failures()).slice(before).reduce((sum, { details }) => sum + Number(details.count ?? 1), 0);
+    expect(await waitUntil(async () => (await counted()) === 200, 10_000, 100)).toBe(true);
+    const rows = (await failures()).slice(before);
+    // First of each 1 s window on its own, the rest of the window as one event with a count.
+    expect(rows.length).toBeLessThanOrEqual(10);
+    expect(rows.find(({ details }) => details.aggregated)?.details).toMatchObject({
+      ip: expect.any(String),
+      route: '/mcp',
+      reason: expect.any(String),
+      count: expect.any(Number),
+    });
   });
 });

@@ -152,6 +152,10 @@ describe('policy (e2e over HTTP)', () => {
       for (const principal of [
         { subject: 'fin-9', tenant: 'acme', roles: ['finance-write'] },
         { subject: 'agent-1', tenant: 'acme', roles: ['platform-admin'] },
+        [{ tenant: 'globex', roles: ['platform-admin'] }],
+        [],
+        'agent-1',
+        null,
       ]) {
         const response = await gw.request('/policy/explain', json(tokens.agent, { action: 'x', principal }));
         expect(response.status).toBe(403);
@@ -182,6 +186,12 @@ describe('policy (e2e over HTTP)', () => {
       expect(response.status).toBe(422);
       const pointers = (await read(response)).errors.map((error: { pointer: string }) => error.pointer);
       expect(pointers).toContain('/resource/colour');
+      for (const resource of [[{ toolId: 'a:b' }], 'a:b']) {
+        const notObject = await gw.request('/policy/explain', json(tokens.agent, { action: 'x', resource }));
+        expect(notObject.status).toBe(422);
+      }
+      const asAdmin = await gw.request('/policy/explain', json(tokens.admin, { action: 'x', principal: [] }));
+      expect(asAdmin.status).toBe(422);
     });
   });
 

@@ -72,6 +72,12 @@ export class AuthEnv {
   @Max(60)
   API_KEY_CACHE_TTL_SEC = 5;
 
+  @EnvInt()
+  @IsInt()
+  @Min(1)
+  @Max(3600)
+  AUTH_FAILURE_WINDOW_SEC = 60;
+
   @IsString()
   RUNTIME_DIR = '.runtime';
 }
@@ -96,6 +102,8 @@ export interface AuthConfig {
   tokenCacheTtlMs: number;
   tokenCacheMaxEntries: number;
   apiKeyCacheTtlMs: number;
+  /** `auth.failure` audit: after the first per IP, route and reason, one counted event per window. */
+  authFailureWindowMs: number;
   runtimeDir: string;
 }
 
@@ -113,6 +121,7 @@ export function loadAuthConfig(env: NodeJS.ProcessEnv = process.env): AuthConfig
     tokenCacheTtlMs: e.JWT_CACHE_TTL_SEC * 1000,
     tokenCacheMaxEntries: e.JWT_CACHE_MAX_ENTRIES,
     apiKeyCacheTtlMs: e.API_KEY_CACHE_TTL_SEC * 1000,
+    authFailureWindowMs: e.AUTH_FAILURE_WINDOW_SEC * 1000,
     runtimeDir: e.RUNTIME_DIR,
   };
 }

@@ -9,6 +9,7 @@ import { ApiKeysService } from './api-keys/api-keys.service';
 import { authConfig } from './auth.config';
 import { AuthGuard } from './auth.guard';
 import { AuthService } from './auth.service';
+import { AuthFailureAuditService } from './failures/auth-failure-audit.service';
 import { JwksController } from './jwks/jwks.controller';
 import { KeyStoreService } from './jwks/key-store.service';
 import { JwtVerifierService } from './jwt/jwt-verifier.service';
@@ -26,9 +27,10 @@ import { JwtVerifierService } from './jwt/jwt-verifier.service';
     JwtVerifierService,
     ApiKeysService,
     AuthService,
+    AuthFailureAuditService,
     AuthGuard,
     { provide: APP_GUARD, useExisting: AuthGuard },
   ],
-  exports: [AuthService, ApiKeysService, JwtVerifierService, KeyStoreService],
+  exports: [AuthService, AuthFailureAuditService, ApiKeysService, JwtVerifierService, KeyStoreService],
 })
 export class AuthModule {}

@@ -1,6 +1,7 @@
 export { AuthModule } from './auth.module';
 export { AuthGuard } from './auth.guard';
 export { AuthService } from './auth.service';
+export { AUTH_FAILURE_TENANT, AuthFailureAuditService } from './failures/auth-failure-audit.service';
 export { authConfig, type AuthConfig, AuthEnv, type ClaimNames, loadAuthConfig } from './auth.config';
 export {
   AUTH_REALM,

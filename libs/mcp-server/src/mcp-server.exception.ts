@@ -29,10 +29,21 @@ export class McpBadRequestException extends DomainException {
   }
 }
 
+/** The replica is full and no session may be taken for the caller (see `makeRoom`). */
 export class McpSessionsExhaustedException extends DomainException {
   constructor() {
     super('MCP.TOO_MANY_SESSIONS', 503, 'Service Unavailable', {
       detail: 'This gateway holds too many MCP sessions; retry shortly.',
+      headers: { 'retry-after': '5' },
+    });
+  }
+}
+
+/** The caller's own sessions are at `MCP_MAX_SESSIONS_PER_PRINCIPAL` and all busy: close one first. */
+export class McpSessionLimitException extends DomainException {
+  constructor(limit: number) {
+    super('MCP.SESSION_LIMIT', 429, 'Too Many Requests', {
+      detail: `You hold ${limit} MCP sessions, all with requests in flight; close one (DELETE) or retry shortly.`,
       headers: { 'retry-after': '5' },
     });
   }

@@ -36,13 +36,16 @@ function isRecord(value: unknown): value is Record<string, unknown> {
 /**
  * The resource `policy:explain` is authorized on: explaining for oneself carries `owner` = the caller, so
  * the `explain-own-decisions` rule matches; naming a `principal` leaves `owner` out, so only a rule granting
- * explain on any principal (platform admins) allows it. The tenant is the explained principal's.
+ * explain on any principal (platform admins) allows it; so does a `principal` that is present but not an
+ * object. The tenant is the explained principal's.
  */
 export function explainGuardResource(request: FastifyRequest): PolicyResource {
   const caller = principalOf(request);
   const body: unknown = request.body;
-  const target = isRecord(body) && isRecord(body.principal) ? body.principal : undefined;
-  if (!target) return { tenant: caller?.tenant, owner: caller?.subject };
+  const named = isRecord(body) ? body.principal : undefined;
+  if (named === undefined) return { tenant: caller?.tenant, owner: caller?.subject };
+  // Any other value names a principal (validation refuses one that is not an object, after this guard).
+  const target = isRecord(named) ? named : {};
   return { tenant: typeof target.tenant === 'string' ? target.tenant : caller?.tenant };
 }
 

@@ -35,7 +35,11 @@ export class PolicyService implements OnModuleInit, OnModuleDestroy {
   private reloads: Promise<unknown> = Promise.resolve();
   private readonly onSighup = (): void => {
     this.logger.log({ msg: 'SIGHUP received: reloading the policy', file: this.config.file });
-    this.reload().catch(() => undefined);
+    // A refused file is logged by the reload itself; anything else would otherwise vanish here.
+    this.reload().catch((error: unknown) => {
+      if (!(error instanceof PolicyInvalidException))
+        this.logger.error({ msg: 'policy reload failed', file: this.config.file, err: String(error) });
+    });
   };
 
   constructor(

@@ -1,4 +1,4 @@
-import { Body, Controller, Delete, Get, Header, HttpCode, Param, Post } from '@nestjs/common';
+import { Body, Controller, Delete, Get, Header, HttpCode, Param, Post, Req } from '@nestjs/common';
 import {
   ApiBearerAuth,
   ApiCreatedResponse,
@@ -8,6 +8,7 @@ import {
   ApiParam,
   ApiTags,
 } from '@nestjs/swagger';
+import { type FastifyRequest } from 'fastify';
 
 import { CurrentPrincipal, type Principal } from '@toolgate/core';
 import { RequirePolicy } from '@toolgate/policy';
@@ -33,12 +34,17 @@ export class ApiKeysController {
     summary: 'Create an API key',
     description:
       'Creates a key for a service client of the caller’s tenant, bound to a subject, roles, optional scopes ' +
-      'and an expiry. The secret is in this response only; only its SHA-256 is stored.',
+      'and an expiry. The secret is in this response only; only its SHA-256 is stored. Audited ' +
+      '(`api_keys.create`, with the caller as actor). A key can invoke, but never approve or reject a held action.',
   })
   @ApiCreatedResponse({ type: CreatedApiKeyDto, description: 'The key, with its secret (shown once).' })
   @ApiAuthProblems({ 401: UNAUTHORIZED, 403: FORBIDDEN, 422: 'The body is not valid.' })
-  create(@CurrentPrincipal() principal: Principal, @Body() body: CreateApiKeyDto): Promise<CreatedApiKeyDto> {
-    return this.apiKeys.create(principal, body);
+  create(
+    @CurrentPrincipal() principal: Principal,
+    @Body() body: CreateApiKeyDto,
+    @Req() request: FastifyRequest,
+  ): Promise<CreatedApiKeyDto> {
+    return this.apiKeys.create(principal, body, String(request.id));
   }
 
   @Get()
@@ -58,7 +64,9 @@ export class ApiKeysController {
   @RequirePolicy('api-keys:manage')
   @ApiOperation({
     summary: 'Revoke an API key',
-    description: 'Revokes a key of the caller’s tenant at once (idempotent). Its next use answers 401.',
+    description:
+      'Revokes a key of the caller’s tenant at once (idempotent). Its next use answers 401. Audited ' +
+      '(`api_keys.revoke`).',
   })
   @ApiParam({
     name: 'id',
@@ -72,7 +80,11 @@ export class ApiKeysController {
   })
   @ApiNoContentResponse({ description: 'Revoked.' })
   @ApiAuthProblems({ 401: UNAUTHORIZED, 403: FORBIDDEN, 404: 'No such key in the caller’s tenant.' })
-  async revoke(@CurrentPrincipal() principal: Principal, @Param('id') id: string): Promise<void> {
-    await this.apiKeys.revoke(principal.tenant, id);
+  async revoke(
+    @CurrentPrincipal() principal: Principal,
+    @Param('id') id: string,
+    @Req() request: FastifyRequest,
+  ): Promise<void> {
+    await this.apiKeys.revoke(principal, id, String(request.id));
   }
 }

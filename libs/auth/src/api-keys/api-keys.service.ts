@@ -1,9 +1,9 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, Logger, Optional } from '@nestjs/common';
 import { type ConfigType } from '@nestjs/config';
 import { InjectRepository } from '@nestjs/typeorm';
 import { IsNull, Repository } from 'typeorm';
 
-import { type Principal, ResourceNotFoundException } from '@toolgate/core';
+import { AUDIT_SINK, type AuditSink, type Principal, ResourceNotFoundException } from '@toolgate/core';
 
 import { authConfig } from '../auth.config';
 import { AuthUnavailableException, InvalidTokenException } from '../auth.exception';
@@ -62,17 +62,23 @@ function principalOf(key: ApiKeyEntity): Principal {
  * API keys of service clients: created by an admin of a tenant (secret shown once, stored as SHA-256),
  * listed and revoked within that tenant, and accepted as `Bearer tg_…`. Lookups are cached for at most
  * `API_KEY_CACHE_TTL_SEC` (a revocation on another replica takes effect within it; on this one at once).
+ * Creating and revoking are audited (`api_keys.create|revoke`) with the admin who did it, so a key's
+ * activity under its own subject leads back to the person who minted it.
  */
 @Injectable()
 export class ApiKeysService {
+  private readonly logger = new Logger('ApiKeys');
   private readonly cache = new Map<string, CachedKey>();
+  /** Bumped by every change of a key; a lookup that read the row before a change does not cache it. */
+  private changes = 0;
 
   constructor(
     @InjectRepository(ApiKeyEntity) private readonly keys: Repository<ApiKeyEntity>,
     @Inject(authConfig.KEY) private readonly config: ConfigType<typeof authConfig>,
+    @Optional() @Inject(AUDIT_SINK) private readonly audit?: AuditSink,
   ) {}
 
-  async create(creator: Principal, input: CreateApiKeyDto): Promise<CreatedApiKeyDto> {
+  async create(creator: Principal, input: CreateApiKeyDto, requestId?: string): Promise<CreatedApiKeyDto> {
     const generated = generateApiKeyToken();
     const ttl = input.expires_in_seconds ?? API_KEY_DEFAULT_TTL_SEC;
     const saved = await this.keys.save(
@@ -89,7 +95,8 @@ export class ApiKeysService {
         revokedAt: null,
       }),
     );
-    this.cache.delete(saved.lookupId);
+    this.forget(saved.lookupId);
+    await this.record('api_keys.create', creator, saved, requestId);
     return { ...toDto(saved), secret: generated.token };
   }
 
@@ -100,11 +107,13 @@ export class ApiKeysService {
   }
 
   /** Revokes a key of the tenant (idempotent); another tenant's key is reported as not found. */
-  async revoke(tenant: string, id: string): Promise<void> {
+  async revoke(actor: Principal, id: string, requestId?: string): Promise<void> {
+    const { tenant } = actor;
     const key = UUID.test(id) ? await this.keys.findOneBy({ id, tenant }) : null;
     if (!key) throw new ResourceNotFoundException('No API key with this id in your tenant.');
-    await this.keys.update({ id, tenant, revokedAt: IsNull() }, { revokedAt: () => 'now()' });
-    this.cache.delete(key.lookupId);
+    const result = await this.keys.update({ id, tenant, revokedAt: IsNull() }, { revokedAt: () => 'now()' });
+    this.forget(key.lookupId);
+    if (result.affected) await this.record('api_keys.revoke', actor, key, requestId);
   }
 
   /** The principal of a valid, unexpired, unrevoked API key token. */
@@ -124,6 +133,7 @@ export class ApiKeysService {
     const now = Date.now();
     const hit = this.cache.get(lookupId);
     if (hit && now - hit.loadedAt < this.config.apiKeyCacheTtlMs) return hit;
+    const changes = this.changes;
     let entity: ApiKeyEntity | null;
     try {
       entity = await this.keys.findOneBy({ lookupId });
@@ -131,11 +141,42 @@ export class ApiKeysService {
       throw new AuthUnavailableException(error);
     }
     const entry: CachedKey = { entity, loadedAt: now };
-    if (this.config.apiKeyCacheTtlMs > 0) {
+    // A revoke that ran while this row was read must not be undone by caching the row it replaced.
+    if (this.config.apiKeyCacheTtlMs > 0 && changes === this.changes) {
       this.cache.delete(lookupId);
       if (this.cache.size >= CACHE_MAX_ENTRIES) this.cache.delete(this.cache.keys().next().value as string);
       this.cache.set(lookupId, entry);
     }
     return entry;
+  }
+
+  /** The key is already stored or revoked: a lost audit event is logged, not turned into an error. */
+  private async record(event: string, actor: Principal, key: ApiKeyEntity, requestId?: string) {
+    try {
+      await this.audit?.record({
+        event,
+        tenant: actor.tenant,
+        subject: actor.subject,
+        status: 'ok',
+        request_id: requestId,
+        details: {
+          key_id: key.id,
+          key_name: key.name,
+          key_subject: key.subject,
+          roles: key.roles,
+          scopes: key.scopes,
+          expires_at: key.expiresAt.toISOString(),
+          actor_kind: actor.kind,
+          ...(actor.credentialId ? { actor_credential_id: actor.credentialId } : {}),
+        },
+      });
+    } catch (error) {
+      this.logger.error({ msg: 'audit event lost', event, key_id: key.id, err: String(error) });
+    }
+  }
+
+  private forget(lookupId: string): void {
+    this.changes += 1;
+    this.cache.delete(lookupId);
   }
 }

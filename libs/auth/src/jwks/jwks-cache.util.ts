@@ -33,6 +33,11 @@ export class JwksCache {
     return this.keys.size;
   }
 
+  /** The key for a kid in the current set, without fetching (undefined once a refresh dropped it). */
+  current(kid: string): VerificationKey | undefined {
+    return this.keys.get(kid);
+  }
+
   async get(kid: string): Promise<VerificationKey | undefined> {
     const known = this.keys.get(kid);
     if (known) {

@@ -40,6 +40,16 @@ export class KeyStoreService implements OnModuleInit, OnModuleDestroy {
     return this.remote?.get(kid);
   }
 
+  /**
+   * The key currently held for a kid, without fetching. A token verified earlier stays trusted only while
+   * this still returns the very key object that verified it: a refresh that drops or replaces the kid
+   * (key revocation or rotation at the IdP) ends it.
+   */
+  current(kid: string): VerificationKey | undefined {
+    if (this.devKeys) return this.devKeys.key.kid === kid ? this.devKeys.key : undefined;
+    return this.remote?.current(kid);
+  }
+
   /** The public dev JWKS, or undefined when an IdP's JWKS is used. */
   devJwks(): PublicJwks | undefined {
     return this.devKeys?.jwks;

@@ -11,10 +11,12 @@ const KEYS = importKeySet(buildTestJwks(rsa, ec)).keys;
 const OPTIONS = { issuer: 'https://idp.local', audience: 'toolgate' };
 const CLAIMS = { tenant: 'acme', roles: ['agent'], scope: 'a.read b.write' };
 
-function makeVerifier(env: Record<string, string> = {}) {
-  const resolve = jest.fn(async (kid: string) => KEYS.get(kid));
-  const verifier = new JwtVerifierService(loadAuthConfig(env), { resolve } as unknown as KeyStoreService);
-  return { verifier, resolve };
+function makeVerifier(env: Record<string, string> = {}, keys = new Map(KEYS)) {
+  const resolve = jest.fn(async (kid: string) => keys.get(kid));
+  const current = (kid: string) => keys.get(kid);
+  const store = { resolve, current } as unknown as KeyStoreService;
+  const verifier = new JwtVerifierService(loadAuthConfig(env), store);
+  return { verifier, resolve, keys };
 }
 
 describe('JwtVerifierService', () => {
@@ -38,6 +40,20 @@ describe('JwtVerifierService', () => {
     const first = await verifier.verify(token);
     for (let i = 0; i < 20; i += 1) expect(await verifier.verify(token)).toBe(first);
     expect(resolve).toHaveBeenCalledTimes(1);
+  });
+
+  it('stops serving a cached token once its kid is dropped or its key replaced', async () => {
+    const { verifier, keys } = makeVerifier();
+    const token = await signWithTestKey(rsa, CLAIMS, OPTIONS);
+    await verifier.verify(token);
+    keys.delete('rsa');
+    await expect(verifier.verify(token)).rejects.toMatchObject({ reason: 'unknown kid' });
+
+    const rotated = makeVerifier();
+    await rotated.verifier.verify(token);
+    const other = createTestSigningKey('RS256', 'rsa');
+    rotated.keys.set('rsa', importKeySet(buildTestJwks(other)).keys.get('rsa')!);
+    await expect(rotated.verifier.verify(token)).rejects.toBeInstanceOf(InvalidTokenException);
   });
 
   it('verifies every time when the cache is disabled', async () => {

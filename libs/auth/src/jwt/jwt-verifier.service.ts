@@ -13,6 +13,12 @@ import { TokenCache } from './token-cache.util';
 
 class KeyResolutionError extends Error {}
 
+/** A verified token's principal and the key that verified it. */
+interface Verified {
+  principal: Principal;
+  key: VerificationKey;
+}
+
 function reasonOf(error: unknown): string {
   if (error instanceof KeyResolutionError || error instanceof ClaimsError || error instanceof JwsError) {
     return error.message;
@@ -23,7 +29,8 @@ function reasonOf(error: unknown): string {
 /**
  * Verifies a compact JWT: RS256/ES256 only, key chosen by `kid` among the cached JWKS keys (the `jku`,
  * `x5u`, `jwk` and `x5c` headers are never consulted), issuer, audience, `exp` required, `nbf`/`iat` with
- * the clock skew, any `crit` extension rejected. Verified tokens are cached briefly by hash.
+ * the clock skew, any `crit` extension rejected. Verified tokens are cached briefly by hash, and only while
+ * the key that verified them is still in the key set.
  *
  * The signature is checked synchronously with the key imported once (`compact-jws.util.ts`): jose's
  * WebCrypto path cost about 35 µs more CPU per token (docs/performance.md), and a differential test
@@ -31,7 +38,7 @@ function reasonOf(error: unknown): string {
  */
 @Injectable()
 export class JwtVerifierService {
-  private readonly cache: TokenCache<Principal>;
+  private readonly cache: TokenCache<Verified>;
   private readonly check: JwtCheck;
 
   constructor(
@@ -51,14 +58,15 @@ export class JwtVerifierService {
   async verify(token: string): Promise<Principal> {
     const cacheKey = TokenCache.keyOf(token);
     const cached = this.cache.get(cacheKey);
-    if (cached) return cached;
+    // Trusted only while the JWKS still holds the very key that verified it (a dropped kid ends it).
+    if (cached && this.keys.current(cached.key.kid) === cached.key) return cached.principal;
     try {
       const header = jwsHeader(token, this.check.algorithms);
       const key = await this.resolveKey(header);
       const now = Math.floor(Date.now() / 1000);
       const payload = verifyJwt(token, key.alg, key.key, this.check, now);
       const principal = principalFromClaims(payload, this.config.claims, now, this.config.clockSkewSec);
-      this.cache.set(cacheKey, principal, payload.exp as number);
+      this.cache.set(cacheKey, { principal, key }, payload.exp as number);
       return principal;
     } catch (error) {
       throw new InvalidTokenException(reasonOf(error));

@@ -77,7 +77,9 @@ export class McpConfirmationService {
       });
       return heldResult(held, call.toolId, toolName);
     }
-    if (answer.action !== 'accept' || answer.content?.confirm === false) {
+    // Only an explicit `confirm: true` runs the call: `accept` without content (or without the box ticked)
+    // is no consent.
+    if (answer.action !== 'accept' || answer.content?.confirm !== true) {
       ctx.held.forget(held.action_id);
       return errorResult(
         new McpConfirmationDeclinedException(

@@ -1,8 +1,13 @@
-import { Inject, Injectable, Logger, Optional } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { type FastifyRequest } from 'fastify';
 
-import { AuthService, InvalidTokenException, MissingTokenException } from '@toolgate/auth';
-import { AUDIT_SINK, type AuditSink, type Principal } from '@toolgate/core';
+import {
+  AuthFailureAuditService,
+  AuthService,
+  InvalidTokenException,
+  MissingTokenException,
+} from '@toolgate/auth';
+import { type Principal } from '@toolgate/core';
 
 import { type McpServerConfig, mcpServerConfig } from '../mcp-server.config';
 import { McpUnauthorizedException } from '../mcp-server.exception';
@@ -13,16 +18,16 @@ export const PROTECTED_RESOURCE_PATH = '/.well-known/oauth-protected-resource';
 /**
  * Authentication of `/mcp` requests with the gateway's own verifier (JWT or `tg_` API key; the token is
  * never forwarded upstream). A missing or rejected credential is a 401 whose challenge carries
- * `resource_metadata`, audited as `auth.failure` like the REST guard does.
+ * `resource_metadata`, audited as `auth.failure` in the `_gateway` chain like the REST guard's (the first
+ * failure per IP, route and reason in each window on its own, the rest of that window as one event with a
+ * `count`: `AuthFailureAuditService`).
  */
 @Injectable()
 export class McpAuthService {
-  private readonly logger = new Logger('McpAuth');
-
   constructor(
     private readonly auth: AuthService,
+    private readonly failures: AuthFailureAuditService,
     @Inject(mcpServerConfig.KEY) private readonly config: McpServerConfig,
-    @Optional() @Inject(AUDIT_SINK) private readonly audit?: AuditSink,
   ) {}
 
   get resourceMetadataUrl(): string {
@@ -48,28 +53,6 @@ export class McpAuthService {
   }
 
   private auditFailure(request: FastifyRequest, reason: string): void {
-    this.audit
-      ?.record({
-        event: 'auth.failure',
-        tenant: '_gateway',
-        status: '401',
-        request_id: String(request.id),
-        correlation_id: String(request.id),
-        details: {
-          reason,
-          method: request.method,
-          route: request.routeOptions?.url,
-          ip: request.ip,
-          transport: 'mcp',
-        },
-      })
-      .catch((error: unknown) =>
-        this.logger.error({
-          msg: 'audit event lost',
-          event: 'auth.failure',
-          request_id: String(request.id),
-          err: String(error),
-        }),
-      );
+    this.failures.record(request, reason, { transport: 'mcp' });
   }
 }

@@ -12,18 +12,18 @@ import { type Principal, REQUEST_ID_HEADER } from '@toolgate/core';
 import { type McpServerConfig, mcpServerConfig } from '../mcp-server.config';
 import {
   McpBadRequestException,
+  McpSessionLimitException,
   McpSessionNotFoundException,
   McpSessionsExhaustedException,
 } from '../mcp-server.exception';
 import { authInfoOf, type McpRequestContext } from '../mcp-server.types';
+import { makeRoom, type SessionSlot } from './session-eviction.util';
 
-interface McpSession {
+interface McpSession extends SessionSlot {
   /** `catalog` or `upstream:<name>`: a session serves the endpoint it was opened on only. */
   endpoint: string;
-  owner: string;
   transport: StreamableHTTPServerTransport;
   server: Server;
-  lastSeen: number;
 }
 
 const SESSION_HEADER = 'mcp-session-id';
@@ -33,6 +33,8 @@ const ownerOf = (principal: Principal) => `${principal.tenant}\u0000${principal.
  * Streamable HTTP sessions of this replica (stateful, so the server can send `elicitation/create` during a
  * call and read the answer). A session belongs to the principal that initialized it and to one endpoint:
  * anyone else presenting its id gets 404, as for an unknown id. Idle sessions are closed; all on shutdown.
+ * Caps per principal and per replica decide which session makes room for a new one (`makeRoom`); a
+ * session is registered when its initialize arrives, so concurrent initializes cannot overshoot the caps.
  * Replicas behind a load balancer need session affinity on `Mcp-Session-Id`.
  */
 @Injectable()
@@ -70,7 +72,16 @@ export class McpSessionsService implements OnModuleInit, OnApplicationShutdown {
     (request.raw as IncomingMessage & { auth?: unknown }).auth = authInfoOf(ctx);
     reply.hijack();
     reply.raw.setHeader(REQUEST_ID_HEADER, ctx.requestId);
-    await session.transport.handleRequest(request.raw, reply.raw, request.body);
+    if (request.method === 'POST') {
+      session.inFlight += 1;
+      reply.raw.once('close', () => (session.inFlight -= 1));
+    }
+    try {
+      await session.transport.handleRequest(request.raw, reply.raw, request.body);
+    } finally {
+      // An initialize the transport refused leaves no session behind.
+      if (!session.transport.sessionId) void this.close(session.id);
+    }
   }
 
   private async sessionFor(
@@ -96,34 +107,48 @@ export class McpSessionsService implements OnModuleInit, OnApplicationShutdown {
     principal: Principal,
     createServer: () => Server,
   ): Promise<McpSession> {
-    if (this.sessions.size >= this.config.maxSessions && !this.evictOldest())
-      throw new McpSessionsExhaustedException();
+    const owner = ownerOf(principal);
+    this.makeRoomFor(owner);
+    const id = randomUUID();
     const server = createServer();
     const session: McpSession = {
+      id,
       endpoint,
-      owner: ownerOf(principal),
+      owner,
       server,
       lastSeen: Date.now(),
-      transport: undefined!,
+      inFlight: 0,
+      transport: new StreamableHTTPServerTransport({
+        sessionIdGenerator: () => id,
+        onsessionclosed: () => void this.sessions.delete(id),
+      }),
     };
-    session.transport = new StreamableHTTPServerTransport({
-      sessionIdGenerator: randomUUID,
-      onsessioninitialized: (id) => void this.sessions.set(id, session),
-      onsessionclosed: (id) => void this.sessions.delete(id),
-    });
-    session.transport.onclose = () => {
-      const id = session.transport.sessionId;
-      if (id) this.sessions.delete(id);
-    };
-    await server.connect(session.transport);
+    session.transport.onclose = () => void this.sessions.delete(id);
+    // Registered now (before any await) so that concurrent initializes count against the caps.
+    this.sessions.set(id, session);
+    try {
+      await server.connect(session.transport);
+    } catch (error) {
+      await this.close(id);
+      throw error;
+    }
     return session;
   }
 
-  private evictOldest(): boolean {
-    const [id] = [...this.sessions].sort(([, a], [, b]) => a.lastSeen - b.lastSeen)[0] ?? [];
-    if (!id) return false;
-    void this.close(id);
-    return true;
+  private makeRoomFor(owner: string): void {
+    const limits = { max: this.config.maxSessions, perPrincipal: this.config.maxSessionsPerPrincipal };
+    if (this.sessions.size >= limits.max) this.sweep();
+    const room = makeRoom(this.sessions.values(), owner, limits);
+    if (room.kind === 'principal-full') throw new McpSessionLimitException(limits.perPrincipal);
+    if (room.kind === 'replica-full') throw new McpSessionsExhaustedException();
+    if (room.kind === 'evict') {
+      const own = this.sessions.get(room.id)?.owner === owner;
+      this.logger.log({
+        msg: 'MCP session closed to make room',
+        of: own ? 'same principal' : 'other principal',
+      });
+      void this.close(room.id);
+    }
   }
 
   private sweep(): void {

@@ -1,6 +1,15 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsIn, IsOptional, IsString, Length, Matches, MaxLength, ValidateNested } from 'class-validator';
+import {
+  IsIn,
+  IsObject,
+  IsOptional,
+  IsString,
+  Length,
+  Matches,
+  MaxLength,
+  ValidateNested,
+} from 'class-validator';
 
 import { OptionalStringArray } from './string-array.util';
 
@@ -126,6 +135,7 @@ export class ExplainPolicyDto {
     type: ExplainResourceDto,
   })
   @IsOptional()
+  @IsObject()
   @ValidateNested()
   @Type(() => ExplainResourceDto)
   resource?: ExplainResourceDto;
@@ -135,6 +145,7 @@ export class ExplainPolicyDto {
     type: ExplainPrincipalDto,
   })
   @IsOptional()
+  @IsObject()
   @ValidateNested()
   @Type(() => ExplainPrincipalDto)
   principal?: ExplainPrincipalDto;

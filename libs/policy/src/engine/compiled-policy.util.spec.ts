@@ -167,6 +167,18 @@ rules:
     );
   });
 
+  it('lets a subject glob match across line terminators, so a wildcard deny cannot be sidestepped', () => {
+    const guarded = compile(`
+roles: {}
+rules:
+  - { id: all, effect: allow, when: { action: read } }
+  - { id: no-contractors, effect: deny, when: { subject.subject: ["contractor-*"] } }
+`);
+    for (const subject of ['contractor-7', 'contractor-7\u2028', 'contractor-\u20297', 'contractor-\n'])
+      expect(guarded.decide(makePrincipal({ subject }), 'read', {}).denied_by).toBe('no-contractors');
+    expect(guarded.decide(makePrincipal({ subject: 'x\u2028contractor-7' }), 'read', {}).allowed).toBe(true);
+  });
+
   it('matches safety_tags_any on any tag and reports confirmation', () => {
     const decision = policy.decide(caller, 'wipe', { safety_tags: ['pii', 'destructive'] });
     expect(decision).toMatchObject({ allowed: true, require_confirmation: true, require_approval: null });

@@ -62,6 +62,16 @@ describe('policy loader', () => {
     expect(formatIssue(issue)).toMatch(/^policies\/test\.yml:\d+: invalid YAML/);
   });
 
+  it('refuses more alias expansions than it allows, and an alias bomb, as a load error', () => {
+    const reuse = Array.from({ length: 150 }, (_, i) => `  r${i}: *s`).join('\n');
+    expect(onlyIssue(`version: 1\nroles:\n  a: &s ["x.y"]\n${reuse}\nrules: []\n`).message).toMatch(
+      /^invalid YAML: .*alias/i,
+    );
+    const level = (n: number) => `[${Array.from({ length: 10 }, () => `*a${n}`).join(',')}]`;
+    const bomb = `version: 1\nx0: &a0 [q,q,q,q,q,q,q,q,q,q]\nx1: &a1 ${level(0)}\nx2: &a2 ${level(1)}\nrules: []\n`;
+    expect(onlyIssue(bomb).message).toMatch(/^invalid YAML/);
+  });
+
   it('refuses duplicate YAML keys', () => {
     expect(issuesOf('roles: {}\nroles: {}\nrules: []\n')[0].message).toMatch(/unique/);
   });

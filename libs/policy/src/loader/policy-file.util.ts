@@ -55,7 +55,15 @@ export function parsePolicy(content: string, file: string): LoadedPolicy {
     }));
     throw new PolicyLoadError(file, issues);
   }
-  const validation = validatePolicyDocument(doc.toJS({ maxAliasCount: MAX_ALIASES }), file);
+  let value: unknown;
+  try {
+    value = doc.toJS({ maxAliasCount: MAX_ALIASES });
+  } catch (error) {
+    // Too many alias expansions (at most MAX_ALIASES), or another structure YAML cannot turn into JSON.
+    const reason = error instanceof Error ? error.message.split('\n')[0] : String(error);
+    throw new PolicyLoadError(file, [{ file, path: [], message: `invalid YAML: ${reason}` }]);
+  }
+  const validation = validatePolicyDocument(value, file);
   if (!validation.document) {
     const issues = validation.issues.map((issue) => ({ ...issue, line: lineOf(issue, doc, lines) }));
     throw new PolicyLoadError(file, issues);

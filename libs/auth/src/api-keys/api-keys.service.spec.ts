@@ -1,0 +1,96 @@
+import { type AuditEventInput, type Principal } from '@toolgate/core';
+import { type Repository } from 'typeorm';
+
+import { type ApiKeyEntity } from './api-key.entity';
+import { generateApiKeyToken } from './api-key-token.util';
+import { ApiKeysService } from './api-keys.service';
+
+const ADMIN: Principal = {
+  subject: 'alice',
+  tenant: 'acme',
+  roles: ['platform-admin'],
+  scopes: [],
+  kind: 'jwt',
+};
+const KEY_ID = '0b6f4c8e-3f0e-4a57-9a39-2f1c5d4e6a7b';
+
+function makeRow(hash: Buffer, lookupId: string): ApiKeyEntity {
+  return {
+    id: KEY_ID,
+    lookupId,
+    secretHash: hash,
+    name: 'worker',
+    subject: 'svc',
+    tenant: 'acme',
+    roles: ['agent'],
+    scopes: [],
+    createdBy: 'alice',
+    createdAt: new Date(),
+    expiresAt: new Date(Date.now() + 3_600_000),
+    revokedAt: null,
+  };
+}
+
+/** A repository double whose lookup SELECT can be held, to order it against a revoke. */
+function setup() {
+  const generated = generateApiKeyToken();
+  const row = makeRow(generated.hash, generated.lookupId);
+  let held: Promise<void> | undefined;
+  let release = (): void => undefined;
+  const repository = {
+    create: (value: ApiKeyEntity) => value,
+    save: async (value: ApiKeyEntity) => ({ ...value, id: KEY_ID, createdAt: new Date() }),
+    findOneBy: async (where: { lookupId?: string }) => {
+      const snapshot = { ...row };
+      if (where.lookupId && held) await held;
+      return snapshot;
+    },
+    update: async () => {
+      const affected = row.revokedAt ? 0 : 1;
+      row.revokedAt ??= new Date();
+      return { affected };
+    },
+  } as unknown as Repository<ApiKeyEntity>;
+  const audited: AuditEventInput[] = [];
+  const sink = { record: async (event: AuditEventInput) => void audited.push(event) };
+  const service = new ApiKeysService(repository, { apiKeyCacheTtlMs: 5_000 } as never, sink);
+  const holdLookups = () => {
+    held = new Promise<void>((resolve) => (release = resolve));
+  };
+  return { service, token: generated.token, row, audited, holdLookups, release: () => release() };
+}
+
+describe('ApiKeysService', () => {
+  it('does not let a lookup that read the row before a revoke cache the unrevoked key', async () => {
+    const { service, token, holdLookups, release } = setup();
+    holdLookups();
+    const inFlight = service.authenticate(token);
+    await new Promise((resolve) => setImmediate(resolve));
+    await service.revoke(ADMIN, KEY_ID);
+    release();
+    await inFlight; // raced with the revoke: either answer is fair for this one
+    await expect(service.authenticate(token)).rejects.toMatchObject({ reason: 'revoked api key' });
+  });
+
+  it('audits creating and revoking with the admin as actor, once per revocation', async () => {
+    const { service, audited } = setup();
+    const created = await service.create(
+      ADMIN,
+      { name: 'worker', subject: 'svc', roles: ['agent'] },
+      'req-1',
+    );
+    await service.revoke(ADMIN, created.id, 'req-2');
+    await service.revoke(ADMIN, created.id, 'req-3');
+    expect(audited).toEqual([
+      expect.objectContaining({
+        event: 'api_keys.create',
+        tenant: 'acme',
+        subject: 'alice',
+        request_id: 'req-1',
+        details: expect.objectContaining({ key_id: KEY_ID, key_subject: 'svc', roles: ['agent'] }),
+      }),
+      expect.objectContaining({ event: 'api_keys.revoke', subject: 'alice', request_id: 'req-2' }),
+    ]);
+    expect(JSON.stringify(audited)).not.toContain(created.secret);
+  });
+});
