@@ -38,7 +38,58 @@ withRedis('rate limits shared through Redis (two gateway instances)', () => {
     expect((await invoke(b, 'globexReader')).status).toBe(200);
   });
 
+  const fallbackGauge = async (cg: CatalogGateway) =>
+    /^toolgate_rate_limit_fallback (\d)$/m.exec(await (await cg.gw.request('/metrics')).text())?.[1];
+
+  /** Polls until instance `cg` counts in Redis again (true) or 5 s have passed (false). */
+  async function backOnRedis(cg: CatalogGateway): Promise<boolean> {
+    for (let i = 0; i < 50; i += 1) {
+      if ((await fallbackGauge(cg)) === '0') return true;
+      await new Promise((done) => setTimeout(done, 100));
+    }
+    return false;
+  }
+
+  it('returns to Redis after a command error (out of memory) once Redis accepts writes again', async () => {
+    server.cli('config', 'set', 'maxmemory', '1');
+    try {
+      expect((await invoke(a, 'writer2')).status).toBe(200);
+      expect(await fallbackGauge(a)).toBe('1');
+    } finally {
+      server.cli('config', 'set', 'maxmemory', '0');
+    }
+    expect(await backOnRedis(a)).toBe(true);
+    expect(await (await a.gw.request('/health')).json()).toMatchObject({
+      info: { rate_limit_storage: { status: 'up', storage: 'redis' } },
+    });
+    // Shared again: one caller's budget of 4 is spent across both instances.
+    const statuses = [];
+    for (let i = 0; i < 3; i += 1) {
+      statuses.push((await invoke(a, 'globexWriter')).status, (await invoke(b, 'globexWriter')).status);
+    }
+    expect(statuses).toEqual([200, 200, 200, 200, 429, 429]);
+  });
+
+  it('answers at once from memory while Redis is frozen, and returns to Redis when it wakes', async () => {
+    expect(await fallbackGauge(a)).toBe('0');
+    server.pause();
+    try {
+      const started = Date.now();
+      const answer = await Promise.race([
+        a.call('acmeAdmin', '/tool-catalog'),
+        new Promise<undefined>((done) => setTimeout(() => done(undefined), 5_000)),
+      ]);
+      expect(answer?.status).toBe(200);
+      expect(Date.now() - started).toBeLessThan(2_000);
+      expect(await fallbackGauge(a)).toBe('1');
+    } finally {
+      server.resume();
+    }
+    expect(await backOnRedis(a)).toBe(true);
+  });
+
   it('falls back to memory when Redis goes away (once logged, in /health and a metric), and keeps answering', async () => {
+    const logged = [a.gw.logs.lines.length, b.gw.logs.lines.length];
     await server.stop();
     const during = await invoke(a, 'writer');
     expect(during.status).toBe(200);
@@ -49,9 +100,8 @@ withRedis('rate limits shared through Redis (two gateway instances)', () => {
     const metrics = await (await a.gw.request('/metrics')).text();
     expect(metrics).toMatch(/^toolgate_rate_limit_fallback 1$/m);
     // Nest's Logger is process-wide: with two gateways in one process, either capture may hold the line.
-    const warnings = [...a.gw.logs.lines, ...b.gw.logs.lines].filter((line) =>
-      String(line.msg).includes('rate limits are counted in memory'),
-    );
+    const lines = [...a.gw.logs.lines.slice(logged[0]), ...b.gw.logs.lines.slice(logged[1])];
+    const warnings = lines.filter((line) => String(line.msg).includes('rate limits are counted in memory'));
     expect(warnings).toHaveLength(1);
     server = await startRedis(redis.path!, server.port);
     let back = false;

@@ -38,6 +38,11 @@ export function ensureRedisServer(): { path?: string; reason?: string } {
 export interface RedisProcess {
   url: string;
   port: number;
+  /** Freezes the server (SIGSTOP): connections stay open, nothing is answered until `resume()`. */
+  pause(): void;
+  resume(): void;
+  /** Runs `redis-cli <args>` against the server; returns its output. */
+  cli(...args: string[]): string;
   stop(): Promise<void>;
 }
 
@@ -62,9 +67,14 @@ export async function startRedis(path: string, port?: number): Promise<RedisProc
   return {
     url: `redis://127.0.0.1:${chosen}`,
     port: chosen,
+    pause: () => child.kill('SIGSTOP'),
+    resume: () => child.kill('SIGCONT'),
+    cli: (...args) =>
+      spawnSync('redis-cli', ['-p', String(chosen), ...args], { encoding: 'utf8' }).stdout.trim(),
     stop: () =>
       new Promise<void>((done) => {
-        if (child.exitCode !== null) return done();
+        // Stopped already (a SIGKILLed child has a signalCode and no exitCode): 'exit' will not come again.
+        if (child.exitCode !== null || child.signalCode !== null) return done();
         child.once('exit', () => done());
         child.kill('SIGKILL');
       }),

@@ -1,9 +1,10 @@
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import { type AddressInfo } from 'node:net';
 
-import { createSafeDispatcher } from '@toolgate/core';
+import { createDeadline, createSafeDispatcher, ProviderTimeoutException } from '@toolgate/core';
 
 import { CredentialUnavailableException } from './broker.exception';
+import { type CredentialSource, type IssuedCredential } from './broker.types';
 import { ClientCredentialsSource, RefreshTokenSource } from './sources/oauth.source';
 import { StaticSecretSource } from './sources/static-secret.source';
 import { TokenBroker, tokenMetaOf } from './token-broker.service';
@@ -146,6 +147,90 @@ describe('TokenBroker', () => {
     });
     expect(JSON.stringify(tokenMetaOf(credential))).not.toContain('pd-secret');
     expect(await broker.exchange('unregistered', request)).toBeUndefined();
+  });
+
+  /** A source whose token requests wait until the test settles them. */
+  const controlled = (name: string) => {
+    const waiting: (() => void)[] = [];
+    const source: CredentialSource & { issued: number; answer(): void } = {
+      issued: 0,
+      issue: (req) => {
+        source.issued += 1;
+        return new Promise<IssuedCredential>((resolve) => {
+          waiting.push(() =>
+            resolve({
+              token_type: 'Bearer',
+              access_token: `${name}-token`,
+              expires_in: 3600,
+              scopes: req.scopes,
+            }),
+          );
+        });
+      },
+      answer: () => waiting.splice(0).forEach((settle) => settle()),
+    };
+    return source;
+  };
+
+  describe('a source replaced or removed while its token request is in flight', () => {
+    it('gives calls made after the change the new token, and never caches the old one', async () => {
+      const broker = new TokenBroker();
+      const old = controlled('old');
+      broker.register('p', old);
+      const before = broker.exchange('p', request);
+      const rotated = controlled('new');
+      broker.register('p', rotated);
+      const after = broker.exchange('p', request);
+      old.answer();
+      rotated.answer();
+      expect((await before)?.access_token).toBe('old-token');
+      expect((await after)?.access_token).toBe('new-token');
+      expect((await broker.exchange('p', request))?.access_token).toBe('new-token');
+      expect(rotated.issued).toBe(1);
+    });
+
+    it('does not let a call join the request of a source that was removed and added again', async () => {
+      const broker = new TokenBroker();
+      const removed = controlled('removed');
+      broker.register('q', removed);
+      const pending = broker.exchange('q', request);
+      broker.unregister('q');
+      expect(await broker.exchange('q', request)).toBeUndefined();
+      const again = controlled('again');
+      broker.register('q', again);
+      const next = broker.exchange('q', request);
+      removed.answer();
+      again.answer();
+      await pending;
+      expect((await next)?.access_token).toBe('again-token');
+      expect((await broker.exchange('q', request))?.access_token).toBe('again-token');
+      expect(again.issued).toBe(1);
+    });
+  });
+
+  describe('with a deadline', () => {
+    it('stops waiting for a slow token request at the deadline (504), and caches its token for later', async () => {
+      const broker = new TokenBroker();
+      const slow = controlled('slow');
+      broker.register('p', slow);
+      const deadline = createDeadline(30);
+      try {
+        const started = Date.now();
+        const late = broker.exchange('p', request, deadline);
+        await expect(late).rejects.toBeInstanceOf(ProviderTimeoutException);
+        await expect(late).rejects.toMatchObject({ status: 504, code: 'PROVIDER.TIMEOUT' });
+        expect(Date.now() - started).toBeLessThan(1_000);
+      } finally {
+        deadline.dispose();
+      }
+      slow.answer();
+      await new Promise((done) => setImmediate(done));
+      const expired = createDeadline(0);
+      await new Promise((done) => setTimeout(done, 5));
+      // A cached credential needs no wait: even a deadline that has passed gets it.
+      expect((await broker.exchange('p', request, expired))?.access_token).toBe('slow-token');
+      expect(slow.issued).toBe(1);
+    });
   });
 
   describe('token endpoint hardening', () => {

@@ -22,6 +22,12 @@ export class InvocationEnv {
 
   @EnvInt()
   @IsInt()
+  @Min(10)
+  @Max(10_000)
+  REDIS_COMMAND_TIMEOUT_MS = 250;
+
+  @EnvInt()
+  @IsInt()
   @Min(60)
   @Max(30 * 86_400)
   IDEMPOTENCY_TTL_SEC = 86_400;
@@ -37,6 +43,8 @@ export interface InvocationConfig {
   defaultRps: number;
   defaultBurst: number;
   redisUrl?: string;
+  /** A Redis command unanswered after this long fails, and counting falls back to memory. */
+  redisCommandTimeoutMs: number;
   idempotencyTtlSec: number;
   defaultTimeoutMs: number;
 }
@@ -47,6 +55,7 @@ export function loadInvocationConfig(env: NodeJS.ProcessEnv = process.env): Invo
     defaultRps: e.RATE_LIMIT_DEFAULT_RPS,
     defaultBurst: e.RATE_BUCKET_BURST,
     redisUrl: e.REDIS_URL,
+    redisCommandTimeoutMs: e.REDIS_COMMAND_TIMEOUT_MS,
     idempotencyTtlSec: e.IDEMPOTENCY_TTL_SEC,
     defaultTimeoutMs: e.TOOL_DEFAULT_TIMEOUT_MS,
   };

@@ -10,10 +10,18 @@ import { HealthContributors, MetricsService } from '@toolgate/observability';
 import { invocationConfig } from '../invocation.config';
 import { FixedWindowStorage, type ThrottlerRecord } from './fixed-window.storage';
 
+/** While counting in memory, how often Redis is tried again. */
+export const REDIS_PROBE_INTERVAL_MS = 1_000;
+/** What the probe counts under (request keys start with `rl:<length>:`). */
+const PROBE_KEY = 'rl:probe';
+
 /**
- * Throttler storage shared by replicas through Redis when `REDIS_URL` is set. If Redis becomes unreachable,
- * counting falls back to this process's memory (logged once, shown in `/health` and the
- * `toolgate_rate_limit_fallback` gauge) and returns to Redis when it is back.
+ * Throttler storage shared by replicas through Redis when `REDIS_URL` is set. If a Redis command fails or
+ * is not answered within `REDIS_COMMAND_TIMEOUT_MS` (Redis down, hung, out of memory, read-only), counting
+ * falls back to this process's memory (logged once, shown in `/health` and the
+ * `toolgate_rate_limit_fallback` gauge). Meanwhile a probe counts a hit in Redis every second, the same
+ * command a request runs (a Redis that answers PING but refuses writes is not taken back), and counting
+ * returns to Redis as soon as it succeeds.
  */
 @Injectable()
 export class RateLimitStorage implements ThrottlerStorage, OnModuleInit, OnApplicationShutdown {
@@ -22,6 +30,8 @@ export class RateLimitStorage implements ThrottlerStorage, OnModuleInit, OnAppli
   private redisClient?: Redis;
   private redis?: ThrottlerStorageRedisService;
   private fallback = false;
+  private prober?: NodeJS.Timeout;
+  private probing = false;
   private readonly gauge: Gauge;
 
   constructor(
@@ -42,10 +52,12 @@ export class RateLimitStorage implements ThrottlerStorage, OnModuleInit, OnAppli
         enableOfflineQueue: false,
         maxRetriesPerRequest: 0,
         connectTimeout: 1_000,
+        // A connected Redis that stops answering must not hold requests: they fall back to memory.
+        commandTimeout: this.config.redisCommandTimeoutMs,
         retryStrategy: (attempt) => Math.min(attempt * 200, 2_000),
       });
       this.redisClient.on('error', () => undefined); // reported through the fallback below
-      this.redisClient.on('ready', () => this.setFallback(false));
+      this.redisClient.on('ready', () => void this.probe());
       this.redis = new ThrottlerStorageRedisService(this.redisClient);
     }
     this.health.register('rate_limit_storage', () => ({
@@ -78,8 +90,28 @@ export class RateLimitStorage implements ThrottlerStorage, OnModuleInit, OnAppli
   }
 
   onApplicationShutdown(): void {
+    this.stopProbing();
     this.memory.clear();
     this.redisClient?.disconnect();
+  }
+
+  /** While in fallback: counts a hit in Redis, and returns to Redis when that works. */
+  private async probe(): Promise<void> {
+    if (!this.redis || !this.fallback || this.probing) return;
+    this.probing = true;
+    try {
+      await this.redis.increment(PROBE_KEY, REDIS_PROBE_INTERVAL_MS, 1_000_000, 1, 'probe');
+      this.setFallback(false);
+    } catch {
+      // Still failing: the next probe tries again.
+    } finally {
+      this.probing = false;
+    }
+  }
+
+  private stopProbing(): void {
+    clearInterval(this.prober);
+    this.prober = undefined;
   }
 
   private setFallback(on: boolean, error?: unknown): void {
@@ -88,11 +120,12 @@ export class RateLimitStorage implements ThrottlerStorage, OnModuleInit, OnAppli
     this.gauge.set(on ? 1 : 0);
     if (on) {
       const reason = error instanceof Error ? error.message : String(error);
-      this.logger.warn(
-        `Redis is unreachable (${reason}); rate limits are counted in memory until it returns`,
-      );
+      this.logger.warn(`Redis failed (${reason}); rate limits are counted in memory until it answers again`);
+      this.prober = setInterval(() => void this.probe(), REDIS_PROBE_INTERVAL_MS);
+      this.prober.unref();
     } else {
-      this.logger.log('Redis is reachable again; rate limits are shared through Redis');
+      this.stopProbing();
+      this.logger.log('Redis answers again; rate limits are shared through Redis');
     }
   }
 }

@@ -21,10 +21,14 @@ export interface RateLimitState {
   retryAfter: number;
 }
 
+/** The storage's limit: it only counts, so no block of its own outlasts the window. */
+const COUNT_ONLY = Number.MAX_SAFE_INTEGER;
+
 /**
  * Buckets keyed by tenant + subject (+ tool for a per-tool limit). A bucket of `burst` requests refills
- * every `burst / rps` seconds: the same average rate as a token bucket, counted in fixed windows so the
- * storage is @nestjs/throttler's (memory or Redis) unchanged.
+ * every `burst / rps` seconds (windows shorter than a second included): the same average rate as a token
+ * bucket, counted in fixed windows so the storage is @nestjs/throttler's (memory or Redis) unchanged. The
+ * storage counts every hit of the window; past `burst` the request is refused until the window ends.
  */
 @Injectable()
 export class RateLimitService {
@@ -42,12 +46,13 @@ export class RateLimitService {
     scope = '*',
     limit: RateLimit = this.defaults,
   ): Promise<RateLimitState> {
-    const windowMs = Math.max(1_000, Math.ceil((limit.burst / limit.rps) * 1000));
+    const windowMs = Math.max(1, Math.ceil((limit.burst / limit.rps) * 1000));
     const key = `rl:${principal.tenant.length}:${principal.tenant}:${principal.subject.length}:${principal.subject}:${scope}`;
-    const record = await this.storage.increment(key, windowMs, limit.burst, windowMs, 'default');
+    const record = await this.storage.increment(key, windowMs, COUNT_ONLY, windowMs, 'default');
+    // Whole seconds (rounded up), as the headers need: a window under a second reports 1.
     const reset = Math.max(0, Math.ceil(record.timeToExpire));
-    if (record.isBlocked) {
-      const retryAfter = Math.max(1, Math.ceil(record.timeToBlockExpire || reset));
+    if (record.totalHits > limit.burst) {
+      const retryAfter = Math.max(1, reset);
       return { allowed: false, limit: limit.burst, remaining: 0, reset: retryAfter, retryAfter };
     }
     return {

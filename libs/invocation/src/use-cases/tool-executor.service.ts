@@ -12,6 +12,8 @@ import {
   type AuditSink,
   type BrokeredCredentials,
   createDeadline,
+  credentialOf,
+  type InvocationDeadline,
   invokeWithDeadline,
   mapToProblem,
   ProviderRegistry,
@@ -72,8 +74,8 @@ function invokeEvent(
 }
 
 /**
- * Runs one authorized, validated call: the audit intent first (committed, or 503 and no call), then the
- * provider's own credentials from the broker, then the provider within the manifest's deadline, then the
+ * Runs one authorized, validated call: the audit intent first (committed, or 503 and no call), then, within
+ * the manifest's deadline, the provider's own credentials from the broker and the provider itself, then the
  * outcome (committed before a 2xx is returned).
  */
 @Injectable()
@@ -94,6 +96,7 @@ export class ToolExecutorService {
         provider_id: call.providerId,
         manifest_version: call.manifestVersion,
         matched_rules: call.decision.matched_rules,
+        ...credentialOf(call.principal),
       }),
     );
     const started = performance.now();
@@ -134,6 +137,21 @@ export class ToolExecutorService {
     }
   }
 
+  /** The provider's own credentials, waited for until the deadline at most (a cached one needs no wait). */
+  private credentialsFor(
+    call: InvocationRequest,
+    manifest: CatalogManifest,
+    deadline: InvocationDeadline,
+  ): Promise<BrokeredCredentials | undefined> {
+    const request = {
+      scopes: manifest.required_scopes,
+      subject: call.principal.subject,
+      tenant: call.principal.tenant,
+      purpose: call.toolId,
+    };
+    return this.broker.exchange(call.providerId, request, deadline);
+  }
+
   private async run(call: InvocationRequest, manifest: CatalogManifest): Promise<JsonAnswer> {
     const host = this.registry.get(call.providerId);
     if (!host)
@@ -142,16 +160,13 @@ export class ToolExecutorService {
     // tools, admin manifests) reach the provider's own `invoke` with a definition built from the manifest.
     const definition =
       this.registry.findToolOf(call.providerId, call.toolId)?.definition ?? definitionOf(manifest);
-    const credentials = await this.broker.exchange(call.providerId, {
-      scopes: manifest.required_scopes,
-      subject: call.principal.subject,
-      tenant: call.principal.tenant,
-      purpose: call.toolId,
-    });
+    // The deadline covers the credential exchange too: a slow token endpoint answers 504 at the deadline.
     const deadline = createDeadline(manifest.timeout_ms ?? this.config.defaultTimeoutMs);
+    let credentials: BrokeredCredentials | undefined;
     let reported: BrokeredCredentials | undefined;
     let result: unknown;
     try {
+      credentials = await this.credentialsFor(call, manifest, deadline);
       result = await invokeWithDeadline(host, definition, call.input, {
         principal: call.principal,
         requestId: call.requestId,

@@ -1,0 +1,113 @@
+import { type ConfigType } from '@nestjs/config';
+
+import { type CredentialSource, type IssuedCredential, TokenBroker } from '@toolgate/broker';
+import {
+  type AuditEventInput,
+  type AuditSink,
+  type ProviderRegistry,
+  ProviderTimeoutException,
+  ToolProviderHost,
+} from '@toolgate/core';
+import { makeCatalogManifest, makePrincipal } from '@toolgate/testing';
+
+import { type invocationConfig } from '../invocation.config';
+import { type InvocationRequest } from '../invocation.types';
+import { ToolExecutorService } from './tool-executor.service';
+
+class EchoHost extends ToolProviderHost {
+  describe() {
+    return { key: 'p', name: 'p', description: 'p', contractVersion: 1 };
+  }
+  listTools() {
+    return [];
+  }
+  check() {
+    return Promise.resolve({ status: 'up' as const });
+  }
+  override invoke() {
+    return Promise.resolve({ ok: true });
+  }
+}
+
+/** A credential source whose token request takes `delayMs`. */
+function slowSource(delayMs: number): CredentialSource & { issued: number } {
+  const source = {
+    issued: 0,
+    issue: () => {
+      source.issued += 1;
+      return new Promise<IssuedCredential>((resolve) =>
+        setTimeout(
+          () => resolve({ token_type: 'Bearer', access_token: 'secret', expires_in: 3600, scopes: [] }),
+          delayMs,
+        ).unref(),
+      );
+    },
+  };
+  return source;
+}
+
+const call: InvocationRequest = {
+  toolId: 'p:x',
+  manifestVersion: 1,
+  providerId: 'p',
+  tenant: 'acme',
+  principal: makePrincipal(),
+  requestId: 'req-1',
+  correlationId: 'req-1',
+  input: {},
+  payloadDigest: 'digest',
+  decision: {
+    allowed: true,
+    matched_rules: [],
+    missing_scopes: [],
+    require_confirmation: false,
+    require_approval: null,
+    policy_version: 'v1',
+  },
+  sensitiveFields: [],
+};
+
+describe('ToolExecutorService', () => {
+  let broker: TokenBroker;
+  let events: AuditEventInput[];
+  let executor: ToolExecutorService;
+  const manifest = makeCatalogManifest({ toolId: 'p:x', provider_id: 'p', timeout_ms: 100 });
+
+  beforeEach(() => {
+    broker = new TokenBroker();
+    events = [];
+    const host = new EchoHost();
+    const registry = { get: () => host, findToolOf: () => undefined } as unknown as ProviderRegistry;
+    const audit: AuditSink = {
+      record: (event: AuditEventInput) => {
+        events.push(event);
+        return Promise.resolve();
+      },
+    };
+    const config = { defaultTimeoutMs: 30_000 } as ConfigType<typeof invocationConfig>;
+    executor = new ToolExecutorService(registry, broker, config, audit);
+  });
+
+  it('answers 504 at the deadline when the credential exchange is slower than the tool may take', async () => {
+    broker.register('p', slowSource(2_000));
+    const started = Date.now();
+    await expect(executor.execute(call, manifest)).rejects.toBeInstanceOf(ProviderTimeoutException);
+    expect(Date.now() - started).toBeLessThan(1_000);
+    expect(events.map((event) => event.status)).toEqual(['intent', 'error']);
+    expect(events[1].details).toMatchObject({ http_status: 504, code: 'PROVIDER.TIMEOUT' });
+  });
+
+  it('runs the tool with a credential that arrives in time, then with the cached one', async () => {
+    const source = slowSource(10);
+    broker.register('p', source);
+    for (let i = 0; i < 2; i += 1) {
+      const answer = await executor.execute(call, manifest);
+      expect(answer.status).toBe(200);
+      expect(JSON.parse(answer.body)).toMatchObject({
+        result: { ok: true },
+        token_meta: { token_type: 'Bearer' },
+      });
+    }
+    expect(source.issued).toBe(1);
+  });
+});
