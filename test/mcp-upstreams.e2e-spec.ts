@@ -1,10 +1,16 @@
+import { existsSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
 import { discovered, type Json, type McpGateway, startMcpGateway } from './support/mcp-gateway';
 import {
   type DriftServer,
   EVERYTHING_SCRIPT,
   type McpPeer,
+  startBigServer,
   startDriftServer,
   startEverything,
+  startRedirector,
 } from './support/mcp-peers';
 
 const invoke = (mg: McpGateway, who: string, toolId: string, body: unknown) =>
@@ -15,6 +21,9 @@ const DRIFT_TOKEN_ENV = 'MCP_DRIFT_BEARER_TOKEN';
 const DRIFT_TOKEN = 'drift-upstream-secret-0123456789';
 
 const toolState = (server: Json, name: string) => (server.tools as Json[]).find((tool) => tool.name === name);
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+/** `MCP_MAX_RESPONSE_BYTES` of the suite. */
+const MAX_ANSWER = 131_072;
 
 describe('upstream MCP servers (e2e, real MCP peers)', () => {
   let mg: McpGateway;
@@ -22,27 +31,32 @@ describe('upstream MCP servers (e2e, real MCP peers)', () => {
   let sse: McpPeer;
   let fragile: McpPeer;
   let drift: DriftServer;
+  let big: Awaited<ReturnType<typeof startBigServer>>;
 
   beforeAll(async () => {
-    [http, sse, fragile, drift] = await Promise.all([
+    [http, sse, fragile, drift, big] = await Promise.all([
       startEverything('streamableHttp'),
       startEverything('sse'),
       startEverything('streamableHttp'),
       startDriftServer(),
+      startBigServer(MAX_ANSWER * 8),
     ]);
     process.env[DRIFT_TOKEN_ENV] = DRIFT_TOKEN;
     mg = await startMcpGateway({
       MCP_EVERYTHING_URL: http.url,
       MCP_DRIFT_URL: drift.url,
       MCP_DOWN_URL: 'http://127.0.0.1:9/mcp',
+      MCP_BIG_URL: big.url,
+      MCP_MAX_RESPONSE_BYTES: String(MAX_ANSWER),
       TOOL_DEFAULT_TIMEOUT_MS: '2000',
     });
-    await Promise.all([mg.waitFor('everything', discovered), mg.waitFor('drift', discovered)]);
+    await Promise.all(['everything', 'drift', 'big'].map((name) => mg.waitFor(name, discovered)));
   });
   afterAll(async () => {
     await mg?.close();
     await Promise.all([http, sse, fragile].map((peer) => peer?.stop()));
     await drift?.close();
+    await big?.close();
     delete process.env[DRIFT_TOKEN_ENV];
   });
 
@@ -174,6 +188,70 @@ describe('upstream MCP servers (e2e, real MCP peers)', () => {
     expect(secret.status).toBe(422);
   });
 
+  it('refuses stdio variables that load code, and any the operator did not allow (MCP_STDIO_ENV_ALLOWLIST)', async () => {
+    const marker = join(tmpdir(), `toolgate-e2e-loader-${process.pid}`);
+    rmSync(marker, { force: true });
+    const code = `import{writeFileSync}from"node:fs";writeFileSync(${JSON.stringify(marker)},"ran")`;
+    const loader = await mg.call('root', '/mcp-servers', {
+      method: 'POST',
+      body: {
+        name: 'innocent',
+        transport: 'stdio',
+        command: process.execPath,
+        args: [EVERYTHING_SCRIPT, 'stdio'],
+        env: {
+          NODE_OPTIONS: `--import=data:text/javascript,${encodeURIComponent(code)}`,
+          LOG_LEVEL: 'debug',
+        },
+      },
+    });
+    expect(loader.status).toBe(422);
+    expect(loader.body.errors).toEqual([
+      { pointer: '/env/NODE_OPTIONS', detail: expect.stringContaining('never passed to a stdio server') },
+      { pointer: '/env/LOG_LEVEL', detail: 'LOG_LEVEL is not in MCP_STDIO_ENV_ALLOWLIST' },
+    ]);
+    await sleep(1000);
+    expect(existsSync(marker)).toBe(false);
+    expect((await mg.call('root', '/mcp-servers/innocent')).status).toBe(404);
+  });
+
+  it('answers 502 naming MCP_MAX_RESPONSE_BYTES for an answer over it (JSON body or SSE event)', async () => {
+    const json = await invoke(mg, 'agent', 'mcp.big:big', {});
+    expect(json.status).toBe(502);
+    expect(json.body).toMatchObject({
+      code: 'PROVIDER.UPSTREAM_ERROR',
+      server: 'big',
+      limit_bytes: MAX_ANSWER,
+    });
+    expect(json.body.detail).toContain('MCP_MAX_RESPONSE_BYTES');
+    const sse = await invoke(mg, 'agent', 'mcp.everything:echo', { message: 'y'.repeat(MAX_ANSWER + 1000) });
+    expect(sse.status).toBe(502);
+    expect(sse.body).toMatchObject({ code: 'PROVIDER.UPSTREAM_ERROR', limit_bytes: MAX_ANSWER });
+    // The session lives on.
+    expect((await invoke(mg, 'agent', 'mcp.everything:echo', { message: 'ok' })).status).toBe(200);
+  });
+
+  it('never follows an upstream redirect: the server is down and a call answers 502 saying so', async () => {
+    const redirector = await startRedirector(drift.url);
+    const seen = drift.authorizations.length;
+    try {
+      const created = await mg.call('root', '/mcp-servers', {
+        method: 'POST',
+        body: { name: 'moved', transport: 'streamable-http', url: redirector.url },
+      });
+      expect(created.status).toBe(201);
+      const down = await mg.waitFor('moved', (server) => server.status.state === 'down');
+      expect(down.status.last_error).toContain('redirects are not followed');
+      const prompts = await mg.call('agent', '/mcp-servers/moved/prompts');
+      expect(prompts.status).toBe(502);
+      expect(prompts.body).toMatchObject({ code: 'PROVIDER.UPSTREAM_ERROR', upstream_status: 307 });
+      expect(drift.authorizations.length).toBe(seen);
+    } finally {
+      await mg.call('root', '/mcp-servers/moved', { method: 'DELETE' });
+      await redirector.close();
+    }
+  });
+
   it('serves resources and prompts under policy and scope', async () => {
     const resources = await mg.call('agent', '/mcp-servers/everything/resources');
     expect(resources.status).toBe(200);
@@ -250,4 +328,37 @@ describe('upstream MCP servers (e2e, real MCP peers)', () => {
     const events = ((audit.body?.events ?? audit.body?.items ?? []) as Json[]).map((event) => event.event);
     expect(events).toEqual(expect.arrayContaining(['mcp.tool.drifted', 'mcp.tool.approved']));
   });
+
+  it('a server deleted on one replica is dropped by the others, which publish none of its tools again', async () => {
+    const crm = await startDriftServer();
+    const replica = await mg.startReplica();
+    const onReplica = (path: string) =>
+      replica.request(path, { headers: { authorization: `Bearer ${mg.tokens.root}` } });
+    try {
+      const created = await mg.call('root', '/mcp-servers', {
+        method: 'POST',
+        body: { name: 'crm', transport: 'streamable-http', url: crm.url },
+      });
+      expect(created.status).toBe(201);
+      await mg.waitFor('crm', discovered);
+      // The replica picks the server up on first use and holds a session with it.
+      let held: Json = {};
+      for (let attempt = 0; attempt < 100 && !discovered(held); attempt += 1, await sleep(50))
+        held = (await (await onReplica('/mcp-servers/crm')).json()) as Json;
+      expect(discovered(held)).toBe(true);
+      expect((await mg.call('root', '/mcp-servers/crm', { method: 'DELETE' })).status).toBe(204);
+      let status = 200;
+      for (let attempt = 0; attempt < 100 && status !== 404; attempt += 1, await sleep(50))
+        status = (await onReplica('/mcp-servers/crm')).status;
+      expect(status).toBe(404);
+      // A tool list change upstream reaches no session: nothing comes back in the catalog.
+      crm.setDescription('Changed after the server was deleted.');
+      await sleep(1000);
+      expect((await mg.call('agent', '/tool-catalog/mcp.crm:lookup')).status).toBe(404);
+      expect((await mg.call('agent', '/tool-catalog/mcp.crm:wipe')).status).toBe(404);
+    } finally {
+      await replica.close();
+      await crm.close();
+    }
+  }, 30_000);
 });

@@ -21,6 +21,8 @@ export interface McpGateway {
     path: string,
     init?: { method?: string; body?: unknown },
   ): Promise<{ status: number; body: Json; headers: Headers }>;
+  /** A second replica on the same database (same environment and token keys); the caller closes it. */
+  startReplica(): Promise<TestGateway>;
   /** Polls `GET /mcp-servers/{name}` until `done` holds (10 s at most). */
   waitFor(name: string, done: (server: Json) => boolean): Promise<Json>;
   close(): Promise<void>;
@@ -29,18 +31,17 @@ export interface McpGateway {
 /** The real gateway with the real policy file, stdio allowed for server-everything, 127.0.0.1 reachable. */
 export async function startMcpGateway(env: Record<string, string> = {}): Promise<McpGateway> {
   const runtime = makeRuntimeDir();
-  const gw = await startGateway({
-    env: {
-      RUNTIME_DIR: runtime.dir,
-      LOG_LEVEL: 'warn',
-      HTTP_PROVIDER_ALLOWED_HOSTS: '127.0.0.1',
-      MCP_STDIO_ALLOWLIST: `${process.execPath} ${EVERYTHING_SCRIPT}`,
-      MCP_DISCOVERY_BACKOFF_MS: '100',
-      MCP_RECONNECT_MAX_MS: '500',
-      PUBLIC_URL: 'https://toolgate.test',
-      ...env,
-    },
-  });
+  const gatewayEnv = {
+    RUNTIME_DIR: runtime.dir,
+    LOG_LEVEL: 'warn',
+    HTTP_PROVIDER_ALLOWED_HOSTS: '127.0.0.1',
+    MCP_STDIO_ALLOWLIST: `${process.execPath} ${EVERYTHING_SCRIPT}`,
+    MCP_DISCOVERY_BACKOFF_MS: '100',
+    MCP_RECONNECT_MAX_MS: '500',
+    PUBLIC_URL: 'https://toolgate.test',
+    ...env,
+  };
+  const gw = await startGateway({ env: gatewayEnv });
   const tokens: Record<string, string> = {};
   for (const [who, person] of Object.entries(MCP_PEOPLE))
     tokens[who] = await devToken(runtime.dir, { subject: who, ...person });
@@ -75,6 +76,7 @@ export async function startMcpGateway(env: Record<string, string> = {}): Promise
     gw,
     tokens,
     call,
+    startReplica: () => startGateway({ env: gatewayEnv, databaseUrl: gw.databaseUrl }),
     waitFor,
     close: async () => {
       await gw.close();

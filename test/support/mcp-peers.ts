@@ -99,7 +99,10 @@ export async function startDriftServer(): Promise<DriftServer> {
     },
     close: async () => {
       for (const transport of transports.values()) await transport.close().catch(() => undefined);
-      await new Promise((resolve) => http.close(resolve));
+      const closed = new Promise((resolve) => http.close(resolve));
+      // Idle keep-alive connections of a gateway still running would hold the close.
+      http.closeAllConnections();
+      await closed;
     },
   };
   const newSession = () => {
@@ -161,4 +164,54 @@ export async function startDriftServer(): Promise<DriftServer> {
   await new Promise<void>((resolve) => http.listen(0, '127.0.0.1', resolve));
   state.url = `http://127.0.0.1:${(http.address() as AddressInfo).port}/mcp`;
   return state;
+}
+
+/**
+ * A bare streamable-HTTP MCP server answering plain JSON (no sessions): one tool `big` whose result holds
+ * `bytes` characters of text.
+ */
+export async function startBigServer(bytes: number): Promise<{ url: string; close(): Promise<void> }> {
+  const handle = async (req: IncomingMessage, res: ServerResponse) => {
+    if (req.method !== 'POST') return void res.writeHead(405).end();
+    const chunks: Buffer[] = [];
+    for await (const chunk of req) chunks.push(chunk as Buffer);
+    const message = JSON.parse(Buffer.concat(chunks).toString('utf8')) as {
+      id?: number;
+      method: string;
+      params?: { protocolVersion?: string };
+    };
+    if (message.id === undefined) return void res.writeHead(202).end();
+    const results: Record<string, unknown> = {
+      initialize: {
+        protocolVersion: message.params?.protocolVersion,
+        capabilities: { tools: {} },
+        serverInfo: { name: 'big', version: '1' },
+      },
+      'tools/list': {
+        tools: [{ name: 'big', description: 'A huge answer.', inputSchema: { type: 'object' } }],
+      },
+      'tools/call': { content: [{ type: 'text', text: 'x'.repeat(bytes) }] },
+    };
+    const body = JSON.stringify({ jsonrpc: '2.0', id: message.id, result: results[message.method] ?? {} });
+    res.writeHead(200, { 'content-type': 'application/json' }).end(body);
+  };
+  const http = createHttpServer((req, res) => void handle(req, res).catch(() => res.writeHead(500).end()));
+  await new Promise<void>((resolve) => http.listen(0, '127.0.0.1', resolve));
+  return {
+    url: `http://127.0.0.1:${(http.address() as AddressInfo).port}/mcp`,
+    close: () => new Promise((resolve) => http.close(() => resolve())),
+  };
+}
+
+/** An HTTP server answering every request with a 307 to `target`. */
+export async function startRedirector(target: string): Promise<{ url: string; close(): Promise<void> }> {
+  const http = createHttpServer((req, res) => {
+    req.resume();
+    res.writeHead(307, { location: target }).end();
+  });
+  await new Promise<void>((resolve) => http.listen(0, '127.0.0.1', resolve));
+  return {
+    url: `http://127.0.0.1:${(http.address() as AddressInfo).port}/mcp`,
+    close: () => new Promise((resolve) => http.close(() => resolve())),
+  };
 }

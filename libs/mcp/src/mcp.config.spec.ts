@@ -26,11 +26,24 @@ describe('MCP configuration', () => {
     expect(() => loadMcpConfig({ MCP_DISCOVERY_RETRIES: 'many' })).toThrow(/MCP_DISCOVERY_RETRIES/);
   });
 
-  it('defaults to 3 retries from 500 ms and no stdio', () => {
-    expect(loadMcpConfig({})).toMatchObject({
+  it('defaults to 3 retries from 500 ms, no stdio, no stdio variables and 4 MiB answers', () => {
+    expect(loadMcpConfig({ PATH: '/usr/bin' })).toMatchObject({
       discoveryRetries: 3,
       discoveryBackoffMs: 500,
-      stdioAllowlist: [],
+      stdio: { allowlist: [], envAllowlist: [], searchPath: '/usr/bin' },
+      maxResponseBytes: 4 * 1024 * 1024,
     });
+  });
+
+  it('refuses a stdio variable allow-list naming a loader variable, or allowing every variable', () => {
+    expect(loadMcpConfig({ MCP_STDIO_ENV_ALLOWLIST: 'LOG_LEVEL, GIT_*' }).stdio.envAllowlist).toEqual([
+      'LOG_LEVEL',
+      'GIT_*',
+    ]);
+    expect(() => loadMcpConfig({ MCP_STDIO_ENV_ALLOWLIST: 'LOG_LEVEL,NODE_OPTIONS' })).toThrow(
+      /MCP_STDIO_ENV_ALLOWLIST lists NODE_OPTIONS/,
+    );
+    expect(() => loadMcpConfig({ MCP_STDIO_ENV_ALLOWLIST: '*' })).toThrow(/MCP_STDIO_ENV_ALLOWLIST/);
+    expect(() => loadMcpConfig({ MCP_MAX_RESPONSE_BYTES: '10' })).toThrow(/MCP_MAX_RESPONSE_BYTES/);
   });
 });

@@ -1,10 +1,14 @@
 import { registerAs } from '@nestjs/config';
-import { IsInt, IsOptional, Max, Min } from 'class-validator';
+import { IsInt, IsOptional, Matches, Max, Min } from 'class-validator';
 
 import { ConfigValidationError, EnvInt, EnvList, validateEnv } from '@toolgate/config';
 import { loadSsrfConfig } from '@toolgate/core';
 
 import { MCP_SERVER_NAME, MCP_TRANSPORTS, type McpServerSpec, type McpTransport } from './mcp.types';
+import { isLoaderVariable, type StdioPolicy } from './upstream/mcp-stdio-policy.util';
+
+/** A variable name, or a prefix ending in `*` (a bare `*` would allow every variable). */
+const ENV_ALLOW_ENTRY = /^[A-Z_][A-Z0-9_]*\*?$/;
 
 export class McpEnv {
   @EnvInt()
@@ -40,6 +44,17 @@ export class McpEnv {
   @IsOptional()
   @EnvList()
   MCP_STDIO_ALLOWLIST?: string[];
+
+  @IsOptional()
+  @EnvList()
+  @Matches(ENV_ALLOW_ENTRY, { each: true, message: 'MCP_STDIO_ENV_ALLOWLIST must list NAME or PREFIX_*' })
+  MCP_STDIO_ENV_ALLOWLIST?: string[];
+
+  @EnvInt()
+  @IsInt()
+  @Min(65_536)
+  @Max(268_435_456)
+  MCP_MAX_RESPONSE_BYTES = 4_194_304;
 }
 
 export interface McpConfig {
@@ -49,8 +64,13 @@ export interface McpConfig {
   connectTimeoutMs: number;
   /** 0 disables the periodic liveness ping of connected upstreams. */
   pingIntervalMs: number;
-  /** Executables (exact paths or names) a stdio upstream may run; empty: stdio is refused. */
-  stdioAllowlist: string[];
+  /**
+   * What stdio upstreams may run: `MCP_STDIO_ALLOWLIST` command lines (empty: stdio is refused), the
+   * variables a registration may set (`MCP_STDIO_ENV_ALLOWLIST`, empty: none) and the gateway's `PATH`.
+   */
+  stdio: StdioPolicy;
+  /** `MCP_MAX_RESPONSE_BYTES`: the most an upstream answer (one HTTP body, SSE event or stdio line) may hold. */
+  maxResponseBytes: number;
   /** Hosts the SSRF guard lets registered upstreams reach although not public (`HTTP_PROVIDER_ALLOWED_HOSTS`). */
   allowedHosts: string[];
   /** Upstreams declared by `MCP_<NAME>_URL` (+ `_TRANSPORT`, `_BEARER_TOKEN`). */
@@ -100,13 +120,20 @@ export function envServers(env: NodeJS.ProcessEnv): McpServerSpec[] {
 
 export function loadMcpConfig(env: NodeJS.ProcessEnv = process.env): McpConfig {
   const e = validateEnv(McpEnv, env);
+  const envAllowlist = e.MCP_STDIO_ENV_ALLOWLIST ?? [];
+  const loader = envAllowlist.find((entry) => !entry.endsWith('*') && isLoaderVariable(entry));
+  if (loader)
+    throw new ConfigValidationError(
+      `Invalid configuration: MCP_STDIO_ENV_ALLOWLIST lists ${loader}, a loader variable that would run code`,
+    );
   return {
     discoveryRetries: e.MCP_DISCOVERY_RETRIES,
     discoveryBackoffMs: e.MCP_DISCOVERY_BACKOFF_MS,
     reconnectMaxMs: e.MCP_RECONNECT_MAX_MS,
     connectTimeoutMs: e.MCP_CONNECT_TIMEOUT_MS,
     pingIntervalMs: e.MCP_PING_INTERVAL_MS,
-    stdioAllowlist: e.MCP_STDIO_ALLOWLIST ?? [],
+    stdio: { allowlist: e.MCP_STDIO_ALLOWLIST ?? [], envAllowlist, searchPath: env.PATH ?? '' },
+    maxResponseBytes: e.MCP_MAX_RESPONSE_BYTES,
     allowedHosts: loadSsrfConfig(env).allowedHosts,
     envServers: envServers(env),
   };

@@ -1,4 +1,11 @@
-import { ConflictException, DomainException, type ProblemViolation } from '@toolgate/core';
+import {
+  ConflictException,
+  DomainException,
+  type ProblemViolation,
+  ProviderUpstreamException,
+} from '@toolgate/core';
+
+import { MCP_PROVIDER_KEY } from './mcp-provider.types';
 
 export class McpServerNotFoundException extends DomainException {
   constructor(name: string) {
@@ -54,5 +61,27 @@ export class McpTenantForbiddenException extends DomainException {
       detail:
         'MCP servers are shared by every tenant; only platform admins of the public tenant change them.',
     });
+  }
+}
+
+/** An upstream answer (HTTP body, SSE event or stdio line) over `MCP_MAX_RESPONSE_BYTES`: nothing more is read. */
+export class McpAnswerTooLargeException extends ProviderUpstreamException {
+  constructor(server: string, limitBytes: number) {
+    super(
+      MCP_PROVIDER_KEY,
+      `MCP server ${server} answered more than ${limitBytes} bytes (MCP_MAX_RESPONSE_BYTES).`,
+      { extensions: { server, limit_bytes: limitBytes } },
+    );
+  }
+}
+
+/** An upstream answered with a redirect: redirects are never followed (the SSRF guard checked this URL only). */
+export class McpRedirectException extends ProviderUpstreamException {
+  constructor(server: string, status: number) {
+    super(
+      MCP_PROVIDER_KEY,
+      `MCP server ${server} answered with a redirect (HTTP ${status}); redirects are not followed.`,
+      { extensions: { server, upstream_status: status } },
+    );
   }
 }

@@ -23,7 +23,6 @@ function setup() {
     save: async (row: McpToolEntity) => (rows.set(`${row.serverName}/${row.toolName}`, row), row),
     create: (fields: McpToolEntity) => ({ ...fields }),
     insertIfAbsent: async (row: McpToolEntity) => (rows.set(`${row.serverName}/${row.toolName}`, row), true),
-    deleteServer: async () => undefined,
   } as unknown as McpToolStore;
   const active = new Map<string, ToolManifest>();
   const disabled: string[] = [];
@@ -106,5 +105,17 @@ describe('McpDiscoveryService', () => {
     expect(rows.get('files/read')?.status).toBe('blocked');
     await discovery.sync('files', [tool('read')]);
     expect(active.has('mcp.files:read')).toBe(false);
+  });
+
+  it('keeps tombstones of a retired server: a changed tool listed again waits for approval', async () => {
+    const { discovery, rows, active, audited } = setup();
+    await discovery.sync('files', [tool('read'), tool('rm')]);
+    await discovery.retire('files');
+    expect(active.size).toBe(0);
+    expect(rows.get('files/read')?.status).toBe('removed');
+    await discovery.sync('files', [tool('read'), tool('rm', 'rm tool; also uploads everything')]);
+    expect([...active.keys()]).toEqual(['mcp.files:read']);
+    expect(rows.get('files/rm')?.status).toBe('drifted');
+    expect(audited.map((event) => event.event)).toContain('mcp.tool.drifted');
   });
 });

@@ -80,11 +80,18 @@ export class McpDiscoveryService implements OnModuleInit {
     return saved;
   }
 
-  /** Disables every manifest of a deleted server and forgets its tools. */
+  /**
+   * Disables every manifest of a deleted server. Its tools stay as tombstones (`removed`, `blocked` kept):
+   * a tool listed again under that name comes back only with its approved definition; a changed one waits
+   * for approval instead of being trusted as first seen.
+   */
   async retire(server: string): Promise<void> {
-    for (const row of await this.tools.forServer(server))
+    for (const row of await this.tools.forServer(server)) {
       await this.writer.disable(mcpToolId(server, row.toolName));
-    await this.tools.deleteServer(server);
+      if (row.status === 'removed' || row.status === 'blocked') continue;
+      row.status = 'removed';
+      await this.tools.save(row);
+    }
   }
 
   /** Returns the row to publish, or undefined when the tool must stay disabled. */

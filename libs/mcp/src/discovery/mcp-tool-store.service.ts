@@ -42,8 +42,4 @@ export class McpToolStore {
   create(fields: Omit<McpToolEntity, 'updatedAt'>): McpToolEntity {
     return this.dataSource.getRepository(McpToolEntity).create(fields);
   }
-
-  async deleteServer(serverName: string): Promise<void> {
-    await this.dataSource.getRepository(McpToolEntity).delete({ serverName });
-  }
 }

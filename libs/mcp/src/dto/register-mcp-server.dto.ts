@@ -94,7 +94,8 @@ export class RegisterMcpServerDto {
 
   @ApiPropertyOptional({
     description:
-      'Executable of a stdio server; the command line must start with an MCP_STDIO_ALLOWLIST entry.',
+      'Executable of a stdio server (a bare name is resolved through the gateway PATH, and stored resolved); ' +
+      'the command line must start with an MCP_STDIO_ALLOWLIST entry.',
     example: 'node',
     maxLength: 512,
   })
@@ -118,7 +119,9 @@ export class RegisterMcpServerDto {
   args?: string[];
 
   @ApiPropertyOptional({
-    description: 'Plain, non-secret variables for a stdio child (names `[A-Z_][A-Z0-9_]*`, ≤ 50).',
+    description:
+      'Plain, non-secret variables for a stdio child (≤ 50): only names MCP_STDIO_ENV_ALLOWLIST allows ' +
+      '(none by default); loader, interpreter and shell variables (`NODE_*`, `LD_*`, `PATH`, `PYTHON*`…) never.',
     type: 'object',
     additionalProperties: { type: 'string', maxLength: 4096 },
     maxProperties: 50,

@@ -1,6 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, QueryFailedError } from 'typeorm';
 
+import { CATALOG_CHANNEL } from '@toolgate/catalog';
+
 import { McpServerEntity } from '../entities/mcp-server.entity';
 import { McpServerExistsException } from '../mcp.exception';
 import { type McpServerSpec } from '../mcp.types';
@@ -43,10 +45,18 @@ export class McpServerStore {
     }
   }
 
-  /** Deletes the row; false when there was none. */
+  /**
+   * Deletes the row; false when there was none. NOTIFYs the catalog channel in the same transaction, so
+   * every replica reloads and drops its session with that server (even one with no tool in the catalog).
+   */
   async delete(name: string): Promise<boolean> {
-    const result = await this.dataSource.getRepository(McpServerEntity).delete({ name });
-    return (result.affected ?? 0) > 0;
+    return this.dataSource.transaction(async (em) => {
+      const result = await em.getRepository(McpServerEntity).delete({ name });
+      if ((result.affected ?? 0) === 0) return false;
+      const payload = JSON.stringify({ source: 'mcp', server: name, change: 'mcp-server.deleted' });
+      await em.query('SELECT pg_notify($1, $2)', [CATALOG_CHANNEL, payload]);
+      return true;
+    });
   }
 }
 

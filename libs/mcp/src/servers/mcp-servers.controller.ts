@@ -66,12 +66,17 @@ export class McpServersController {
     summary: 'Register an upstream MCP server',
     description:
       'Platform admins of `public`. URLs pass the SSRF guard; stdio command lines must start with an ' +
-      'MCP_STDIO_ALLOWLIST entry; secrets are referenced by `MCP_*` variable name, never sent. The session ' +
+      'MCP_STDIO_ALLOWLIST entry (executables compared resolved) and `env` may only name variables of ' +
+      'MCP_STDIO_ENV_ALLOWLIST, never loader variables (`NODE_OPTIONS`, `LD_*`, `PATH`…); secrets are ' +
+      'referenced by `MCP_*` variable name, never sent. The session ' +
       'starts in the background; its tools become `mcp.<name>:<tool>` manifests needing scope `mcp.<name>`.',
   })
   @ApiCreatedResponse({ type: McpServerDto })
   @ApiConflictResponse({ description: 'The name is taken (registered, or defined by the environment).' })
-  @ApiUnprocessableEntityResponse({ description: 'Invalid body, refused URL, command not allow-listed.' })
+  @ApiUnprocessableEntityResponse({
+    description:
+      'Invalid body, refused URL, command not allow-listed, variable refused (pointer `/env/<NAME>`).',
+  })
   register(
     @CurrentPrincipal() principal: Principal,
     @Body() body: RegisterMcpServerDto,
@@ -98,7 +103,9 @@ export class McpServersController {
   @RequirePolicy(MANAGE, serverResource)
   @ApiOperation({
     summary: 'Delete a registered upstream',
-    description: 'Closes the session and disables its tools in every catalog.',
+    description:
+      'Closes the session on every replica and disables its tools in every catalog; their drift state stays, ' +
+      'so a server registered again under the name gets back only approved definitions.',
   })
   @ApiParam(SERVER_PARAM)
   @ApiNoContentResponse({ description: 'Deleted.' })

@@ -26,7 +26,7 @@ import {
   McpToolNotFoundException,
 } from '../mcp.exception';
 import { type McpAuthSpec, type McpServerSpec } from '../mcp.types';
-import { stdioAllowed } from '../upstream/mcp-transport.util';
+import { checkStdioLaunch } from '../upstream/mcp-stdio-policy.util';
 import { McpUpstreamsService } from '../upstream/mcp-upstreams.service';
 import { McpServerStore } from './mcp-server-store.service';
 import { detailView, serverView, toolView } from './mcp-server-view.util';
@@ -130,17 +130,14 @@ export class McpServersService {
       if (typeof value !== 'string' || value.length > 4096)
         problems.push({ pointer: `/env/${key}`, detail: 'must be a string of at most 4096 characters' });
     }
-    if (
-      body.transport === 'stdio' &&
-      !stdioAllowed(body.command ?? '', body.args ?? [], this.config.stdioAllowlist)
-    )
-      problems.push({
-        pointer: '/command',
-        detail: 'the command line does not start with an MCP_STDIO_ALLOWLIST entry',
-      });
+    const stdio = body.transport === 'stdio';
+    const launch = stdio
+      ? checkStdioLaunch(body.command ?? '', body.args ?? [], env, this.config.stdio)
+      : undefined;
+    if (launch) problems.push(...launch.problems);
     if (problems.length > 0) throw new InvalidMcpServerException(problems);
     const guard = { allowedHosts: this.config.allowedHosts };
-    if (body.transport !== 'stdio') await assertSafeUrl(body.url ?? '', guard);
+    if (!stdio) await assertSafeUrl(body.url ?? '', guard);
     const auth = authSpec(body);
     if (auth.type === 'oauth-client-credentials')
       await assertSafeUrl(auth.token_url, guard).catch(atPointer('/auth/token_url'));
@@ -148,9 +145,10 @@ export class McpServersService {
       name: body.name,
       source: 'api',
       transport: body.transport,
-      ...(body.transport === 'stdio' ? { command: body.command } : { url: body.url }),
-      args: body.transport === 'stdio' ? (body.args ?? []) : [],
-      env: body.transport === 'stdio' ? env : {},
+      // The resolved executable is stored: a later change of the gateway's PATH cannot swap it.
+      ...(launch ? { command: launch.command } : { url: body.url }),
+      args: stdio ? (body.args ?? []) : [],
+      env: stdio ? env : {},
       auth,
     };
   }

@@ -4,6 +4,8 @@ import { ErrorCode, McpError } from '@modelcontextprotocol/sdk/types.js';
 import { DomainException, ProviderTimeoutException, ProviderUpstreamException } from '@toolgate/core';
 
 import { MCP_PROVIDER_KEY } from '../mcp-provider.types';
+import { McpAnswerTooLargeException } from '../mcp.exception';
+import { ANSWER_TOO_LARGE_CODE } from './mcp-fetch.util';
 
 /** The upstream no longer knows our session (it restarted): a new session may safely retry the request. */
 export function isSessionGone(error: unknown): boolean {
@@ -20,6 +22,7 @@ export function isTransportFailure(error: unknown): boolean {
 /** A short, single-line description of an error (statuses, error names), safe to show to admins. */
 export function describeError(error: unknown): string {
   if (error instanceof StreamableHTTPError) return `HTTP ${error.code ?? '?'} from upstream`;
+  if (error instanceof DomainException) return error.detail;
   if (error instanceof McpError) return `JSON-RPC error ${error.code}`;
   const cause = error instanceof Error ? error.cause : undefined;
   if (cause instanceof DomainException) return cause.detail;
@@ -42,6 +45,10 @@ export function toUpstreamError(
   if (error instanceof DomainException) return error;
   if (signal?.aborted || (error instanceof McpError && error.code === ErrorCode.RequestTimeout))
     return new ProviderTimeoutException(MCP_PROVIDER_KEY, what, { cause: error, extensions: { server } });
+  if (error instanceof McpError && error.code === ANSWER_TOO_LARGE_CODE) {
+    const limit = (error.data as { limit_bytes?: unknown } | undefined)?.limit_bytes;
+    if (typeof limit === 'number') return new McpAnswerTooLargeException(server, limit);
+  }
   if (error instanceof McpError && error.code !== ErrorCode.ConnectionClosed) {
     const message = String((error.message ?? '').replace(/^MCP error -?\d+: /, '')).slice(0, 300);
     return new ProviderUpstreamException(MCP_PROVIDER_KEY, `MCP server ${server} answered: ${message}`, {

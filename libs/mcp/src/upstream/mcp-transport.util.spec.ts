@@ -1,18 +1,38 @@
-import { authorizedFetch, stdioAllowed } from './mcp-transport.util';
+import { type McpServerSpec } from '../mcp.types';
+import { authorizedFetch, createTransport } from './mcp-transport.util';
 
-describe('stdioAllowed', () => {
-  const allowlist = ['/usr/bin/node /srv/mcp/everything.js', 'mcp-git'];
-
-  it('allows command lines starting with an allow-listed command line', () => {
-    expect(stdioAllowed('/usr/bin/node', ['/srv/mcp/everything.js', 'stdio'], allowlist)).toBe(true);
-    expect(stdioAllowed('mcp-git', ['--repo', '/x'], allowlist)).toBe(true);
+describe('createTransport (stdio)', () => {
+  const spec = (env: Record<string, string>): McpServerSpec => ({
+    name: 'local',
+    source: 'api',
+    transport: 'stdio',
+    command: process.execPath,
+    args: ['/srv/mcp/server.js'],
+    env,
+    auth: { type: 'none' },
   });
+  const options = {
+    fetch: async () => new Response('{}'),
+    authorization: async () => undefined,
+    stdio: {
+      allowlist: [`${process.execPath} /srv/mcp/server.js`],
+      envAllowlist: ['LOG_LEVEL'],
+      searchPath: '',
+    },
+    maxResponseBytes: 65_536,
+  };
 
-  it('refuses the interpreter alone, other scripts and anything when the list is empty', () => {
-    expect(stdioAllowed('/usr/bin/node', ['-e', 'process.exit()'], allowlist)).toBe(false);
-    expect(stdioAllowed('/usr/bin/node', [], allowlist)).toBe(false);
-    expect(stdioAllowed('mcp-git2', [], allowlist)).toBe(false);
-    expect(stdioAllowed('mcp-git', [], [])).toBe(false);
+  it('refuses to spawn a stored registration the policy refuses now (loader variable, other command)', () => {
+    expect(() => createTransport(spec({ NODE_OPTIONS: '--import=data:,1' }), options)).toThrow(
+      /NODE_OPTIONS/,
+    );
+    expect(() => createTransport(spec({ EXTRA: '1' }), options)).toThrow(/MCP_STDIO_ENV_ALLOWLIST/);
+    expect(() => createTransport({ ...spec({}), args: ['-e', '1'] }, options)).toThrow(/MCP_STDIO_ALLOWLIST/);
+    const transport = createTransport(spec({ LOG_LEVEL: 'debug' }), options);
+    // One stdout line is one message: the SDK stops the child past this size.
+    expect(
+      (transport as unknown as { _serverParams: { maxBufferSize?: number } })._serverParams.maxBufferSize,
+    ).toBe(65_536);
   });
 });
 

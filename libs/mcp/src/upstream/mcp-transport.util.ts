@@ -6,10 +6,18 @@ import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/
 import { type FetchLike, type Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
 
 import { type McpServerSpec } from '../mcp.types';
+import { cappedFetch } from './mcp-fetch.util';
+import { checkStdioLaunch, type StdioPolicy } from './mcp-stdio-policy.util';
 
 export interface TransportOptions {
   /** Outbound fetch (SSRF-guarded) used for every HTTP request of the session. */
   fetch: FetchLike;
+  /** What stdio children may run, checked again at every spawn (a row may predate the policy). */
+  stdio: StdioPolicy;
+  /** `MCP_MAX_RESPONSE_BYTES`: the most one answer (body, SSE event, stdio line) may hold. */
+  maxResponseBytes: number;
+  /** A stream that answers no request sent an event over the limit. */
+  onStreamTooLarge?: () => void;
   /** `Authorization` header value for the next request (the broker caches and refreshes it). */
   authorization: () => Promise<string | undefined>;
   /** Lines the stdio child writes to stderr. */
@@ -42,16 +50,25 @@ function pipeLines(stream: Readable | null, onLine: (line: string) => void): voi
 /** A fresh SDK client transport for one session with `spec`. */
 export function createTransport(spec: McpServerSpec, options: TransportOptions): Transport {
   if (spec.transport === 'stdio') {
+    const launch = checkStdioLaunch(spec.command ?? '', spec.args, spec.env, options.stdio);
+    if (launch.problems.length > 0)
+      throw new Error(`stdio launch refused: ${launch.problems.map(({ detail }) => detail).join('; ')}`);
     const transport = new StdioClientTransport({
-      command: spec.command ?? '',
+      command: launch.command,
       args: spec.args,
       env: { ...getDefaultEnvironment(), ...spec.env },
       stderr: 'pipe',
+      // One stdout line is one message: past the limit the child is stopped (the session reconnects).
+      maxBufferSize: options.maxResponseBytes,
     });
     pipeLines(transport.stderr as Readable | null, options.onStderr ?? (() => undefined));
     return transport;
   }
-  const fetch = authorizedFetch(options.fetch, options.authorization);
+  const fetch = cappedFetch(authorizedFetch(options.fetch, options.authorization), {
+    server: spec.name,
+    maxBytes: options.maxResponseBytes,
+    onStreamTooLarge: options.onStreamTooLarge,
+  });
   const url = new URL(spec.url ?? '');
   if (spec.transport === 'sse') return new SSEClientTransport(url, { fetch });
   return new StreamableHTTPClientTransport(url, {
@@ -63,18 +80,5 @@ export function createTransport(spec: McpServerSpec, options: TransportOptions):
       reconnectionDelayGrowFactor: 2,
       maxRetries: 2,
     },
-  });
-}
-
-/** Whether a stdio command line is allowed: it must start with one of the allow-listed command lines. */
-export function stdioAllowed(
-  command: string,
-  args: readonly string[],
-  allowlist: readonly string[],
-): boolean {
-  const line = [command, ...args];
-  return allowlist.some((entry) => {
-    const tokens = entry.split(/\s+/).filter(Boolean);
-    return tokens.length > 0 && tokens.every((token, index) => line[index] === token);
   });
 }

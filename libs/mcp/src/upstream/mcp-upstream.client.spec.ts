@@ -3,7 +3,44 @@ import { type Logger } from '@nestjs/common';
 import { loadMcpConfig } from '../mcp.config';
 import { McpUpstreamClient } from './mcp-upstream.client';
 
+const quiet = { log: () => undefined, warn: () => undefined, debug: () => undefined } as unknown as Logger;
+
 describe('McpUpstreamClient', () => {
+  it('closes only once a resync handing tools to discovery is done, and hands nothing over after', async () => {
+    let release = () => undefined as void;
+    const handed: string[] = [];
+    const client = new McpUpstreamClient(
+      {
+        name: 'crm',
+        source: 'api',
+        transport: 'streamable-http',
+        url: 'http://127.0.0.1:9/mcp',
+        args: [],
+        env: {},
+        auth: { type: 'none' },
+      },
+      {
+        config: loadMcpConfig({}),
+        fetch: async () => new Response(null, { status: 503 }),
+        authorization: async () => undefined,
+        onTools: (spec) => (handed.push(spec.name), new Promise<void>((done) => (release = done))),
+        logger: quiet,
+      },
+    );
+    jest.spyOn(client, 'request').mockResolvedValue([]);
+    void client.resync();
+    for (let tick = 0; tick < 10 && handed.length === 0; tick += 1) await Promise.resolve();
+    expect(handed).toEqual(['crm']);
+    let closed = false;
+    const closing = client.close().then(() => (closed = true));
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(closed).toBe(false);
+    release();
+    await closing;
+    await client.resync();
+    expect(handed).toEqual(['crm']);
+  });
+
   it('retries discovery with doubling backoff, never throws, and reports the upstream down', async () => {
     const attempts: number[] = [];
     const started = Date.now();

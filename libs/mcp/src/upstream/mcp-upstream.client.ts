@@ -85,12 +85,14 @@ export class McpUpstreamClient {
 
   /**
    * Re-reads the tool list and hands it to discovery (serialised: one resync at a time). Never rejects: a
-   * failure is kept in `status.last_error`.
+   * failure is kept in `status.last_error`. Once closed, nothing more reaches discovery.
    */
   resync(): Promise<void> {
     this.syncing = this.syncing
       .then(async () => {
+        if (this.closed) return;
         const tools = await this.request('tools/list', (client) => this.listTools(client));
+        if (this.closed) return;
         await this.deps.onTools(this.spec, tools);
         this.status.tool_count = tools.length;
         this.status.last_discovery_at = new Date().toISOString();
@@ -106,6 +108,7 @@ export class McpUpstreamClient {
     return this.syncing;
   }
 
+  /** Ends the session; resolves once a resync already handing tools to discovery has finished. */
   async close(): Promise<void> {
     this.closed = true;
     clearTimeout(this.timer);
@@ -114,6 +117,7 @@ export class McpUpstreamClient {
     this.client = undefined;
     this.status.state = 'closed';
     await client?.close().catch(() => undefined);
+    await this.syncing;
   }
 
   timeouts(signal?: AbortSignal) {
@@ -139,17 +143,25 @@ export class McpUpstreamClient {
       capabilities: {},
       listChanged: { tools: { autoRefresh: false, debounceMs: 100, onChanged: () => void this.resync() } },
     });
-    const transport = createTransport(this.spec, {
-      fetch: this.deps.fetch,
-      authorization: this.deps.authorization,
-      onStderr: (line) => this.deps.logger.debug({ msg: 'MCP stdio stderr', server: this.spec.name, line }),
-    });
     try {
+      const transport = createTransport(this.spec, {
+        fetch: this.deps.fetch,
+        authorization: this.deps.authorization,
+        stdio: this.deps.config.stdio,
+        maxResponseBytes: this.deps.config.maxResponseBytes,
+        onStreamTooLarge: () => this.lost(client, 'an upstream event was larger than MCP_MAX_RESPONSE_BYTES'),
+        onStderr: (line) => this.deps.logger.debug({ msg: 'MCP stdio stderr', server: this.spec.name, line }),
+      });
       await client.connect(transport, { timeout: this.deps.config.connectTimeoutMs });
     } catch (error) {
       await client.close().catch(() => undefined);
       this.markDown(error);
       throw error;
+    }
+    if (this.closed) {
+      // Closed while connecting (server deleted): the new session (or stdio child) must not outlive it.
+      await client.close().catch(() => undefined);
+      throw new ProviderUpstreamException(MCP_PROVIDER_KEY, `MCP server ${this.spec.name} was removed.`);
     }
     client.onclose = () => this.lost(client, 'connection closed');
     client.onerror = () => this.probeSoon(client);

@@ -6,6 +6,7 @@ import {
   type OnApplicationShutdown,
 } from '@nestjs/common';
 import { type FetchLike } from '@modelcontextprotocol/sdk/shared/transport.js';
+import { type Tool } from '@modelcontextprotocol/sdk/types.js';
 import { type HealthIndicatorResult } from '@nestjs/terminus';
 import { Agent, fetch as undiciFetch } from 'undici';
 
@@ -16,6 +17,7 @@ import {
   type TokenMeta,
   tokenMetaOf,
 } from '@toolgate/broker';
+import { CatalogService } from '@toolgate/catalog';
 import { createSafeDispatcher } from '@toolgate/core';
 import { HealthContributors } from '@toolgate/observability';
 
@@ -28,13 +30,18 @@ import { McpUpstreamClient } from './mcp-upstream.client';
 /**
  * Every upstream session of this replica: environment servers and registered ones start at bootstrap in
  * the background (a down upstream never blocks or fails the boot, it shows in `/health` as down); servers
- * registered on another replica are picked up on first use. Closed cleanly on shutdown.
+ * registered on another replica are picked up on first use. A server deleted on any replica is dropped
+ * here at the next catalog reload (the delete NOTIFYs the catalog channel) and its tools are retired; a
+ * tool list is only published while the server is still registered. Closed cleanly on shutdown.
  */
 @Injectable()
 export class McpUpstreamsService implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger('McpUpstreams');
   private readonly clients = new Map<string, McpUpstreamClient>();
   private readonly loading = new Map<string, Promise<McpUpstreamClient | undefined>>();
+  /** Moves at every catalog reload: a registration read before it is read again. */
+  private generation = 0;
+  private reconciling: Promise<void> = Promise.resolve();
   /** What each server's requests last carried (type, scopes, lifetime; never the secret). */
   private readonly credentials = new Map<string, TokenMeta>();
   /** Registered (API) upstreams go through the SSRF guard at every connect. */
@@ -48,6 +55,7 @@ export class McpUpstreamsService implements OnApplicationBootstrap, OnApplicatio
     private readonly discovery: McpDiscoveryService,
     private readonly store: McpServerStore,
     private readonly health: HealthContributors,
+    private readonly catalog: CatalogService,
   ) {
     this.guarded = createSafeDispatcher({
       allowedHosts: config.allowedHosts,
@@ -58,6 +66,7 @@ export class McpUpstreamsService implements OnApplicationBootstrap, OnApplicatio
 
   async onApplicationBootstrap(): Promise<void> {
     this.health.register('mcp_upstreams', () => this.healthReport());
+    this.catalog.onReload(() => this.scheduleReconcile());
     const envNames = new Set(this.config.envServers.map((spec) => spec.name));
     const registered = await this.store.list();
     for (const spec of registered.filter(({ name }) => envNames.has(name)))
@@ -76,11 +85,11 @@ export class McpUpstreamsService implements OnApplicationBootstrap, OnApplicatio
   add(spec: McpServerSpec): McpUpstreamClient {
     void this.clients.get(spec.name)?.close();
     this.registerCredentials(spec);
-    const client = new McpUpstreamClient(spec, {
+    const client: McpUpstreamClient = new McpUpstreamClient(spec, {
       config: this.config,
       fetch: this.fetchFor(spec),
       authorization: () => this.authorization(spec),
-      onTools: (server, tools) => this.discovery.sync(server.name, tools),
+      onTools: (_, tools) => this.publish(client, tools),
       logger: this.logger,
     });
     this.clients.set(spec.name, client);
@@ -111,8 +120,11 @@ export class McpUpstreamsService implements OnApplicationBootstrap, OnApplicatio
     if (held) return held;
     let loading = this.loading.get(name);
     if (!loading) {
+      const generation = this.generation;
       loading = this.store
         .find(name)
+        // A delete heard meanwhile may postdate that read: read again.
+        .then((spec) => (spec && this.generation !== generation ? this.store.find(name) : spec))
         .then((spec) => (spec && !this.clients.has(name) ? this.add(spec) : this.clients.get(name)))
         .finally(() => this.loading.delete(name));
       this.loading.set(name, loading);
@@ -135,10 +147,51 @@ export class McpUpstreamsService implements OnApplicationBootstrap, OnApplicatio
     return { mcp_upstreams: { status: down ? 'down' : 'up', servers } };
   }
 
+  /** Hands a tool list to discovery only while `client` is the live session of a registered server. */
+  private async publish(client: McpUpstreamClient, tools: Tool[]): Promise<void> {
+    const { name, source } = client.spec;
+    if (this.clients.get(name) !== client) return;
+    if (source === 'api' && !(await this.store.find(name))) {
+      // Not awaited: closing waits for this very resync to end.
+      this.forget(client).catch((error: unknown) =>
+        this.logger.error({ msg: 'closing a deleted MCP server failed', server: name, err: String(error) }),
+      );
+      return;
+    }
+    if (this.clients.get(name) === client) await this.discovery.sync(name, tools);
+  }
+
+  private scheduleReconcile(): void {
+    this.generation += 1;
+    this.reconciling = this.reconciling
+      .then(() => this.reconcile())
+      .catch((error: unknown) =>
+        this.logger.error({ msg: 'MCP server reconciliation failed', err: String(error) }),
+      );
+  }
+
+  /** Drops the sessions of registered servers whose row is gone (deleted on another replica). */
+  private async reconcile(): Promise<void> {
+    const held = [...this.clients.values()].filter(({ spec }) => spec.source === 'api');
+    if (held.length === 0) return;
+    const registered = new Set((await this.store.list()).map(({ name }) => name));
+    for (const client of held) if (!registered.has(client.spec.name)) await this.forget(client);
+  }
+
+  /** Closes a deleted server's session, then retires its tools (again: a late resync may have published). */
+  private async forget(client: McpUpstreamClient): Promise<void> {
+    const { name } = client.spec;
+    if (this.clients.get(name) !== client) return;
+    this.logger.warn({ msg: 'MCP server deleted elsewhere; closing its session', server: name });
+    await this.remove(name);
+    if (!(await this.store.find(name))) await this.discovery.retire(name);
+  }
+
+  /** undici with the server's dispatcher; redirects are never followed (`cappedFetch` answers 502). */
   private fetchFor(spec: McpServerSpec): FetchLike {
     const dispatcher = spec.source === 'env' ? this.trusted : this.guarded;
     return ((url: string | URL, init?: RequestInit) =>
-      undiciFetch(url, { ...(init as object), dispatcher } as Parameters<
+      undiciFetch(url, { ...(init as object), redirect: 'manual', dispatcher } as Parameters<
         typeof undiciFetch
       >[1])) as unknown as FetchLike;
   }
