@@ -77,6 +77,8 @@ describe('database provider (e2e over HTTP)', () => {
     db = await startDbGateway({
       DATABASE_TOOLS_SAMPLE_DB: sampleDb,
       DATABASE_MAX_ROWS: '25',
+      // Socket limit per call: 2 × this + 1 MiB.
+      DATABASE_MAX_RESULT_BYTES: '100000',
       DATABASE_STATEMENT_TIMEOUT_MS: '300',
     });
     const url = new URL(db.gw.databaseUrl);
@@ -212,6 +214,38 @@ describe('database provider (e2e over HTTP)', () => {
       [open.id],
     );
     expect(row.status).toBe('paid');
+  });
+
+  it('shows the first RETURNING rows under the caps, and rolls back a statement returning too much', async () => {
+    const confirm = async (sql: string) => {
+      const held = await invoke('admin', 'executeStatement', { sql });
+      if (held.status !== 202) return undefined; // no confirmation gate in this build
+      return db.call('admin', '/tools/database:executeStatement/confirm', {
+        action_token: held.body.action_token,
+        sql,
+      });
+    };
+    const returning = await confirm('UPDATE invoices SET status = status WHERE id <= 30 RETURNING id');
+    if (!returning) return;
+    expect(returning.status).toBe(200);
+    expect(returning.body.result).toMatchObject({
+      command: 'UPDATE',
+      row_count: 30,
+      columns: [{ name: 'id', data_type: 'int4' }],
+      truncated: true,
+      truncated_by: 'rows',
+    });
+    expect(returning.body.result.rows).toHaveLength(25);
+    const before = await checksum();
+    const tooMuch = await confirm(
+      "UPDATE invoices SET status = 'void' WHERE id <= 20 RETURNING repeat('x', 200000)",
+    );
+    expect(tooMuch?.status).toBe(422);
+    expect(tooMuch?.body).toMatchObject({
+      code: 'DATABASE.RESULT_TOO_LARGE',
+      request_id: expect.any(String),
+    });
+    expect(await checksum()).toBe(before);
   });
 });
 

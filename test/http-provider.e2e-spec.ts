@@ -261,6 +261,35 @@ describe('http provider: OpenAPI ingestion and invocation (e2e over HTTP)', () =
     }
   });
 
+  it('answers 422 with a pointer, never calling the upstream, for values HTTP cannot carry', async () => {
+    const spec = parseYaml(PETSTORE) as Json;
+    spec.paths['/pets/{petId}'].get.parameters.push({
+      name: 'X-Trace',
+      in: 'header',
+      schema: { type: 'string' },
+    });
+    expect((await ingest({ name: 'traced', spec, base_url: baseUrl })).status).toBe(200);
+    for (const [input, pointer] of [
+      [{ path: { petId: '1' }, headers: { 'X-Trace': 'Ā' } }, '/headers/X-Trace'],
+      [{ path: { petId: '\ud800' } }, '/path/petId'],
+    ] as const) {
+      const refused = await invoke('http.traced:showPetById', input);
+      expect(refused.status).toBe(422);
+      expect(refused.body).toMatchObject({
+        code: 'REQUEST.VALIDATION_FAILED',
+        request_id: expect.any(String),
+        errors: [expect.objectContaining({ pointer })],
+      });
+    }
+    expect(seen).toEqual([]);
+    const latin1 = await invoke('http.traced:showPetById', {
+      path: { petId: '1' },
+      headers: { 'X-Trace': 'café' },
+    });
+    expect(latin1.status).toBe(200);
+    expect(seen.map((request) => request.headers['x-trace'])).toEqual(['café']);
+  });
+
   it('another replica invokes from Postgres, and applies its own allow-list', async () => {
     const replica = await boot(undefined, gw.databaseUrl);
     try {

@@ -1,8 +1,19 @@
 import { type FieldDef } from 'pg';
 import Cursor from 'pg-cursor';
 
+import { type RowCollector, typeName } from './database-guard.util';
+import { type ResultColumn } from './database.types';
+
 interface CopyCapableConnection {
   sendCopyFail(message: string): void;
+}
+
+/** The parts of pg's result object the cursors read (pg-cursor's types do not expose it). */
+interface CursorResult {
+  fields?: FieldDef[];
+  command?: string | null;
+  rowCount?: number | null;
+  parseRow(fields: unknown[]): unknown[];
 }
 
 /**
@@ -19,7 +30,7 @@ export class SafeCursor extends Cursor<unknown[]> {
 
   handleCopyInResponse(connection: CopyCapableConnection): void {
     this.copyRefused = true;
-    connection.sendCopyFail('COPY is not supported by database:executeQuery');
+    connection.sendCopyFail('COPY is not supported by the database tools');
   }
 
   handleCopyData(): void {
@@ -28,11 +39,52 @@ export class SafeCursor extends Cursor<unknown[]> {
 
   /** Column descriptions of the result (known once the server described it, even if reading failed later). */
   get fields(): FieldDef[] {
-    return (this as unknown as { _result?: { fields?: FieldDef[] } })._result?.fields ?? [];
+    return this.result.fields ?? [];
+  }
+
+  /** The result's columns as the tools answer them. */
+  get columns(): ResultColumn[] {
+    return this.fields.map((field) => ({ name: field.name, data_type: typeName(field.dataTypeID) }));
   }
 
   /** Reads up to `count` rows (promise form of `read`, typed). */
   readRows(count: number): Promise<unknown[][]> {
     return this.read(count);
+  }
+
+  protected get result(): CursorResult {
+    return (this as unknown as { _result: CursorResult })._result;
+  }
+}
+
+/**
+ * A cursor for a statement run for its effect: one Execute without a row limit (so the statement timeout
+ * covers the whole statement), the first returned rows kept by `kept` under its caps, every later row dropped
+ * as it arrives instead of being buffered. The command tag gives the command and the affected row count.
+ */
+export class StatementCursor extends SafeCursor {
+  constructor(
+    text: string,
+    values: unknown[],
+    readonly kept: RowCollector,
+  ) {
+    super(text, values);
+  }
+
+  handleDataRow(message: { fields: unknown[] }): void {
+    if (this.kept.open) this.kept.add(this.result.parseRow(message.fields));
+  }
+
+  /** Runs the statement to its end (resolves once the server is ready for the next one). */
+  async run(): Promise<void> {
+    await this.read(0);
+  }
+
+  get command(): string {
+    return this.result.command ?? '';
+  }
+
+  get rowCount(): number {
+    return this.result.rowCount ?? 0;
   }
 }

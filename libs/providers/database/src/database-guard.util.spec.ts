@@ -2,10 +2,11 @@ import { PassThrough } from 'node:stream';
 
 import { DomainException } from '@toolgate/core';
 
-import { SafeCursor } from './database-cursor.util';
+import { SafeCursor, StatementCursor } from './database-cursor.util';
 import {
   jsonValue,
   readCapped,
+  RowCollector,
   statementTimeoutFor,
   toDomainError,
   typeName,
@@ -143,6 +144,41 @@ describe('database guards', () => {
     cursor.handleCopyData();
     expect(cursor.copyRefused).toBe(true);
     expect(failed).toEqual([expect.stringContaining('COPY is not supported')]);
+  });
+
+  it('keeps the first rows of a statement under the caps and drops the later ones as they arrive', () => {
+    const cursor = new StatementCursor(
+      'UPDATE t SET n = n RETURNING n',
+      [],
+      new RowCollector({ maxRows: 3, maxBytes: 1e6 }),
+    );
+    // What pg hands the cursor while the server answers (the connection only receives the portal's Close/Sync).
+    const server = cursor as unknown as {
+      connection: unknown;
+      _rows: unknown[] | null;
+      handleRowDescription(message: unknown): void;
+      handleCommandComplete(message: unknown): void;
+    };
+    server.connection = { close: () => undefined, sync: () => undefined };
+    server.handleRowDescription({ fields: [{ name: 'n', dataTypeID: 23, format: 'text' }] });
+    for (let i = 1; i <= 10_000; i += 1) cursor.handleDataRow({ fields: [String(i)] });
+    server.handleCommandComplete({ text: 'UPDATE 10000' });
+    expect(cursor.kept.result()).toEqual({ rows: [[1], [2], [3]], truncated: true, truncated_by: 'rows' });
+    expect(server._rows ?? []).toEqual([]);
+    expect({ command: cursor.command, rowCount: cursor.rowCount }).toEqual({
+      command: 'UPDATE',
+      rowCount: 10_000,
+    });
+    expect(cursor.columns).toEqual([{ name: 'n', data_type: 'int4' }]);
+  });
+
+  it('cuts collected rows at the byte cap and ignores rows once cut', () => {
+    const kept = new RowCollector({ maxRows: 10, maxBytes: 20 });
+    kept.add(['abcdef']);
+    kept.add(['abcdefghijkl']);
+    kept.add(['a']);
+    expect(kept.result()).toEqual({ rows: [['abcdef']], truncated: true, truncated_by: 'bytes' });
+    expect(kept.open).toBe(false);
   });
 
   it('stores SCRAM-SHA-256 verifiers in the Postgres format, salted per call', () => {

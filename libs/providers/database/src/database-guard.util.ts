@@ -43,6 +43,42 @@ export function jsonValue(value: unknown): unknown {
 }
 
 /**
+ * Keeps rows as JSON values until `maxRows` rows are kept or their JSON size would pass `maxBytes`; every
+ * row offered after that is dropped and the result is marked cut.
+ */
+export class RowCollector {
+  readonly rows: unknown[][] = [];
+  private bytes = 2;
+  private cutBy?: TruncatedBy;
+
+  constructor(private readonly limits: ResultLimits) {}
+
+  /** Whether rows are still kept (false once a cap was reached). */
+  get open(): boolean {
+    return this.cutBy === undefined;
+  }
+
+  /** Keeps one row, or marks the result cut when the row would pass a cap. */
+  add(raw: unknown[]): void {
+    if (this.cutBy) return;
+    if (this.rows.length === this.limits.maxRows) return this.cut('rows');
+    const row = raw.map(jsonValue);
+    this.bytes += Buffer.byteLength(JSON.stringify(row)) + 1;
+    if (this.bytes > this.limits.maxBytes) return this.cut('bytes');
+    this.rows.push(row);
+  }
+
+  cut(by: TruncatedBy): void {
+    this.cutBy ??= by;
+  }
+
+  result(): CappedRows {
+    const { rows, cutBy } = this;
+    return cutBy ? { rows, truncated: true, truncated_by: cutBy } : { rows, truncated: false };
+  }
+}
+
+/**
  * Reads rows in batches until the source is exhausted, `maxRows` rows are kept (one more is read to know
  * whether the result was cut) or the JSON size of the kept rows would pass `maxBytes`. When the connection
  * was cut because too many bytes arrived (`overflowed()`), the rows kept so far are the answer.
@@ -52,23 +88,20 @@ export async function readCapped(
   limits: ResultLimits,
   overflowed: () => boolean = () => false,
 ): Promise<CappedRows> {
-  const rows: unknown[][] = [];
-  let bytes = 2;
+  const kept = new RowCollector(limits);
   for (;;) {
     let batch: unknown[][];
     try {
-      batch = await read(Math.min(500, limits.maxRows + 1 - rows.length));
+      batch = await read(Math.min(500, limits.maxRows + 1 - kept.rows.length));
     } catch (error) {
-      if (overflowed()) return { rows, truncated: true, truncated_by: 'bytes' };
-      throw error;
+      if (!overflowed()) throw error;
+      kept.cut('bytes');
+      return kept.result();
     }
-    if (batch.length === 0) return { rows, truncated: false };
+    if (batch.length === 0) return kept.result();
     for (const raw of batch) {
-      if (rows.length === limits.maxRows) return { rows, truncated: true, truncated_by: 'rows' };
-      const row = raw.map(jsonValue);
-      bytes += Buffer.byteLength(JSON.stringify(row)) + 1;
-      if (bytes > limits.maxBytes) return { rows, truncated: true, truncated_by: 'bytes' };
-      rows.push(row);
+      kept.add(raw);
+      if (!kept.open) return kept.result();
     }
   }
 }

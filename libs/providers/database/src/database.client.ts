@@ -1,19 +1,24 @@
 import { type BeforeApplicationShutdown, Inject, Injectable, Logger } from '@nestjs/common';
 import { type ConfigType } from '@nestjs/config';
-import { Client, Pool, type PoolClient, type QueryConfig } from 'pg';
+import { Client, Pool, type PoolClient } from 'pg';
 
 import { ProviderTimeoutException } from '@toolgate/core';
 
-import { SafeCursor } from './database-cursor.util';
+import { SafeCursor, StatementCursor } from './database-cursor.util';
 import {
   readCapped,
+  RowCollector,
   statementTimeoutFor,
   toDomainError,
-  typeName,
   unconfigured,
   watchBytes,
 } from './database-guard.util';
-import { DATABASE_PROVIDER_KEY, DatabaseQueryException } from './database.exception';
+import {
+  copyRefused,
+  DATABASE_PROVIDER_KEY,
+  DatabaseQueryException,
+  DatabaseResultTooLargeException,
+} from './database.exception';
 import { databaseToolsConfig, TOOLS_URL_ENV } from './database.config';
 import {
   type AdminSession,
@@ -66,40 +71,45 @@ export class DatabaseClient implements BeforeApplicationShutdown {
       await client.query(
         `BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY; ${this.localLimits(timeoutMs)}; SELECT 1`,
       );
-      const guard = watchBytes(client.connection.stream, this.config.maxResultBytes * 2 + SOCKET_SLACK_BYTES);
+      const guard = watchBytes(client.connection.stream, this.socketCap());
       try {
         const cursor = client.query(new SafeCursor(sql, params));
         const capped = await readCapped((count) => cursor.readRows(count), this.limits(), guard.exceeded);
         // A connection the guard cut cannot close its cursor; the session wrapper destroys it.
         if (!guard.exceeded()) await cursor.close();
-        if (cursor.copyRefused) {
-          throw new DatabaseQueryException('COPY is not supported by database:executeQuery.', '0A000');
-        }
-        const columns = cursor.fields.map((field) => ({
-          name: field.name,
-          data_type: typeName(field.dataTypeID),
-        }));
-        return { columns, ...capped, row_count: capped.rows.length };
+        if (cursor.copyRefused) throw copyRefused(budget.toolId);
+        return { columns: cursor.columns, ...capped, row_count: capped.rows.length };
       } finally {
         guard.stop();
       }
     });
   }
 
-  /** Runs one user statement as the writer in its own transaction, committed; returns the row count. */
+  /**
+   * Runs one user statement as the writer in its own transaction, committed; returns the command tag's row
+   * count and, when the statement returns rows (RETURNING), the first of them under the same caps as `query`.
+   */
   async statement(sql: string, params: unknown[], budget: CallBudget): Promise<StatementAnswer> {
     const timeoutMs = this.timeoutFor(budget);
     return this.withSession('writer', budget, async (client) => {
       await client.query(`BEGIN ISOLATION LEVEL READ COMMITTED READ WRITE; ${this.localLimits(timeoutMs)}`);
-      // `queryMode: 'extended'` even without parameters: the simple protocol would run `a; b` as two statements.
-      const extended: QueryConfig & { queryMode: 'extended' } = {
-        text: sql,
-        values: params,
-        queryMode: 'extended',
-      };
-      const result = await client.query(extended);
+      // A cursor, not `client.query(text)`: pg would keep every returned row. The cursor always uses the
+      // extended protocol, which refuses `a; b` (the simple one would run both).
+      const cursor = new StatementCursor(sql, params, new RowCollector(this.limits()));
+      const guard = watchBytes(client.connection.stream, this.socketCap());
+      try {
+        await client.query(cursor).run();
+      } catch (error) {
+        if (!guard.exceeded() && !cursor.copyRefused) throw error;
+      } finally {
+        guard.stop();
+      }
+      if (cursor.copyRefused) throw copyRefused(budget.toolId);
+      // The connection is cut before COMMIT was sent: the server rolls the transaction back.
+      if (guard.exceeded()) throw new DatabaseResultTooLargeException(budget.toolId, this.socketCap());
       await client.query('COMMIT');
-      return { command: result.command ?? '', row_count: result.rowCount ?? 0 };
+      const answer = { command: cursor.command, row_count: cursor.rowCount };
+      return cursor.fields.length ? { ...answer, columns: cursor.columns, ...cursor.kept.result() } : answer;
     });
   }
 
@@ -217,6 +227,11 @@ export class DatabaseClient implements BeforeApplicationShutdown {
 
   private idleInTransactionMs(): number {
     return Math.max(1_000, this.config.statementTimeoutMs);
+  }
+
+  /** Socket bytes one call may receive before its connection is cut (see `watchBytes`). */
+  private socketCap(): number {
+    return this.config.maxResultBytes * 2 + SOCKET_SLACK_BYTES;
   }
 
   private limits() {

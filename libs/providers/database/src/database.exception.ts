@@ -22,3 +22,23 @@ export class DatabaseTableNotFoundException extends DomainException {
     });
   }
 }
+
+/** `COPY` over the wire: its data is dropped and its input refused (see `SafeCursor`). */
+export function copyRefused(toolId: string): DatabaseQueryException {
+  return new DatabaseQueryException(`COPY is not supported by ${toolId}.`, '0A000');
+}
+
+/**
+ * A statement returned more bytes than a call may receive: the connection was cut before `COMMIT`, so the
+ * server rolled the statement back.
+ */
+export class DatabaseResultTooLargeException extends DomainException {
+  constructor(toolId: string, maxBytes: number) {
+    super('DATABASE.RESULT_TOO_LARGE', 422, 'Unprocessable Content', {
+      detail:
+        `${toolId} received more than ${maxBytes} bytes of returned rows, so the statement was rolled back. ` +
+        'Return fewer or smaller rows (RETURNING), or read them with database:executeQuery.',
+      extensions: { provider: DATABASE_PROVIDER_KEY, max_bytes: maxBytes },
+    });
+  }
+}

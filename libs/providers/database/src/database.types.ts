@@ -17,10 +17,18 @@ export interface QueryAnswer {
   truncated_by?: TruncatedBy;
 }
 
-/** Answer of `database:executeStatement` (committed). */
+/**
+ * Answer of `database:executeStatement` (committed). A statement that returns rows (RETURNING) also carries
+ * the first of them, cut at the same row and byte limits as `QueryAnswer`.
+ */
 export interface StatementAnswer {
   command: string;
+  /** Rows the statement affected (from the command tag), not the number of rows shown. */
   row_count: number;
+  columns?: ResultColumn[];
+  rows?: unknown[][];
+  truncated?: boolean;
+  truncated_by?: TruncatedBy;
 }
 
 /** Where the tools connect; the variables are those a 503 names when a connection is missing or fails. */

@@ -158,6 +158,21 @@ describe('HttpProviderService', () => {
     expect(seen).toEqual([]);
   });
 
+  it('answers 422 with a pointer, never calling the upstream, for values HTTP cannot carry', async () => {
+    for (const [input, pointer] of [
+      [{ path: { petId: '\ud800' } }, '/path/petId'],
+      [{ path: { petId: '1' }, query: { limit: ['1', 'x\udfff'] } }, '/query/limit/1'],
+      [{ path: { petId: '1' }, headers: { 'X-Trace': 'Ā' } }, '/headers/X-Trace'],
+    ] as const) {
+      expect(await call('http.pets:show', input)).toMatchObject({
+        status: 422,
+        code: 'REQUEST.VALIDATION_FAILED',
+        errors: [expect.objectContaining({ pointer })],
+      });
+    }
+    expect(seen).toEqual([]);
+  });
+
   it.each([
     ['redirect', 502, 'PROVIDER.UPSTREAM_ERROR'],
     ['missing', 404, 'PROVIDER.UPSTREAM_NOT_FOUND'],

@@ -5,8 +5,8 @@ import { budgetOf, SQL_INPUT, type SqlInput } from './sql-input.util';
 
 /**
  * `database:executeStatement`: one data-changing statement as the writer login (row changes on the sample
- * tables only: no DDL, no TRUNCATE), in its own transaction, committed. Tagged destructive: policy holds it
- * for confirmation.
+ * tables only: no DDL, no TRUNCATE), in its own transaction, committed; RETURNING rows are shown under the
+ * executeQuery caps. Tagged destructive: policy holds it for confirmation.
  */
 export function executeStatementTool({ client }: DatabaseToolDeps) {
   return defineTool<SqlInput, StatementAnswer>({
@@ -14,11 +14,26 @@ export function executeStatementTool({ client }: DatabaseToolDeps) {
     title: 'Execute statement',
     description:
       'Runs one INSERT, UPDATE or DELETE with $n parameters as the writer login and commits it; returns ' +
-      '{ command, row_count }. Destructive: needs confirmation.',
+      '{ command, row_count } (rows affected). With RETURNING it also returns { columns, rows, truncated }: ' +
+      'the first returned rows, cut at the same row and byte limits as executeQuery. A statement that returns ' +
+      'far more than that is rolled back (422). Destructive: needs confirmation.',
     inputs: SQL_INPUT,
     outputs: {
       type: 'object',
-      properties: { command: { type: 'string' }, row_count: { type: 'integer' } },
+      properties: {
+        command: { type: 'string' },
+        row_count: { type: 'integer' },
+        columns: {
+          type: 'array',
+          items: {
+            type: 'object',
+            properties: { name: { type: 'string' }, data_type: { type: 'string' } },
+          },
+        },
+        rows: { type: 'array', items: { type: 'array' } },
+        truncated: { type: 'boolean' },
+        truncated_by: { type: 'string', enum: ['rows', 'bytes'] },
+      },
       required: ['command', 'row_count'],
     },
     required_scopes: ['database.write'],

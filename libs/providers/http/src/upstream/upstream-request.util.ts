@@ -1,6 +1,7 @@
 import { type ProblemViolation, RequestValidationException, type ToolInput } from '@toolgate/core';
 
 import { type HttpApiDefinition, type HttpOperation, type ParameterLocation } from '../http-api.types';
+import { escapePointer } from '../openapi/openapi-ref.util';
 
 /** One request to an upstream API, ready for the client. */
 export interface UpstreamRequest {
@@ -15,8 +16,22 @@ const GROUP: Record<ParameterLocation, 'path' | 'query' | 'headers'> = {
   query: 'query',
   header: 'headers',
 };
-const hasControl = (text: string): boolean =>
-  [...text].some((c) => c.charCodeAt(0) < 0x20 || c.charCodeAt(0) === 0x7f);
+/** A lone UTF-16 surrogate: text that is not well-formed Unicode, so it has no UTF-8 (or URL) encoding. */
+const LONE_SURROGATE = /\p{Surrogate}/u;
+const NOT_UNICODE = 'must be well-formed Unicode (no lone surrogate)';
+
+/**
+ * Why a value cannot travel in a header, if it cannot: HTTP sends field values as single bytes, so only
+ * printable Latin-1 (U+0020–U+007E, U+00A0–U+00FF) is accepted; no encoding is applied to header values.
+ */
+function headerValueProblem(text: string): string | undefined {
+  for (const char of text) {
+    const code = char.codePointAt(0) ?? 0;
+    if (code < 0x20 || (code >= 0x7f && code < 0xa0)) return 'must not contain control characters';
+    if (code > 0xff) return 'must contain only Latin-1 characters (up to U+00FF)';
+  }
+  return undefined;
+}
 
 const groupOf = (input: ToolInput, location: ParameterLocation): Record<string, unknown> => {
   const group = input[GROUP[location]];
@@ -37,24 +52,34 @@ function pathOf(operation: HttpOperation, input: ToolInput, problems: ProblemVio
       : value === undefined
         ? ''
         : scalar(value);
+    const pointer = `/path/${escapePointer(name)}`;
     // `.` and `..` would climb out of the base path once the URL is normalised; `/` is encoded anyway.
     if (text === '' || text === '.' || text === '..') {
-      problems.push({
-        pointer: `/path/${name}`,
-        detail: 'must be a non-empty value other than "." and ".."',
-      });
+      problems.push({ pointer, detail: 'must be a non-empty value other than "." and ".."' });
+    }
+    if (LONE_SURROGATE.test(text)) {
+      problems.push({ pointer, detail: NOT_UNICODE });
+      return '';
     }
     return encodeURIComponent(text);
   });
 }
 
-function queryOf(operation: HttpOperation, input: ToolInput): URLSearchParams {
+function queryOf(operation: HttpOperation, input: ToolInput, problems: ProblemViolation[]): URLSearchParams {
   const values = groupOf(input, 'query');
   const query = new URLSearchParams();
   for (const { name } of operation.parameters.filter((parameter) => parameter.in === 'query')) {
     const value = values[name];
     if (value === undefined || value === null) continue;
-    for (const item of Array.isArray(value) ? value : [value]) query.append(name, scalar(item));
+    const items = Array.isArray(value) ? value : [value];
+    items.forEach((item, index) => {
+      const text = scalar(item);
+      // URLSearchParams would silently turn a lone surrogate into U+FFFD: refuse it instead.
+      if (LONE_SURROGATE.test(text)) {
+        const at = Array.isArray(value) ? `/${index}` : '';
+        problems.push({ pointer: `/query/${escapePointer(name)}${at}`, detail: NOT_UNICODE });
+      } else query.append(name, text);
+    });
   }
   return query;
 }
@@ -70,8 +95,8 @@ function headersOf(
     const value = values[name];
     if (value === undefined || value === null) continue;
     const text = Array.isArray(value) ? value.map(scalar).join(',') : scalar(value);
-    if (hasControl(text))
-      problems.push({ pointer: `/headers/${name}`, detail: 'must not contain control characters' });
+    const problem = headerValueProblem(text);
+    if (problem) problems.push({ pointer: `/headers/${escapePointer(name)}`, detail: problem });
     else headers[name.toLowerCase()] = text;
   }
   return headers;
@@ -91,6 +116,7 @@ export function buildUpstreamRequest(
 ): UpstreamRequest {
   const problems: ProblemViolation[] = [];
   const path = pathOf(operation, input, problems);
+  const query = queryOf(operation, input, problems);
   const headers: Record<string, string> = {
     ...headersOf(operation, input, problems),
     accept: 'application/json, text/plain;q=0.9, */*;q=0.5',
@@ -102,7 +128,7 @@ export function buildUpstreamRequest(
   if (url.origin !== base.origin || !url.pathname.startsWith(base.pathname.replace(/\/+$/, ''))) {
     throw new RequestValidationException([{ pointer: '/path', detail: 'must stay under the API base URL' }]);
   }
-  url.search = queryOf(operation, input).toString();
+  url.search = query.toString();
   let body: string | undefined;
   if (operation.body && input.body !== undefined) {
     body = JSON.stringify(input.body);
