@@ -1,4 +1,5 @@
-const SECRET_NAME = /pass(word|wd)?|secret|token|api_?key|authorization|private_?key|credential/i;
+import { REDACTED, redactJson } from '@toolgate/core';
+
 const MAX_VALUE = 80;
 const MAX_SUMMARY = 600;
 
@@ -9,17 +10,15 @@ function shown(value: unknown): string {
 
 /**
  * One line describing the arguments for a human confirming the call: top-level names with shortened values,
- * the manifest's `sensitive_fields` and secret-looking names masked.
+ * masked by the same redactor as the approval view and the audit trail (the manifest's `sensitive_fields`,
+ * secret-looking names and credential values, at any depth).
  */
 export function summarizeArguments(
   input: Record<string, unknown>,
   sensitiveFields: readonly string[],
 ): string {
-  const sensitive = new Set(sensitiveFields.map((name) => name.toLowerCase()));
-  const parts = Object.entries(input).map(([name, value]) =>
-    sensitive.has(name.toLowerCase()) || SECRET_NAME.test(name)
-      ? `${name}=[REDACTED]`
-      : `${name}=${shown(value)}`,
+  const parts = Object.entries(redactJson(input, sensitiveFields)).map(
+    ([name, value]) => `${name}=${value === REDACTED ? REDACTED : shown(value)}`,
   );
   const summary = parts.length > 0 ? parts.join(', ') : '(no arguments)';
   return summary.length > MAX_SUMMARY ? `${summary.slice(0, MAX_SUMMARY - 1)}…` : summary;

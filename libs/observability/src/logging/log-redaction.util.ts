@@ -18,7 +18,8 @@ const SECRET_FIELDS = [
   'x-api-key',
 ];
 
-export const REDACTED = '[REDACTED]';
+/** The same mask as the audit trail and the approval view. */
+export { REDACTED } from '@toolgate/core';
 
 export const REDACT_PATHS: string[] = [
   'req.headers.authorization',
