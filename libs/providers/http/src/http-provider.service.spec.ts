@@ -120,6 +120,7 @@ describe('HttpProviderService', () => {
   beforeEach(() => (seen = []));
   afterAll(async () => {
     await client.onModuleDestroy();
+    server.closeAllConnections();
     await new Promise<void>((done) => server.close(() => done()));
   });
 
