@@ -23,8 +23,12 @@ export interface StoredResponse {
   body: string;
 }
 
-/** A record left `in_flight` this long (its process died) may be claimed again. */
-const STALE_IN_FLIGHT_SEC = 600;
+/**
+ * A record left `in_flight` this long (its process died) may be claimed again: longer than any call can
+ * live (the largest deadline, `TOOL_DEFAULT_TIMEOUT_MS` ≤ 600 s, plus a minute for its audit commits), so a
+ * slow call that is still running is never run a second time under its key.
+ */
+const STALE_IN_FLIGHT_SEC = 660;
 const MAX_KEY_LENGTH = 255;
 const KEY_PATTERN = /^[\x21-\x7e]+$/;
 
