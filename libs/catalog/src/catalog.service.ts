@@ -1,10 +1,14 @@
-import { Injectable, Logger } from '@nestjs/common';
+import { Injectable, Logger, type OnModuleDestroy } from '@nestjs/common';
 
 import { type Principal } from '@toolgate/core';
 
 import { type ManifestEntity } from './entities/manifest.entity';
 import { ManifestStore } from './manifest-store.service';
 import { type CatalogManifest, PUBLIC_TENANT } from './manifest.types';
+
+/** Backoff of a failed notified reload: 1 s, doubling, at most 30 s, until one succeeds. */
+export const RELOAD_RETRY_MIN_MS = 1_000;
+export const RELOAD_RETRY_MAX_MS = 30_000;
 
 type Snapshot = ReadonlyMap<string, ReadonlyMap<string, CatalogManifest>>;
 export type CatalogReloadListener = (manifests: readonly CatalogManifest[]) => void;
@@ -35,11 +39,14 @@ function buildSnapshot(rows: ManifestEntity[]): Snapshot {
  * concurrent reload requests coalesce into one more load.
  */
 @Injectable()
-export class CatalogService {
+export class CatalogService implements OnModuleDestroy {
   private readonly logger = new Logger('Catalog');
   private snapshot: Snapshot = new Map();
   private loading?: Promise<void>;
   private reloadAgain = false;
+  private retryTimer?: NodeJS.Timeout;
+  private retryDelayMs = RELOAD_RETRY_MIN_MS;
+  private destroyed = false;
   private readonly listeners = new Set<CatalogReloadListener>();
   /** Incremented after each completed load (tests and metrics). */
   generation = 0;
@@ -77,11 +84,38 @@ export class CatalogService {
     return this.loading;
   }
 
-  /** Fire-and-forget reload (notification handler); failures are logged and retried on the next change. */
+  /**
+   * Fire-and-forget reload (notification handler). A failure (the database briefly unreachable) is logged
+   * and retried with backoff until a load succeeds: waiting for the next change would leave this replica
+   * serving a tool another one disabled.
+   */
   scheduleReload(): void {
-    this.reload().catch((error: unknown) =>
-      this.logger.error({ msg: 'catalog reload failed', err: error instanceof Error ? error.stack : error }),
+    clearTimeout(this.retryTimer);
+    this.retryTimer = undefined;
+    this.reload().then(
+      () => {
+        this.retryDelayMs = RELOAD_RETRY_MIN_MS;
+      },
+      (error: unknown) => {
+        this.logger.error({
+          msg: 'catalog reload failed',
+          retry_in_ms: this.retryDelayMs,
+          err: error instanceof Error ? error.stack : error,
+        });
+        if (this.destroyed || this.retryTimer) return;
+        this.retryTimer = setTimeout(() => {
+          this.retryTimer = undefined;
+          this.scheduleReload();
+        }, this.retryDelayMs);
+        this.retryTimer.unref();
+        this.retryDelayMs = Math.min(this.retryDelayMs * 2, RELOAD_RETRY_MAX_MS);
+      },
     );
+  }
+
+  onModuleDestroy(): void {
+    this.destroyed = true;
+    clearTimeout(this.retryTimer);
   }
 
   private async loadLoop(): Promise<void> {
