@@ -177,6 +177,34 @@ describe('GoogleAdsClient (against a local fake Google Ads + OAuth token endpoin
       expect(denied.detail).toMatch(/refused the gateway credentials.*GOOGLE_ADS_LOGIN_CUSTOMER_ID/);
     });
 
+    it('an error body of unexpected shapes still maps to the status Google meant', async () => {
+      const odd = [
+        { error: { status: 'INVALID_ARGUMENT', details: 'not a list', message: 42 } },
+        {
+          error: {
+            status: 'INVALID_ARGUMENT',
+            details: [{ errors: [{ location: { fieldPathElements: 'x' } }] }],
+          },
+        },
+        {
+          error: { status: 7, details: [{ errors: [{ errorCode: 'dup', message: ['a'] }], requestId: {} }] },
+        },
+        {
+          error: {
+            status: 'INVALID_ARGUMENT',
+            details: [{ errors: [{ location: { fieldPathElements: [{ fieldName: 'constructor' }] } }] }],
+          },
+        },
+        ['not', 'an', 'object'],
+      ];
+      for (const body of odd) {
+        fake.script({ status: 400, body });
+        const error = await failure(clientWith().mutateCampaign(plan(), await call()));
+        expect(error).toMatchObject({ status: 422, code: 'ADS.INVALID_ARGUMENT' });
+        for (const violation of error.errors ?? []) expect(violation.pointer).toBe('');
+      }
+    });
+
     it('5xx → 502, and the mutate is never retried', async () => {
       fake.script({
         status: 500,

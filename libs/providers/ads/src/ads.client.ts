@@ -5,12 +5,7 @@ import { Pool } from 'undici';
 import { ProviderUpstreamException } from '@toolgate/core';
 
 import { adsConfig } from './ads.config';
-import {
-  googleAdsProblem,
-  googleAdsRateLimited,
-  googleAdsUnreachable,
-  type GoogleErrorBody,
-} from './ads.exception';
+import { googleAdsProblem, googleAdsRateLimited, googleAdsUnreachable } from './ads.exception';
 import { type CampaignPlan, type CreatedCampaign, type GoogleAdsCall } from './ads.types';
 import { campaignMutateBody } from './campaign-plan.util';
 import { backoffMs, fitsBeforeDeadline, pause, readBody, retryAfterMs } from '@toolgate/core';
@@ -59,7 +54,7 @@ export class GoogleAdsClient implements OnModuleDestroy {
       const answer = await this.post(path, body, call);
       if (answer.status >= 200 && answer.status < 300)
         return this.created(plan, answer.body as MutateResponse);
-      if (answer.status !== 429) throw googleAdsProblem(answer.status, answer.body as GoogleErrorBody);
+      if (answer.status !== 429) throw googleAdsProblem(answer.status, answer.body);
       const wait = answer.retryAfterMs ?? backoffMs(attempt, 1_000, 8_000);
       if (attempt >= MAX_ATTEMPTS || !fitsBeforeDeadline(call.deadline.at, wait)) {
         throw googleAdsRateLimited(answer.retryAfterMs);

@@ -7,21 +7,46 @@ import {
 
 const PROVIDER = 'ads';
 
-/** Google's REST error: `{ error: { code, message, status, details: [GoogleAdsFailure] } }`. */
-export interface GoogleErrorBody {
-  error?: {
-    code?: number;
-    message?: string;
-    status?: string;
-    details?: {
-      '@type'?: string;
-      errors?: {
-        errorCode?: Record<string, string>;
-        message?: string;
-        location?: { fieldPathElements?: { fieldName?: string; index?: number }[] };
-      }[];
-      requestId?: string;
-    }[];
+/** Google's REST error, `{ error: { code, message, status, details: [GoogleAdsFailure] } }`, read defensively. */
+interface GoogleError {
+  status?: string;
+  message?: string;
+  requestId?: string;
+  failures: { code?: string; message?: string; field?: string }[];
+}
+
+const MAX_FAILURES = 50;
+const text = (value: unknown, max = 300) => (typeof value === 'string' ? value.slice(0, max) : undefined);
+const list = (value: unknown): unknown[] => (Array.isArray(value) ? value : []);
+const record = (value: unknown): Record<string, unknown> =>
+  typeof value === 'object' && value !== null && !Array.isArray(value)
+    ? (value as Record<string, unknown>)
+    : {};
+
+/**
+ * The parts of an error answer the gateway uses, each checked for its type: the body comes from outside,
+ * and a field of an unexpected shape must not turn Google's refusal into an exception of our own.
+ */
+export function googleErrorOf(body: unknown): GoogleError {
+  const error = record(record(body).error);
+  const details = list(error.details).map(record);
+  const failures = details
+    .flatMap((detail) => list(detail.errors).map(record))
+    .slice(0, MAX_FAILURES)
+    .map((failure) => {
+      const [kind, value] = Object.entries(record(failure.errorCode))[0] ?? [];
+      const elements = list(record(failure.location).fieldPathElements);
+      return {
+        code: kind !== undefined && typeof value === 'string' ? `${kind}.${value}`.slice(0, 200) : undefined,
+        message: text(failure.message),
+        field: text(record(elements.at(-1)).fieldName, 100),
+      };
+    });
+  return {
+    status: text(error.status, 64),
+    message: text(error.message),
+    requestId: text(details[0]?.requestId, 128),
+    failures,
   };
 }
 
@@ -63,30 +88,28 @@ const FIELD_POINTERS: Record<string, string> = {
   customer_id: '/customerId',
 };
 
-function violationsOf(body: GoogleErrorBody | undefined): ProblemViolation[] {
-  return (body?.error?.details ?? [])
-    .flatMap((detail) => detail.errors ?? [])
-    .map((failure) => {
-      const code = Object.entries(failure.errorCode ?? {}).map(([kind, value]) => `${kind}.${value}`)[0];
-      const field = failure.location?.fieldPathElements?.at(-1)?.fieldName ?? '';
-      return {
-        pointer: FIELD_POINTERS[field] ?? '',
-        detail: [code, failure.message].filter(Boolean).join(': ').slice(0, 300) || 'rejected',
-      };
-    });
+const pointerOf = (field: string | undefined) =>
+  field !== undefined && Object.hasOwn(FIELD_POINTERS, field) ? FIELD_POINTERS[field] : '';
+
+function violationsOf(error: GoogleError): ProblemViolation[] {
+  return error.failures.map((failure) => ({
+    pointer: pointerOf(failure.field),
+    detail: [failure.code, failure.message].filter(Boolean).join(': ').slice(0, 300) || 'rejected',
+  }));
 }
 
 /** The problem for a final Google Ads error answer (status ≥ 300, not retried). */
-export function googleAdsProblem(httpStatus: number, body: GoogleErrorBody | undefined): DomainException {
-  const status = body?.error?.status ?? `HTTP_${httpStatus}`;
-  const errors = violationsOf(body);
+export function googleAdsProblem(httpStatus: number, body: unknown): DomainException {
+  const error = googleErrorOf(body);
+  const status = error.status ?? `HTTP_${httpStatus}`;
+  const errors = violationsOf(error);
   const extensions = {
     provider: PROVIDER,
     upstream_status: httpStatus,
     google_status: status,
-    ...(body?.error?.details?.[0]?.requestId ? { google_request_id: body.error.details[0].requestId } : {}),
+    ...(error.requestId ? { google_request_id: error.requestId } : {}),
   };
-  const first = errors[0]?.detail ?? body?.error?.message?.slice(0, 300) ?? status;
+  const first = errors[0]?.detail ?? error.message ?? status;
   if (status === 'INVALID_ARGUMENT' || (httpStatus === 400 && status.startsWith('HTTP_'))) {
     return new AdsInvalidArgumentException(`Google Ads rejected the campaign: ${first}`, errors, extensions);
   }
