@@ -138,6 +138,15 @@ describe('RateLimitStorage with Redis', () => {
     expect(redis.evals).toBe(counted + 1);
   });
 
+  it('counts in memory after shutdown, without starting a probe', async () => {
+    storage.onApplicationShutdown();
+    const counted = redis.evals;
+    expect((await hit()).isBlocked).toBe(false);
+    expect(redis.evals).toBe(counted);
+    expect(storage.usingFallback).toBe(false);
+    expect(await gauge()).toBe(0);
+  });
+
   it('falls back within the command timeout when a connected Redis stops answering', async () => {
     redis.mode = 'silent';
     const started = Date.now();

@@ -32,6 +32,8 @@ export class RateLimitStorage implements ThrottlerStorage, OnModuleInit, OnAppli
   private fallback = false;
   private prober?: NodeJS.Timeout;
   private probing = false;
+  /** Set at shutdown: requests still being answered count in memory, and no probe starts. */
+  private stopped = false;
   private readonly gauge: Gauge;
 
   constructor(
@@ -75,7 +77,7 @@ export class RateLimitStorage implements ThrottlerStorage, OnModuleInit, OnAppli
     blockDuration: number,
     name: string,
   ): Promise<ThrottlerRecord> {
-    if (this.redis && !this.fallback) {
+    if (this.redis && !this.fallback && !this.stopped) {
       try {
         return await this.redis.increment(key, ttl, limit, blockDuration, name);
       } catch (error) {
@@ -90,6 +92,7 @@ export class RateLimitStorage implements ThrottlerStorage, OnModuleInit, OnAppli
   }
 
   onApplicationShutdown(): void {
+    this.stopped = true;
     this.stopProbing();
     this.memory.clear();
     this.redisClient?.disconnect();
@@ -115,7 +118,7 @@ export class RateLimitStorage implements ThrottlerStorage, OnModuleInit, OnAppli
   }
 
   private setFallback(on: boolean, error?: unknown): void {
-    if (on === this.fallback) return;
+    if (on === this.fallback || this.stopped) return;
     this.fallback = on;
     this.gauge.set(on ? 1 : 0);
     if (on) {

@@ -17,6 +17,7 @@ import {
   McpSessionsExhaustedException,
 } from '../mcp-server.exception';
 import { authInfoOf, type McpRequestContext } from '../mcp-server.types';
+import { holdWhileAnswering } from './in-flight.util';
 import { makeRoom, type SessionSlot } from './session-eviction.util';
 
 interface McpSession extends SessionSlot {
@@ -72,10 +73,7 @@ export class McpSessionsService implements OnModuleInit, OnApplicationShutdown {
     (request.raw as IncomingMessage & { auth?: unknown }).auth = authInfoOf(ctx);
     reply.hijack();
     reply.raw.setHeader(REQUEST_ID_HEADER, ctx.requestId);
-    if (request.method === 'POST') {
-      session.inFlight += 1;
-      reply.raw.once('close', () => (session.inFlight -= 1));
-    }
+    if (request.method === 'POST') holdWhileAnswering(session, reply.raw);
     try {
       await session.transport.handleRequest(request.raw, reply.raw, request.body);
     } finally {
