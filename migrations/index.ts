@@ -6,6 +6,7 @@ import { CreateAuditEvents1795301048581 } from './1795301048581-CreateAuditEvent
 import { CreateAdsSandbox1795301078683 } from './1795301078683-CreateAdsSandbox';
 import { CreateHttpApis1795301952816 } from './1795301952816-CreateHttpApis';
 import { CreateMcpServers1795302986646 } from './1795302986646-CreateMcpServers';
+import { AddPendingActionRequesterKey1796221337798 } from './1796221337798-AddPendingActionRequesterKey';
 
 /** Every migration, in order. The app and the migration CLI both take this list. */
 // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
@@ -18,4 +19,5 @@ export const MIGRATIONS: Function[] = [
   CreateAdsSandbox1795301078683,
   CreateHttpApis1795301952816,
   CreateMcpServers1795302986646,
+  AddPendingActionRequesterKey1796221337798,
 ];

@@ -177,6 +177,7 @@ describe('API keys and approvals (e2e over HTTP)', () => {
   let gw: TestGateway;
   let admin: string;
   let approver: string;
+  let adminApprover: string;
 
   beforeAll(async () => {
     const policyFile = join(dirname(runtime.dir), 'policies.yml');
@@ -205,6 +206,11 @@ describe('API keys and approvals (e2e over HTTP)', () => {
     });
     admin = await devToken(runtime.dir, { subject: 'alice', tenant: 'acme', roles: ['platform-admin'] });
     approver = await devToken(runtime.dir, { subject: 'carol', tenant: 'acme', roles: ['approver'] });
+    adminApprover = await devToken(runtime.dir, {
+      subject: 'erin',
+      tenant: 'acme',
+      roles: ['platform-admin', 'approver'],
+    });
   });
   afterAll(async () => {
     await gw.close();
@@ -255,5 +261,44 @@ describe('API keys and approvals (e2e over HTTP)', () => {
       [requester.body.id],
     );
     expect(minted.subject).toBe('alice');
+  });
+
+  it('never lets the admin who minted the requester key approve or reject its call: another approver must', async () => {
+    const requester = await call(adminApprover, '/api-keys', {
+      name: 'sock',
+      subject: 'bot-7',
+      roles: ['test-admin'],
+    });
+    const held = await call(requester.body.secret, '/tools/test:destroy/invoke', { target: 'prod-db' });
+    expect(held.status).toBe(202);
+    expect(held.body.requires_approval).toBe(true);
+    const path = `/actions/${held.body.action_id}`;
+
+    // The approver sees who stands behind the request.
+    const view = await gw.request(path, { headers: bearer(approver) });
+    expect(await view.json()).toMatchObject({
+      requester: {
+        subject: 'bot-7',
+        credential_kind: 'api_key',
+        key_id: requester.body.id,
+        key_created_by: 'erin',
+      },
+    });
+
+    const byMinter = await call(adminApprover, `${path}/approve`, {});
+    expect(byMinter.status).toBe(403);
+    expect(byMinter.body).toMatchObject({ code: 'ACTIONS.FORBIDDEN' });
+    expect(byMinter.body.detail).toContain(`API key ${requester.body.id}, which you minted`);
+    const rejectByMinter = await call(adminApprover, `${path}/reject`, { reason: 'mine' });
+    expect(rejectByMinter.status).toBe(403);
+
+    const byOther = await call(approver, `${path}/approve`, {});
+    expect(byOther.status).toBe(200);
+    expect(byOther.body).toMatchObject({ status: 'approved', decided_by: 'carol' });
+    const confirmed = await call(requester.body.secret, '/tools/test:destroy/confirm', {
+      action_token: held.body.action_token,
+      target: 'prod-db',
+    });
+    expect(confirmed.status).toBe(200);
   });
 });

@@ -41,7 +41,8 @@ const ownAction = (request: FastifyRequest): PolicyResource | undefined => {
 @ApiBearerAuth('bearer')
 @ApiNotFoundResponse({ description: 'No such action in your tenant.' })
 @ApiForbiddenResponse({
-  description: 'The policy denies it, or you hold none of the approver roles, or it is your own request.',
+  description:
+    'The policy denies it, or you hold none of the approver roles, or you call with an API key, or it is your own request or one made with an API key you minted.',
 })
 @Controller('actions')
 export class ActionsController {
@@ -81,7 +82,7 @@ export class ActionsController {
   @ApiOperation({
     summary: 'Approve an action',
     description:
-      "Another principal of the requester's tenant holding one of the action's approver roles approves it; the requester's confirm may then run it. Never your own request.",
+      "Another principal of the requester's tenant holding one of the action's approver roles approves it; the requester's confirm may then run it. Never your own request, nor one made with an API key you minted (its view names the key and `key_created_by`).",
   })
   @ApiParam(ACTION_ID_PARAM)
   @ApiOkResponse({ type: ActionDto, description: 'Approved.' })

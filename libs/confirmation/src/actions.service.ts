@@ -13,6 +13,7 @@ import {
 } from './confirmation.exception';
 import { ConfirmationService } from './confirmation.service';
 import { type ActionQuery, type PendingAction } from './confirmation.types';
+import { decisionRefusal } from './decision-check.util';
 import { type ActionDto } from './dto/action.dto';
 import { PendingActionStore } from './pending-action-store.service';
 
@@ -25,8 +26,9 @@ type Decision = Exclude<ActionTransition, 'expire'>;
  * The human side of held actions: approvers list, read, approve and reject them; requesters cancel their
  * own. Every route looks actions up in the caller's tenant only (another tenant's is 404), and the policy
  * decides again on the action itself, its requester as `owner` (separation of duties is a policy rule).
- * Approving and rejecting take a person (a JWT principal): an API key, which an admin can mint with any
- * subject and roles, never counts as the second human.
+ * Approving and rejecting take a person (a JWT principal) other than the requester and other than the
+ * minter of the API key the requester used: a key, which an admin can mint with any subject and roles, never
+ * counts as the second human, nor lets its minter be the first and the second (`decisionRefusal`).
  */
 @Injectable()
 export class ActionsService {
@@ -78,15 +80,8 @@ export class ActionsService {
     });
     if (!decision.allowed) throw new PolicyDeniedException(policyAction, decision);
     if (transition !== 'cancel') {
-      // An API key is minted by an admin, not a person: it cannot stand in for the second human.
-      if (principal.kind !== 'jwt') {
-        throw new ActionDecisionForbiddenException(
-          'Approving or rejecting needs a person signed in through the identity provider, not an API key.',
-        );
-      }
-      if (action.subject === principal.subject) {
-        throw new ActionDecisionForbiddenException('You cannot approve or reject your own request.');
-      }
+      const refusal = decisionRefusal(principal, action);
+      if (refusal) throw refusal;
       this.assertApproverRole(principal, action);
     }
     const status = effectiveStatus(action);

@@ -105,6 +105,39 @@ describe('ConfirmationService', () => {
     expect(JSON.stringify(events)).not.toContain('secret why');
   });
 
+  it('records who stands behind the requester: its credential kind, and for an API key the key and its minter', async () => {
+    const key: Principal = {
+      ...alice,
+      subject: 'bot-7',
+      kind: 'api_key',
+      credentialId: 'key-1',
+      createdBy: 'alice',
+    };
+    const byKey = await service.hold({
+      principal: key,
+      toolId: 'test:destroy',
+      manifestVersion: 2,
+      input: { target: 'x' },
+      sensitiveFields: [],
+      decision: { policy_version: 'p1', require_approval: { roles: ['approver'], rule: 'r1' } },
+      correlationId: 'corr-1',
+      requestId: 'req-1',
+    });
+    expect(store.rows.get(byKey.action_id)).toMatchObject({
+      subject: 'bot-7',
+      requesterKind: 'api_key',
+      requesterKeyId: 'key-1',
+      requesterKeyCreatedBy: 'alice',
+    });
+    const byPerson = await hold();
+    expect(store.rows.get(byPerson.action_id)).toMatchObject({
+      subject: 'alice',
+      requesterKind: 'jwt',
+      requesterKeyId: null,
+      requesterKeyCreatedBy: null,
+    });
+  });
+
   it('stores arguments jsonb can hold, redacted by path, and stays bound to the exact original arguments', async () => {
     const input = {
       'k\u0000': 'a\u0000b',

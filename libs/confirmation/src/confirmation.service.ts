@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 
-import { credentialOf, type DomainException, redactJson } from '@toolgate/core';
+import { credentialOf, type DomainException, type Principal, redactJson } from '@toolgate/core';
 
 import { ActionAuditService } from './action-audit.service';
 import { effectiveStatus, OPEN_STATUSES } from './action-status.util';
@@ -22,6 +22,18 @@ import {
 import { PendingActionStore } from './pending-action-store.service';
 
 const SWEEP_BATCH = 500;
+
+/** Who stands behind the requester: its credential kind and, for an API key, the key and its creator. */
+function requesterCredentialOf(
+  principal: Principal,
+): Pick<PendingAction, 'requesterKind' | 'requesterKeyId' | 'requesterKeyCreatedBy'> {
+  const isKey = principal.kind === 'api_key';
+  return {
+    requesterKind: principal.kind,
+    requesterKeyId: isKey ? (principal.credentialId ?? null) : null,
+    requesterKeyCreatedBy: isKey ? (principal.createdBy ?? null) : null,
+  };
+}
 
 /**
  * Holds tool calls that need confirmation and consumes them on confirm. Transport-neutral: the HTTP invoke
@@ -46,6 +58,7 @@ export class ConfirmationService {
         tenant: principal.tenant,
         subject: principal.subject,
         requesterRoles: [...principal.roles],
+        ...requesterCredentialOf(principal),
         toolId: request.toolId,
         manifestVersion: request.manifestVersion,
         policyVersion: decision.policy_version,

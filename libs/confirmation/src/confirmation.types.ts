@@ -18,6 +18,11 @@ export interface PendingAction {
   /** The requester. */
   subject: string;
   requesterRoles: string[];
+  /** How the requester authenticated; null on actions held before this was recorded. */
+  requesterKind: Principal['kind'] | null;
+  /** When the requester is an API key: the key's id and the subject who minted it (the person behind it). */
+  requesterKeyId: string | null;
+  requesterKeyCreatedBy: string | null;
   toolId: string;
   manifestVersion: number;
   policyVersion: string;

@@ -11,6 +11,9 @@ interface ActionRow {
   tenant: string;
   subject: string;
   requester_roles: string[];
+  requester_kind: PendingAction['requesterKind'];
+  requester_key_id: string | null;
+  requester_key_created_by: string | null;
   tool_id: string;
   manifest_version: number;
   policy_version: string;
@@ -35,9 +38,10 @@ export type NewAction = Omit<
   'id' | 'status' | 'decidedBy' | 'decisionReason' | 'decidedAt' | 'createdAt' | 'expiresAt' | 'consumedAt'
 > & { tokenHash: string };
 
-const COLUMNS = `id, tenant, subject, requester_roles, tool_id, manifest_version, policy_version, payload_digest,
-  status, requires_approval, approver_roles, policy_rule, arguments, correlation_id, decided_by, decision_reason,
-  decided_at, created_at, expires_at, consumed_at`;
+const COLUMNS = `id, tenant, subject, requester_roles, requester_kind, requester_key_id, requester_key_created_by,
+  tool_id, manifest_version, policy_version, payload_digest, status, requires_approval, approver_roles,
+  policy_rule, arguments, correlation_id, decided_by, decision_reason, decided_at, created_at, expires_at,
+  consumed_at`;
 const OPEN = `status IN ('pending', 'approved')`;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -47,6 +51,9 @@ function toAction(row: ActionRow): PendingAction {
     tenant: row.tenant,
     subject: row.subject,
     requesterRoles: row.requester_roles,
+    requesterKind: row.requester_kind,
+    requesterKeyId: row.requester_key_id,
+    requesterKeyCreatedBy: row.requester_key_created_by,
     toolId: row.tool_id,
     manifestVersion: row.manifest_version,
     policyVersion: row.policy_version,
@@ -87,8 +94,9 @@ export class PendingActionStore {
       const rows: ActionRow[] = await em.query(
         `INSERT INTO pending_actions (tenant, subject, requester_roles, tool_id, manifest_version, policy_version,
            payload_digest, token_hash, status, requires_approval, approver_roles, policy_rule, arguments,
-           correlation_id, expires_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 'pending', $9, $10, $11, $12, $13, now() + make_interval(secs => $14))
+           correlation_id, expires_at, requester_kind, requester_key_id, requester_key_created_by)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 'pending', $9, $10, $11, $12, $13, now() + make_interval(secs => $14),
+           $15, $16, $17)
          RETURNING ${COLUMNS}`,
         [
           action.tenant,
@@ -105,6 +113,9 @@ export class PendingActionStore {
           JSON.stringify(action.arguments),
           action.correlationId,
           ttlSec,
+          action.requesterKind,
+          action.requesterKeyId,
+          action.requesterKeyCreatedBy,
         ],
       );
       return toAction(rows[0]);

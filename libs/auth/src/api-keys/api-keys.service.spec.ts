@@ -72,6 +72,16 @@ describe('ApiKeysService', () => {
     await expect(service.authenticate(token)).rejects.toMatchObject({ reason: 'revoked api key' });
   });
 
+  it("authenticates as the key's subject and carries who minted it", async () => {
+    const { service, token } = setup();
+    await expect(service.authenticate(token)).resolves.toMatchObject({
+      subject: 'svc',
+      kind: 'api_key',
+      credentialId: KEY_ID,
+      createdBy: 'alice',
+    });
+  });
+
   it('audits creating and revoking with the admin as actor, once per revocation', async () => {
     const { service, audited } = setup();
     const created = await service.create(

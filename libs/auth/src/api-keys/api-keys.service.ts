@@ -54,6 +54,7 @@ function principalOf(key: ApiKeyEntity): Principal {
     scopes: frozen([...key.scopes]),
     kind: 'api_key' as const,
     credentialId: key.id,
+    createdBy: key.createdBy,
     expiresAt: Math.floor(key.expiresAt.getTime() / 1000),
   });
 }

@@ -19,6 +19,34 @@ export class ActionRequesterDto {
 
   @ApiProperty(roles(['finance-write']))
   roles: string[];
+
+  @ApiProperty({
+    enum: ['jwt', 'api_key'],
+    nullable: true,
+    example: 'api_key',
+    description: 'How the requester authenticated (null on actions held before this was recorded).',
+  })
+  credential_kind: 'jwt' | 'api_key' | null;
+
+  @ApiProperty({
+    example: '3f2b8c1d-6e4a-4f0b-9c7d-1a2b3c4d5e6f',
+    format: 'uuid',
+    maxLength: 36,
+    nullable: true,
+    type: String,
+    description: 'The API key the requester used, if any.',
+  })
+  key_id: string | null;
+
+  @ApiProperty({
+    example: 'alice',
+    maxLength: 256,
+    nullable: true,
+    type: String,
+    description:
+      'Who minted that API key (the person behind the request); that subject may not approve or reject it.',
+  })
+  key_created_by: string | null;
 }
 
 /** A held tool call as an approver (or its requester) sees it; arguments are redacted. */

@@ -15,6 +15,7 @@ import { type ActionStatus } from '../confirmation.types';
 @Index('ix_pending_actions_open_expires_at', ['expiresAt'], {
   where: `"status" IN ('pending', 'approved')`,
 })
+@Check('chk_pending_actions_requester_kind', `"requester_kind" IN ('jwt', 'api_key')`)
 @Check(
   'chk_pending_actions_status',
   `"status" IN ('pending', 'approved', 'rejected', 'consumed', 'cancelled', 'expired')`,
@@ -31,6 +32,17 @@ export class PendingActionEntity {
 
   @Column({ name: 'requester_roles', type: 'text', array: true, default: () => "'{}'" })
   requesterRoles: string[];
+
+  /** `jwt` or `api_key`; null on actions held before it was recorded. */
+  @Column({ name: 'requester_kind', type: 'varchar', length: 16, nullable: true })
+  requesterKind: 'jwt' | 'api_key' | null;
+
+  /** The requester's API key, when it used one, and the subject who minted that key. */
+  @Column({ name: 'requester_key_id', type: 'uuid', nullable: true })
+  requesterKeyId: string | null;
+
+  @Column({ name: 'requester_key_created_by', type: 'varchar', length: 256, nullable: true })
+  requesterKeyCreatedBy: string | null;
 
   @Column({ name: 'tool_id', type: 'varchar', length: 200 })
   toolId: string;

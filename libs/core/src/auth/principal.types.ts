@@ -10,6 +10,11 @@ export interface Principal {
   kind: 'jwt' | 'api_key';
   /** Key id or token id, for audit. Never the credential itself. */
   credentialId?: string;
+  /**
+   * An API key's creator: the subject of the principal that minted it, in the same tenant (for a key minted
+   * by another key, that key's subject). Unset for a JWT.
+   */
+  createdBy?: string;
   /** Seconds since epoch when the credential expires. */
   expiresAt?: number;
 }
