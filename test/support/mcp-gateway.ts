@@ -1,3 +1,7 @@
+import { randomBytes } from 'node:crypto';
+
+import { runSql } from '@toolgate/testing';
+
 import { bearer, devToken, makeRuntimeDir } from './auth-fixtures';
 import { startGateway, type TestGateway } from './gateway';
 import { EVERYTHING_SCRIPT } from './mcp-peers';
@@ -13,6 +17,14 @@ export const MCP_PEOPLE: Record<string, { tenant: string; roles: string[] }> = {
   nobody: { tenant: 'acme', roles: [] },
 };
 
+/** A replica whose catalog listener a test can cut off, as a network blip or a slow NOTIFY would. */
+export interface DeafenableReplica extends TestGateway {
+  /** Drops the replica's LISTEN connection and keeps it from reconnecting: notifications meanwhile are lost. */
+  deafen(): Promise<void>;
+  /** Lets the listener reconnect (with its backoff, a few seconds at most); the replica then reloads. */
+  hear(): Promise<void>;
+}
+
 export interface McpGateway {
   gw: TestGateway;
   tokens: Record<string, string>;
@@ -23,6 +35,8 @@ export interface McpGateway {
   ): Promise<{ status: number; body: Json; headers: Headers }>;
   /** A second replica on the same database (same environment and token keys); the caller closes it. */
   startReplica(): Promise<TestGateway>;
+  /** A replica logging in as its own database role, so that its listener alone can be cut off. */
+  startDeafenableReplica(): Promise<DeafenableReplica>;
   /** Polls `GET /mcp-servers/{name}` until `done` holds (10 s at most). */
   waitFor(name: string, done: (server: Json) => boolean): Promise<Json>;
   close(): Promise<void>;
@@ -77,6 +91,31 @@ export async function startMcpGateway(env: Record<string, string> = {}): Promise
     tokens,
     call,
     startReplica: () => startGateway({ env: gatewayEnv, databaseUrl: gw.databaseUrl }),
+    startDeafenableReplica: async () => {
+      const role = `replica_${randomBytes(4).toString('hex')}`;
+      await runSql(gw.databaseUrl, `CREATE ROLE ${role} LOGIN SUPERUSER PASSWORD '${role}'`);
+      const url = new URL(gw.databaseUrl);
+      [url.username, url.password] = [role, role];
+      const replica = await startGateway({ env: gatewayEnv, databaseUrl: url.toString() });
+      return {
+        ...replica,
+        deafen: async () => {
+          // Its pool keeps the connections it has; only new logins (the listener's) are refused.
+          await runSql(gw.databaseUrl, `ALTER ROLE ${role} NOLOGIN`);
+          await runSql(
+            gw.databaseUrl,
+            `SELECT pg_terminate_backend(pid) FROM pg_stat_activity
+              WHERE usename = $1 AND application_name = 'toolgate-catalog-listener'`,
+            [role],
+          );
+        },
+        hear: async () => void (await runSql(gw.databaseUrl, `ALTER ROLE ${role} LOGIN`)),
+        close: async () => {
+          await replica.close();
+          await runSql(gw.databaseUrl, `DROP ROLE IF EXISTS ${role}`).catch(() => undefined);
+        },
+      };
+    },
     waitFor,
     close: async () => {
       await gw.close();

@@ -1,3 +1,5 @@
+import { isDeepStrictEqual } from 'node:util';
+
 /** How Toolgate reaches an upstream MCP server. */
 export const MCP_TRANSPORTS = ['streamable-http', 'sse', 'stdio'] as const;
 export type McpTransport = (typeof MCP_TRANSPORTS)[number];
@@ -31,6 +33,16 @@ export interface McpServerSpec {
   /** Plain (non-secret) variables for a stdio child, on top of a minimal PATH/HOME environment. */
   env: Record<string, string>;
   auth: McpAuthSpec;
+  /**
+   * When the row of a registered server was created: a server deleted and registered again under the
+   * same name is another registration, even at the same address.
+   */
+  registeredAt?: string;
+}
+
+/** Whether `held` is still the registration `row` describes (same row, same target and credentials). */
+export function sameRegistration(held: McpServerSpec, row: McpServerSpec): boolean {
+  return isDeepStrictEqual(held, row);
 }
 
 export type McpConnectionState = 'connecting' | 'up' | 'down' | 'closed';

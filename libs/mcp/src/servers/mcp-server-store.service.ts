@@ -24,19 +24,22 @@ export class McpServerStore {
     return row ? specOf(row) : undefined;
   }
 
-  async insert(spec: McpServerSpec, createdBy: string): Promise<void> {
+  /** Stores a registration; answers it as stored (with `registeredAt`, as `find` and `list` read it). */
+  async insert(spec: McpServerSpec, createdBy: string): Promise<McpServerSpec> {
     const repository = this.dataSource.getRepository(McpServerEntity);
+    const row = repository.create({
+      name: spec.name,
+      transport: spec.transport,
+      url: spec.url ?? null,
+      command: spec.command ?? null,
+      args: spec.args,
+      env: spec.env,
+      auth: spec.auth,
+      createdBy,
+    });
     try {
-      await repository.insert({
-        name: spec.name,
-        transport: spec.transport,
-        url: spec.url ?? null,
-        command: spec.command ?? null,
-        args: spec.args,
-        env: spec.env,
-        auth: spec.auth,
-        createdBy,
-      });
+      const result = await repository.insert(row);
+      return specOf({ ...row, ...(result.generatedMaps[0] as Pick<McpServerEntity, 'createdAt'>) });
     } catch (error) {
       const code =
         error instanceof QueryFailedError ? (error.driverError as { code?: string }).code : undefined;
@@ -70,5 +73,6 @@ function specOf(row: McpServerEntity): McpServerSpec {
     args: row.args,
     env: row.env,
     auth: row.auth,
+    registeredAt: row.createdAt.toISOString(),
   };
 }

@@ -72,8 +72,7 @@ export class McpServersService {
     assertPlatformTenant(principal);
     if (this.config.envServers.some(({ name }) => name === body.name))
       throw new McpServerExistsException(body.name, 'env');
-    const spec = await this.check(body);
-    await this.store.insert(spec, principal.subject);
+    const spec = await this.store.insert(await this.check(body), principal.subject);
     const client = this.upstreams.add(spec);
     await this.record('mcp.server.registered', principal, spec.name, { transport: spec.transport });
     return serverView(spec, client.status);

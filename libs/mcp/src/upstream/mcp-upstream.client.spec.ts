@@ -41,6 +41,71 @@ describe('McpUpstreamClient', () => {
     expect(handed).toEqual(['crm']);
   });
 
+  it('closes at once while a resync waits for an upstream that never answers, and hands nothing over', async () => {
+    const handed: string[] = [];
+    const aborted: boolean[] = [];
+    const client = new McpUpstreamClient(
+      {
+        name: 'hung',
+        source: 'api',
+        transport: 'streamable-http',
+        url: 'http://127.0.0.1:9/mcp',
+        args: [],
+        env: {},
+        auth: { type: 'none' },
+      },
+      {
+        config: { ...loadMcpConfig({}), connectTimeoutMs: 5_000 },
+        // Accepts the request and never answers; notes whether the request was aborted.
+        fetch: (_url, init) =>
+          new Promise<Response>(() =>
+            init?.signal?.addEventListener('abort', () => aborted.push(true), { once: true }),
+          ),
+        authorization: async () => undefined,
+        onTools: async (spec) => void handed.push(spec.name),
+        logger: quiet,
+      },
+    );
+    const resync = client.resync();
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    const started = Date.now();
+    await client.close();
+    await resync;
+    expect(Date.now() - started).toBeLessThan(1_000);
+    expect(aborted).toEqual([true]);
+    expect(client.status.state).toBe('closed');
+    await client.resync();
+    expect(handed).toEqual([]);
+  });
+
+  it('closes at once even when the stuck connection ignores the abort', async () => {
+    const handed: string[] = [];
+    const client = new McpUpstreamClient(
+      {
+        name: 'deaf',
+        source: 'api',
+        transport: 'streamable-http',
+        url: 'http://127.0.0.1:9/mcp',
+        args: [],
+        env: {},
+        auth: { type: 'none' },
+      },
+      {
+        config: { ...loadMcpConfig({}), connectTimeoutMs: 5_000 },
+        fetch: () => new Promise<Response>(() => undefined),
+        authorization: async () => undefined,
+        onTools: async (spec) => void handed.push(spec.name),
+        logger: quiet,
+      },
+    );
+    const resync = client.resync();
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    const started = Date.now();
+    await Promise.all([client.close(), resync]);
+    expect(Date.now() - started).toBeLessThan(1_000);
+    expect(handed).toEqual([]);
+  });
+
   it('retries discovery with doubling backoff, never throws, and reports the upstream down', async () => {
     const attempts: number[] = [];
     const started = Date.now();

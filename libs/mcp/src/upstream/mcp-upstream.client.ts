@@ -38,7 +38,11 @@ export class McpUpstreamClient {
     server_info: null,
   };
   private client?: Client;
+  /** The session being connected (initialize in flight): closing aborts it. */
+  private connecting?: Client;
   private opening?: Promise<Client>;
+  /** Aborted by `close()`: whoever waits for a session stops waiting at once. */
+  private readonly stopping = new AbortController();
   private timer?: NodeJS.Timeout;
   private pinger?: NodeJS.Timeout;
   private failures = 0;
@@ -98,6 +102,7 @@ export class McpUpstreamClient {
         this.status.last_discovery_at = new Date().toISOString();
       })
       .catch((error: unknown) => {
+        if (this.closed) return;
         this.status.last_error = `discovery failed: ${describeError(error)}`;
         this.deps.logger.warn({
           msg: 'MCP discovery failed',
@@ -108,15 +113,19 @@ export class McpUpstreamClient {
     return this.syncing;
   }
 
-  /** Ends the session; resolves once a resync already handing tools to discovery has finished. */
+  /**
+   * Ends the session, aborting a connection in progress (a resync waiting for it ends at once); resolves
+   * once a resync already handing tools to discovery has finished.
+   */
   async close(): Promise<void> {
     this.closed = true;
+    this.stopping.abort();
     clearTimeout(this.timer);
     clearInterval(this.pinger);
-    const client = this.client;
+    const sessions = [this.client, this.connecting];
     this.client = undefined;
     this.status.state = 'closed';
-    await client?.close().catch(() => undefined);
+    await Promise.all(sessions.map((session) => session?.close().catch(() => undefined)));
     await this.syncing;
   }
 
@@ -126,14 +135,27 @@ export class McpUpstreamClient {
 
   private async session(signal?: AbortSignal): Promise<Client> {
     if (this.client) return this.client;
-    if (this.closed)
-      throw new ProviderUpstreamException(MCP_PROVIDER_KEY, `MCP server ${this.spec.name} was removed.`);
+    if (this.closed) throw this.removed();
     this.opening ??= this.open().finally(() => (this.opening = undefined));
     try {
-      return await this.opening;
+      return await this.untilClosed(this.opening);
     } catch (error) {
       throw toUpstreamError(error, this.spec.name, 'connect', signal);
     }
+  }
+
+  /** `work`, or the "removed" error as soon as the session is closed (a connect may still be unwinding). */
+  private untilClosed<T>(work: Promise<T>): Promise<T> {
+    const { signal } = this.stopping;
+    return new Promise<T>((resolve, reject) => {
+      const stop = () => reject(this.removed());
+      signal.addEventListener('abort', stop, { once: true });
+      work.then(resolve, reject).finally(() => signal.removeEventListener('abort', stop));
+    });
+  }
+
+  private removed(): ProviderUpstreamException {
+    return new ProviderUpstreamException(MCP_PROVIDER_KEY, `MCP server ${this.spec.name} was removed.`);
   }
 
   private async open(): Promise<Client> {
@@ -143,6 +165,7 @@ export class McpUpstreamClient {
       capabilities: {},
       listChanged: { tools: { autoRefresh: false, debounceMs: 100, onChanged: () => void this.resync() } },
     });
+    this.connecting = client;
     try {
       const transport = createTransport(this.spec, {
         fetch: this.deps.fetch,
@@ -155,13 +178,16 @@ export class McpUpstreamClient {
       await client.connect(transport, { timeout: this.deps.config.connectTimeoutMs });
     } catch (error) {
       await client.close().catch(() => undefined);
+      if (this.closed) throw this.removed();
       this.markDown(error);
       throw error;
+    } finally {
+      if (this.connecting === client) this.connecting = undefined;
     }
     if (this.closed) {
       // Closed while connecting (server deleted): the new session (or stdio child) must not outlive it.
       await client.close().catch(() => undefined);
-      throw new ProviderUpstreamException(MCP_PROVIDER_KEY, `MCP server ${this.spec.name} was removed.`);
+      throw this.removed();
     }
     client.onclose = () => this.lost(client, 'connection closed');
     client.onerror = () => this.probeSoon(client);

@@ -8,7 +8,7 @@ import { type McpServerSpec } from '../mcp.types';
 import { type McpServerStore } from '../servers/mcp-server-store.service';
 import { McpUpstreamsService } from './mcp-upstreams.service';
 
-const spec = (name: string): McpServerSpec => ({
+const spec = (name: string, registeredAt = '2026-01-01T00:00:00.000Z'): McpServerSpec => ({
   name,
   source: 'api',
   transport: 'streamable-http',
@@ -16,16 +16,20 @@ const spec = (name: string): McpServerSpec => ({
   args: [],
   env: {},
   auth: { type: 'none' },
+  registeredAt,
 });
 
+/** The row of `name` deleted and registered again (same address, later row). */
+const reregistered = (name: string) => spec(name, '2026-01-01T00:00:05.000Z');
+
 function setup(registered: string[]) {
-  const rows = new Set(registered);
+  const rows = new Map(registered.map((name) => [name, spec(name)]));
   const reloads: Array<() => void> = [];
   const synced: string[] = [];
   const retired: string[] = [];
   const store = {
-    list: async () => [...rows].map(spec),
-    find: async (name: string) => (rows.has(name) ? spec(name) : undefined),
+    list: async () => [...rows.values()],
+    find: async (name: string) => rows.get(name),
   } as unknown as McpServerStore;
   const discovery = {
     sync: async (server: string) => void synced.push(server),
@@ -70,6 +74,33 @@ describe('McpUpstreamsService', () => {
     expect(synced).toEqual(['crm']);
     expect(retired).toEqual(['crm']);
     expect(upstreams.get('crm')).toBeUndefined();
+    await upstreams.onApplicationShutdown();
+  });
+
+  it('replaces the session of a server deleted and registered again elsewhere at the next reload', async () => {
+    const { upstreams, rows, reloads, retired } = setup(['crm']);
+    await upstreams.onApplicationBootstrap();
+    const old = upstreams.get('crm')!;
+    rows.set('crm', reregistered('crm'));
+    reloads.forEach((reload) => reload());
+    await settle();
+    expect(old.status.state).toBe('closed');
+    expect(upstreams.get('crm')?.spec).toEqual(reregistered('crm'));
+    expect(retired).toEqual([]);
+    await upstreams.onApplicationShutdown();
+  });
+
+  it('publishes no tool list of a replaced registration, and loads the new one', async () => {
+    const { upstreams, rows, synced, retired } = setup(['crm']);
+    const old = (await upstreams.ensure('crm'))!;
+    jest.spyOn(old, 'request').mockResolvedValue([]);
+    rows.set('crm', reregistered('crm'));
+    await old.resync();
+    await settle();
+    expect(synced).toEqual([]);
+    expect(old.status.state).toBe('closed');
+    expect(upstreams.get('crm')?.spec).toEqual(reregistered('crm'));
+    expect(retired).toEqual([]);
     await upstreams.onApplicationShutdown();
   });
 });

@@ -23,7 +23,7 @@ import { HealthContributors } from '@toolgate/observability';
 
 import { McpDiscoveryService } from '../discovery/mcp-discovery.service';
 import { type McpConfig, mcpConfig } from '../mcp.config';
-import { type McpServerSpec, mcpScope } from '../mcp.types';
+import { type McpServerSpec, mcpScope, sameRegistration } from '../mcp.types';
 import { McpServerStore } from '../servers/mcp-server-store.service';
 import { McpUpstreamClient } from './mcp-upstream.client';
 
@@ -32,7 +32,9 @@ import { McpUpstreamClient } from './mcp-upstream.client';
  * the background (a down upstream never blocks or fails the boot, it shows in `/health` as down); servers
  * registered on another replica are picked up on first use. A server deleted on any replica is dropped
  * here at the next catalog reload (the delete NOTIFYs the catalog channel) and its tools are retired; a
- * tool list is only published while the server is still registered. Closed cleanly on shutdown.
+ * session whose registration was replaced (deleted, then registered again under the same name) is
+ * dropped the same way and the new registration loaded. A tool list is only published while the
+ * session's own registration is the current one. Closed cleanly on shutdown.
  */
 @Injectable()
 export class McpUpstreamsService implements OnApplicationBootstrap, OnApplicationShutdown {
@@ -147,14 +149,14 @@ export class McpUpstreamsService implements OnApplicationBootstrap, OnApplicatio
     return { mcp_upstreams: { status: down ? 'down' : 'up', servers } };
   }
 
-  /** Hands a tool list to discovery only while `client` is the live session of a registered server. */
+  /** Hands a tool list to discovery only while `client` is the live session of the current registration. */
   private async publish(client: McpUpstreamClient, tools: Tool[]): Promise<void> {
     const { name, source } = client.spec;
     if (this.clients.get(name) !== client) return;
-    if (source === 'api' && !(await this.store.find(name))) {
+    if (source === 'api' && !(await this.isCurrent(client.spec))) {
       // Not awaited: closing waits for this very resync to end.
       this.forget(client).catch((error: unknown) =>
-        this.logger.error({ msg: 'closing a deleted MCP server failed', server: name, err: String(error) }),
+        this.logger.error({ msg: 'closing a stale MCP session failed', server: name, err: String(error) }),
       );
       return;
     }
@@ -170,21 +172,34 @@ export class McpUpstreamsService implements OnApplicationBootstrap, OnApplicatio
       );
   }
 
-  /** Drops the sessions of registered servers whose row is gone (deleted on another replica). */
+  /** Drops the sessions of registrations whose row is gone or was replaced (on another replica). */
   private async reconcile(): Promise<void> {
     const held = [...this.clients.values()].filter(({ spec }) => spec.source === 'api');
     if (held.length === 0) return;
-    const registered = new Set((await this.store.list()).map(({ name }) => name));
-    for (const client of held) if (!registered.has(client.spec.name)) await this.forget(client);
+    const rows = new Map((await this.store.list()).map((spec) => [spec.name, spec]));
+    for (const client of held) {
+      const row = rows.get(client.spec.name);
+      if (!row || !sameRegistration(client.spec, row)) await this.forget(client);
+    }
   }
 
-  /** Closes a deleted server's session, then retires its tools (again: a late resync may have published). */
+  private async isCurrent(spec: McpServerSpec): Promise<boolean> {
+    const row = await this.store.find(spec.name);
+    return row !== undefined && sameRegistration(spec, row);
+  }
+
+  /**
+   * Closes the session of a deleted or replaced registration. A replacement is loaded (its first resync
+   * overwrites whatever a late resync of the old session published); a deleted server's tools are retired
+   * (again: a late resync may have published).
+   */
   private async forget(client: McpUpstreamClient): Promise<void> {
     const { name } = client.spec;
     if (this.clients.get(name) !== client) return;
-    this.logger.warn({ msg: 'MCP server deleted elsewhere; closing its session', server: name });
+    this.logger.warn({ msg: 'MCP server deleted or replaced elsewhere; closing its session', server: name });
     await this.remove(name);
-    if (!(await this.store.find(name))) await this.discovery.retire(name);
+    if (await this.store.find(name)) await this.ensure(name);
+    else await this.discovery.retire(name);
   }
 
   /** undici with the server's dispatcher; redirects are never followed (`cappedFetch` answers 502). */
