@@ -224,6 +224,16 @@ describe('tool catalog and manifests (e2e over HTTP)', () => {
           '/inputs/properties/s/pattern',
           /^pattern "\^\(\?!admin\)" is not supported/,
         ],
+        [
+          { type: 'object', properties: { s: { type: 'string', pattern: '(a|aa){1000}$' } } },
+          '/inputs/properties/s/pattern',
+          /is not supported: it compiles to 6003 instructions, more than 1000/,
+        ],
+        [
+          { type: 'object', properties: { s: { type: 'string', pattern: '^(?<q>["\'])x\\k<q>$' } } },
+          '/inputs/properties/s/pattern',
+          /is not supported: backreference \\k/,
+        ],
       ];
       for (const [inputs, pointer, detail] of cases) {
         const { status, body } = await register('acmeAdmin', 'test:hostile-schema', inputs);
@@ -260,6 +270,45 @@ describe('tool catalog and manifests (e2e over HTTP)', () => {
       expect(Date.now() - started).toBeLessThan(1_000);
       expect(answer.status).toBe(422);
       expect(answer.body.errors).toEqual([{ pointer: '/s', detail: 'must match pattern "^(a+)+$"' }]);
+    });
+
+    it('matches patterns as ECMAScript reads them, and refuses a string too long to match in budget', async () => {
+      const inputs = {
+        type: 'object',
+        properties: {
+          word: { type: 'string', pattern: '^\\S+$' },
+          line: { type: 'string', pattern: '^.+$' },
+        },
+      };
+      expect((await register('globexAdmin', 'test:hostile-unicode', inputs)).status).toBe(201);
+      const bad = await invoke(
+        'globexReader',
+        'test:hostile-unicode',
+        JSON.stringify({ word: 'a\u00a0b', line: 'a\rb' }),
+      );
+      expect([bad.status, bad.body.code]).toEqual([422, 'REQUEST.VALIDATION_FAILED']);
+      expect(bad.body.errors).toEqual([
+        { pointer: '/line', detail: 'must match pattern "^.+$"' },
+        { pointer: '/word', detail: 'must match pattern "^\\S+$"' },
+      ]);
+      const long = await invoke(
+        'globexReader',
+        'test:hostile-unicode',
+        JSON.stringify({ word: 'a'.repeat(200_000) }),
+      );
+      expect([long.status, long.body.code, long.body.request_id]).toEqual([
+        422,
+        'REQUEST.VALIDATION_FAILED',
+        expect.any(String),
+      ]);
+      expect(long.body.errors).toEqual([
+        {
+          pointer: '/word',
+          detail: expect.stringMatching(
+            /^is too long to match against pattern "\^\\S\+\$" \(at most \d+ characters\)$/,
+          ),
+        },
+      ]);
     });
 
     it('refuses arguments nested deeper than 64 levels with a 422 problem, also under a recursive schema', async () => {

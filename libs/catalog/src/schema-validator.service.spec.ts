@@ -155,9 +155,33 @@ describe('SchemaValidatorService: hostile schemas and arguments', () => {
       type: 'object',
       properties: { a: { type: 'string', pattern: '^(?!x)' } },
     });
-    for (const manifest of [remote, endless, endless, lookahead]) {
+    const stored = make('test:costly', {
+      type: 'object',
+      properties: { a: { type: 'string', pattern: '(a|aa){1000}$' } },
+    });
+    for (const manifest of [remote, endless, endless, lookahead, stored]) {
       expect(() => validator.assertValid(manifest, { a: 'y' })).toThrow(unusable);
     }
+  });
+
+  it('answers a 422 violation, without matching, for a string or name too long for its pattern', () => {
+    const { validator } = setup();
+    const manifest = make('test:patterned', {
+      type: 'object',
+      properties: { list: { type: 'array', items: { type: 'string', pattern: '^(?:a|b)+$' } } },
+      patternProperties: { '^x-': { type: 'number' } },
+    });
+    expect(validator.validate(manifest, { list: ['ab'.repeat(1_000)], 'x-1': 1 })).toEqual([]);
+    const long = 'a'.repeat(100_000);
+    const tooLong = (pattern: string) =>
+      expect.stringMatching(new RegExp(`^is too long to match against pattern "\\^${pattern}`));
+    expect(validator.validate(manifest, { list: ['a', long] })).toEqual([
+      { pointer: '/list/1', detail: tooLong('\\(\\?:a\\|b\\)\\+\\$" \\(at most \\d+ characters\\)$') },
+    ]);
+    // A member name too long to match is refused too, not skipped by `patternProperties`.
+    expect(() => validator.assertValid(manifest, { [`x-${long}`]: 'not a number' })).toThrow(
+      expect.objectContaining({ status: 422, errors: [{ pointer: `/x-${long}`, detail: tooLong('x-') }] }),
+    );
   });
 });
 

@@ -6,6 +6,7 @@ import {
   declaresSchemaId,
   depthViolation,
   MAX_ARGUMENT_DEPTH,
+  PatternTextTooLongError,
   type ProblemViolation,
   RequestValidationException,
   toViolations,
@@ -23,9 +24,10 @@ type Compiled = { validate: ValidateFunction; shared: boolean } | { failure: str
  * Validates tool arguments against a manifest's `inputs` schema. Arguments nested deeper than
  * `MAX_ARGUMENT_DEPTH` are refused before anything walks them. Each (tenant, toolId, version) is compiled
  * once (ajv, strict, allErrors, linear-time patterns) and reused; versions that left the catalog are dropped
- * after each reload. A schema declaring a `$id` (stored before registration refused ids) is compiled in an
- * ajv of its own, so it cannot clash with or redirect any other schema. A schema that does not compile, or
- * recurses without end, answers 503 `CATALOG.SCHEMA_UNUSABLE` on every call.
+ * after each reload. A string too long to match against a `pattern` within the match budget is a violation
+ * like any other (422). A schema declaring a `$id` (stored before registration refused ids) is compiled in
+ * an ajv of its own, so it cannot clash with or redirect any other schema. A schema that does not compile,
+ * or recurses without end, answers 503 `CATALOG.SCHEMA_UNUSABLE` on every call.
  */
 @Injectable()
 export class SchemaValidatorService {
@@ -46,6 +48,7 @@ export class SchemaValidatorService {
     try {
       return validateFn(input) ? [] : toViolations(validateFn.errors);
     } catch (error) {
+      if (error instanceof PatternTextTooLongError) return [error.violationIn(input)];
       // Input depth is bounded: a stack overflow here is a schema that recurses without descending.
       if (error instanceof RangeError) this.fail(key, manifest, error);
       throw new ToolSchemaUnusableException(manifest.toolId);

@@ -73,8 +73,10 @@ export class RegisterManifestDto {
   @ApiProperty({
     description:
       'JSON Schema (draft-07) of the arguments; must compile under ajv strict mode, at most 128 levels deep, ' +
-      'without `$id` (use `#/definitions/…` refs), with `pattern`s in RE2 syntax (no lookaround or ' +
-      'backreferences; matched in linear time) and no `$ref` leading back to itself without descending.',
+      'without `$id` (use `#/definitions/…` refs), with `pattern`s (ECMAScript, `u` flag) that have a ' +
+      'linear-time equivalent (no lookaround or backreferences; an RE2 program of at most 1000 instructions; ' +
+      "a string too long for its pattern's match budget is refused, not matched) and no `$ref` leading back to " +
+      'itself without descending.',
     type: 'object',
     additionalProperties: true,
     example: INPUTS_EXAMPLE,
