@@ -7,9 +7,11 @@ import {
   depthViolation,
   MAX_ARGUMENT_DEPTH,
   PatternTextTooLongError,
+  PatternTimeBudgetError,
   type ProblemViolation,
   RequestValidationException,
   toViolations,
+  withMatchBudget,
 } from '@toolgate/core';
 
 import { CatalogService } from './catalog.service';
@@ -46,9 +48,10 @@ export class SchemaValidatorService {
     const key = manifestVersionKey(manifest);
     const validateFn = this.validatorFor(key, manifest);
     try {
-      return validateFn(input) ? [] : toViolations(validateFn.errors);
+      return withMatchBudget(() => validateFn(input)) ? [] : toViolations(validateFn.errors);
     } catch (error) {
       if (error instanceof PatternTextTooLongError) return [error.violationIn(input)];
+      if (error instanceof PatternTimeBudgetError) return [{ pointer: '', detail: error.message }];
       // Input depth is bounded: a stack overflow here is a schema that recurses without descending.
       if (error instanceof RangeError) this.fail(key, manifest, error);
       throw new ToolSchemaUnusableException(manifest.toolId);

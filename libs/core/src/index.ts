@@ -26,7 +26,12 @@ export { isSecretName, isSecretValue, REDACTED, SensitiveFields } from './redact
 export { IsStorableText } from './http/storable-text.decorator';
 export { createJsonSchemaAjv, type JsonSchema, schemaProblems, toViolations } from './json/json-schema.util';
 export { depthViolation, MAX_ARGUMENT_DEPTH, MAX_SCHEMA_DEPTH } from './json/json-depth.util';
-export { PatternTextTooLongError, unsupportedPatternReason } from './json/linear-regexp.util';
+export {
+  PatternTextTooLongError,
+  PatternTimeBudgetError,
+  unsupportedPatternReason,
+  withMatchBudget,
+} from './json/linear-regexp.util';
 export { declaresSchemaId } from './json/schema-safety.util';
 export {
   type BrokeredCredentials,

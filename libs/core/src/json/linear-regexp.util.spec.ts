@@ -7,7 +7,9 @@ import {
   MAX_MATCH_COST,
   matchUnits,
   PatternTextTooLongError,
+  PatternTimeBudgetError,
   unsupportedPatternReason,
+  withMatchBudget,
 } from './linear-regexp.util';
 
 describe('linearRegExp (ajv code.regExp)', () => {
@@ -49,6 +51,25 @@ describe('linearRegExp (ajv code.regExp)', () => {
       pointer: '/list/0/note',
       detail: error.message,
     });
+  });
+
+  it('stops a validation that has spent its time budget on matches, and only inside one', () => {
+    const validate = createJsonSchemaAjv().compile({
+      type: 'array',
+      items: { type: 'string', pattern: '^[a-z]+$' },
+    });
+    const items = Array.from({ length: 200 }, () => 'abc');
+    const clock = jest.spyOn(performance, 'now');
+    try {
+      let now = 0;
+      clock.mockImplementation(() => (now += 1)); // each match takes 1 ms
+      expect(() => withMatchBudget(() => validate(items))).toThrow(PatternTimeBudgetError);
+      now = 0;
+      expect(withMatchBudget(() => validate(items.slice(0, 50)))).toBe(true);
+      expect(validate(items)).toBe(true); // outside a validation: no budget
+    } finally {
+      clock.mockRestore();
+    }
   });
 
   it('charges a character by program size, scaled up by the character classes the program tells apart', () => {

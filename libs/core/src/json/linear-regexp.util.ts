@@ -48,6 +48,37 @@ export class PatternTextTooLongError extends Error {
   }
 }
 
+/**
+ * The most time one validation may spend matching patterns. Each match is bounded (`MAX_MATCH_COST`), but
+ * a body of many strings is not: a megabyte of letters against `^[\p{L} ]+$` takes about 200 ms. Past
+ * this, the next match is refused (`PatternTimeBudgetError`); ordinary arguments need microseconds.
+ */
+export const MAX_VALIDATION_MATCH_MS = 100;
+
+/** When the running validation's pattern matching must stop (`performance.now()` time); none outside one. */
+let matchDeadline = Number.POSITIVE_INFINITY;
+
+/** Thrown by a match after the running validation spent `MAX_VALIDATION_MATCH_MS` matching patterns. */
+export class PatternTimeBudgetError extends Error {
+  constructor() {
+    super(
+      `the arguments take more than ${MAX_VALIDATION_MATCH_MS} ms to match against the schema's patterns; ` +
+        'send fewer or shorter strings',
+    );
+  }
+}
+
+/** Runs one synchronous validation with its pattern matching bounded by `MAX_VALIDATION_MATCH_MS`. */
+export function withMatchBudget<T>(validation: () => T): T {
+  const outer = matchDeadline;
+  matchDeadline = performance.now() + MAX_VALIDATION_MATCH_MS;
+  try {
+    return validation();
+  } finally {
+    matchDeadline = outer;
+  }
+}
+
 /** A compiled pattern as ajv uses it: `test` searches in linear time, within `MAX_MATCH_COST`. */
 class LinearPattern {
   private readonly maxLength: number;
@@ -61,6 +92,8 @@ class LinearPattern {
 
   test(text: string): boolean {
     if (text.length > this.maxLength) throw new PatternTextTooLongError(this.source, text, this.maxLength);
+    if (matchDeadline !== Number.POSITIVE_INFINITY && performance.now() > matchDeadline)
+      throw new PatternTimeBudgetError();
     return this.re2.test(text);
   }
 
