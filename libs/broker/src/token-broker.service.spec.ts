@@ -125,6 +125,8 @@ describe('TokenBroker', () => {
   it.each([
     [{ status: 401, body: { error: 'invalid_client' } }, /answered 401/],
     [{ status: 200, body: { token_type: 'Bearer' } }, /no access_token/],
+    [{ status: 200, body: null }, /no access_token/],
+    [{ status: 200, body: ['x'] }, /no access_token/],
   ])('turns a bad token endpoint answer into a 503 problem', async (bad, message) => {
     answer = bad;
     const broker = new TokenBroker();

@@ -46,12 +46,14 @@ export async function requestOAuthToken(
   if (status < 200 || status >= 300) {
     throw new CredentialUnavailableException(provider, `the token endpoint answered ${status}`);
   }
-  let body: Partial<OAuthTokenResponse>;
+  let parsed: unknown;
   try {
-    body = JSON.parse(text) as Partial<OAuthTokenResponse>;
+    parsed = JSON.parse(text);
   } catch (error) {
     throw new CredentialUnavailableException(provider, 'the token endpoint answered invalid JSON', error);
   }
+  // `null`, a list or a scalar is no token response either (and `null` has no properties to read).
+  const body = (typeof parsed === 'object' && parsed !== null ? parsed : {}) as Partial<OAuthTokenResponse>;
   if (typeof body.access_token !== 'string' || body.access_token.length === 0) {
     throw new CredentialUnavailableException(provider, 'the token response has no access_token');
   }

@@ -206,6 +206,7 @@ describe('planIngestion', () => {
             },
           },
           '/d': { get: { operationId: 'd', parameters: [{ $ref: '#/components/parameters/Missing' }] } },
+          '/e': { get: { operationId: 'e', parameters: [{ $ref: '#/components/%E0%A4%A' }] } },
         },
         {
           schemas: { Node: { type: 'object', properties: { next: { $ref: '#/components/schemas/Node' } } } },
@@ -230,6 +231,10 @@ describe('planIngestion', () => {
       {
         pointer: '/spec/paths/~1d/get/parameters/0/$ref',
         detail: '$ref "#/components/parameters/Missing" points nowhere',
+      },
+      {
+        pointer: '/spec/paths/~1e/get/parameters/0/$ref',
+        detail: '$ref "#/components/%E0%A4%A" points nowhere',
       },
     ]);
   });

@@ -10,10 +10,20 @@ const isObject = (value: unknown): value is Record<string, unknown> =>
 
 export const escapePointer = (segment: string): string => segment.replace(/~/g, '~0').replace(/\//g, '~1');
 
+/** A `$ref` fragment segment decoded, or undefined when its percent-encoding is malformed (`%`, `%E0%A4%A`). */
+function decodeSegment(raw: string): string | undefined {
+  try {
+    return decodeURIComponent(raw).replace(/~1/g, '/').replace(/~0/g, '~');
+  } catch {
+    return undefined;
+  }
+}
+
 function pointerTarget(document: unknown, ref: string): unknown {
   let node: unknown = document;
   for (const raw of ref.slice(2).split('/')) {
-    const segment = decodeURIComponent(raw).replace(/~1/g, '/').replace(/~0/g, '~');
+    const segment = decodeSegment(raw);
+    if (segment === undefined) return undefined;
     if (Array.isArray(node) && /^\d+$/.test(segment)) node = node[Number(segment)];
     else if (isObject(node) && Object.hasOwn(node, segment)) node = node[segment];
     else return undefined;
