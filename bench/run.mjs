@@ -73,7 +73,7 @@ async function provision(gatewayUrl, upstreamUrl, sign) {
       name: 'bench',
       spec,
       base_url: upstreamUrl,
-      auth: { type: 'bearer', secret_env: 'BENCH_UPSTREAM_TOKEN' },
+      auth: { type: 'bearer', secret_env: 'HTTP_API_BENCH_TOKEN' },
     }),
   });
   if (response.status >= 300)
@@ -105,7 +105,7 @@ async function main() {
       RATE_LIMIT_DEFAULT_RPS: '100000',
       RATE_BUCKET_BURST: '1000000',
       HTTP_PROVIDER_ALLOWED_HOSTS: '127.0.0.1',
-      BENCH_UPSTREAM_TOKEN: 'bench-upstream-secret',
+      HTTP_API_BENCH_TOKEN: 'bench-upstream-secret',
     };
     const main = join(ROOT, 'dist/apps/gateway/src/main.js');
     const profile = process.env.BENCH_PROFILE

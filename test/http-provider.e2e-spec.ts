@@ -3,6 +3,7 @@ import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import { type AddressInfo } from 'node:net';
 import { join, resolve } from 'node:path';
 
+import { DataSource } from 'typeorm';
 import { parse as parseYaml } from 'yaml';
 
 import { HttpApiClient } from '@toolgate/provider-http';
@@ -13,7 +14,7 @@ import { startGateway, type TestGateway } from './support/gateway';
 type Json = Record<string, any>;
 
 const PETSTORE = readFileSync(join(__dirname, 'fixtures/petstore.yaml'), 'utf8');
-const SECRET_ENV = 'PETSTORE_E2E_TOKEN';
+const SECRET_ENV = 'HTTP_API_ACME__PETSTORE_TOKEN';
 const SECRET = 'petstore-upstream-secret';
 const PEOPLE: Record<string, { tenant: string; roles: string[] }> = {
   admin: { tenant: 'acme', roles: ['platform-admin'] },
@@ -238,6 +239,41 @@ describe('http provider: OpenAPI ingestion and invocation (e2e over HTTP)', () =
     expect(
       (await call(gw, 'user', '/manifests/openapi', { name: 'x', spec: PETSTORE, base_url: baseUrl })).status,
     ).toBe(403);
+  });
+
+  it('refuses a secret_env outside the tenant HTTP_API_ namespace, storing nothing', async () => {
+    process.env.PIPEDRIVE_API_TOKEN = 'gateway-wide-pipedrive-secret';
+    process.env.HTTP_API_GLOBEX_X = 'globex-secret';
+    try {
+      for (const [secretEnv, detail] of [
+        ['PIPEDRIVE_API_TOKEN', /secret_env must name an HTTP_API_\* variable/],
+        ['HTTP_API_GLOBEX_X', /must be a variable named HTTP_API_ACME__<NAME>/],
+      ] as const) {
+        const refused = await ingest({
+          name: 'exfil',
+          spec: PETSTORE,
+          base_url: baseUrl,
+          auth: { type: 'bearer', secret_env: secretEnv },
+        });
+        expect(refused.status).toBe(422);
+        expect(refused.body).toMatchObject({
+          code: 'REQUEST.VALIDATION_FAILED',
+          request_id: expect.any(String),
+          errors: [{ pointer: '/auth/secret_env', detail: expect.stringMatching(detail) }],
+        });
+        expect(refused.text).not.toContain('configured');
+      }
+      const stored = await gw.app
+        .get(DataSource)
+        .query('SELECT 1 FROM "http_apis" WHERE "name" = $1', ['exfil']);
+      expect(stored).toEqual([]);
+      expect(await catalog('user')).not.toContain('http.exfil:listPets');
+      expect((await invoke('http.exfil:listPets', {})).status).toBe(404);
+      expect(seen).toEqual([]);
+    } finally {
+      delete process.env.PIPEDRIVE_API_TOKEN;
+      delete process.env.HTTP_API_GLOBEX_X;
+    }
   });
 
   it('re-checks the address at connect time (a name that now resolves to loopback)', async () => {

@@ -1,4 +1,5 @@
-import { type TokenBroker } from '@toolgate/broker';
+import { Logger } from '@nestjs/common';
+import { CredentialUnavailableException, TokenBroker } from '@toolgate/broker';
 import { type CatalogService } from '@toolgate/catalog';
 import { type Repository } from 'typeorm';
 
@@ -33,14 +34,10 @@ function slowRepository() {
   return repository;
 }
 
-function makeRegistry(repository: ReturnType<typeof slowRepository>) {
+function makeRegistry(repository: ReturnType<typeof slowRepository>, broker = {} as TokenBroker) {
   let reload: () => void = () => undefined;
   const catalog = { onReload: (listener: () => void) => (reload = listener) } as unknown as CatalogService;
-  const registry = new HttpApiRegistry(
-    repository as unknown as Repository<HttpApiEntity>,
-    {} as TokenBroker,
-    catalog,
-  );
+  const registry = new HttpApiRegistry(repository as unknown as Repository<HttpApiEntity>, broker, catalog);
   registry.onModuleInit();
   return { registry, reload: () => reload() };
 }
@@ -78,5 +75,50 @@ describe('HttpApiRegistry', () => {
     expect((await stale)?.api.version).toBe(1);
     expect((await registry.resolve('public', 'pets', 'http.pets:list'))?.api.version).toBe(2);
     expect(repository.findOne).toHaveBeenCalledTimes(2);
+  });
+
+  describe('credentials of stored APIs', () => {
+    const exchange = { scopes: ['http.pets'], subject: 'agent', tenant: 'acme', purpose: 'http.pets:list' };
+    const stored = (tenant: string, secretEnv: string) => ({
+      ...row(1),
+      tenant,
+      auth: { type: 'bearer' as const, secret_env: secretEnv },
+    });
+    beforeAll(() => {
+      process.env.PIPEDRIVE_API_TOKEN = 'gateway-wide-secret';
+      process.env.HTTP_API_ACME__PETS = 'acme-pets-secret';
+    });
+    afterAll(() => {
+      delete process.env.PIPEDRIVE_API_TOKEN;
+      delete process.env.HTTP_API_ACME__PETS;
+    });
+
+    it('never reads a variable outside the API namespace: 503 as if unset, logged once', async () => {
+      const broker = new TokenBroker();
+      const { registry } = makeRegistry(slowRepository(), broker);
+      const warn = jest.spyOn(Logger.prototype, 'warn').mockImplementation(() => undefined);
+      try {
+        for (const api of [stored('acme', 'PIPEDRIVE_API_TOKEN'), stored('acme', 'HTTP_API_GLOBEX_X')]) {
+          const key = registry.credentialSource(api) ?? '';
+          registry.credentialSource(api);
+          const refused = await broker.exchange(key, exchange).catch((error: unknown) => error);
+          expect(refused).toBeInstanceOf(CredentialUnavailableException);
+          expect(JSON.stringify(refused)).not.toContain('gateway-wide-secret');
+        }
+        expect(warn).toHaveBeenCalledTimes(2);
+        expect(warn.mock.calls[0][0]).toMatch(
+          /pets of tenant acme gets no credential: .*HTTP_API_ACME__<NAME>/,
+        );
+      } finally {
+        warn.mockRestore();
+      }
+    });
+
+    it('reads a variable inside the namespace', async () => {
+      const broker = new TokenBroker();
+      const { registry } = makeRegistry(slowRepository(), broker);
+      const key = registry.credentialSource(stored('acme', 'HTTP_API_ACME__PETS')) ?? '';
+      expect((await broker.exchange(key, exchange))?.access_token).toBe('acme-pets-secret');
+    });
   });
 });

@@ -1,4 +1,4 @@
-import { Injectable, type OnModuleInit } from '@nestjs/common';
+import { Injectable, Logger, type OnModuleInit } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { Repository } from 'typeorm';
 
@@ -6,6 +6,7 @@ import { StaticSecretSource, TokenBroker } from '@toolgate/broker';
 import { CatalogService, PUBLIC_TENANT } from '@toolgate/catalog';
 
 import { HttpApiEntity } from './entities/http-api.entity';
+import { refusedSecretSource, secretEnvViolation } from './http-api-secret.util';
 import { type HttpApiAuth, type HttpApiDefinition, type HttpOperation } from './http-api.types';
 
 /** How long a replica trusts its copy of an API definition (catalog changes drop it at once). */
@@ -52,6 +53,7 @@ export class HttpApiRegistry implements OnModuleInit {
   /** Moves on every change this replica hears of: a read that started before it is not cached. */
   private generation = 0;
   private readonly sources = new Map<string, string>();
+  private readonly logger = new Logger(HttpApiRegistry.name);
 
   constructor(
     @InjectRepository(HttpApiEntity) private readonly repository: Repository<HttpApiEntity>,
@@ -107,13 +109,26 @@ export class HttpApiRegistry implements OnModuleInit {
     return undefined;
   }
 
-  /** The broker key of an API's credential source, registering (or re-registering) the source as needed. */
+  /**
+   * The broker key of an API's credential source, registering (or re-registering) the source as needed. A
+   * stored API whose variable is outside its tenant's `HTTP_API_` namespace (stored before the rule) never
+   * reads it: its calls answer 503 as for an unset variable.
+   */
   credentialSource(api: HttpApiDefinition): string | undefined {
     if (!api.auth) return undefined;
     const key = `http:${api.tenant}/${api.name}`;
     const signature = `${api.auth.type}\u0000${api.auth.secret_env}`;
     if (this.sources.get(key) !== signature) {
-      this.broker.register(key, new StaticSecretSource(key, api.auth.secret_env, TOKEN_TYPES[api.auth.type]));
+      const violation = secretEnvViolation(api.tenant, api.auth.secret_env);
+      if (violation) {
+        this.logger.warn(`API ${api.name} of tenant ${api.tenant} gets no credential: ${violation}`);
+      }
+      this.broker.register(
+        key,
+        violation
+          ? refusedSecretSource(key, `${api.auth.secret_env} is outside this API's namespace`)
+          : new StaticSecretSource(key, api.auth.secret_env, TOKEN_TYPES[api.auth.type]),
+      );
       this.sources.set(key, signature);
     }
     return key;

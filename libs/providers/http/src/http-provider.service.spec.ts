@@ -93,7 +93,7 @@ describe('HttpProviderService', () => {
       tenant: 'public',
       name: 'pets',
       baseUrl: `http://127.0.0.1:${port}/v1`,
-      auth: { type: 'header', secret_env: 'TEST_PETS_KEY', name: 'X-Api-Key' },
+      auth: { type: 'header', secret_env: 'HTTP_API_TEST_PETS_KEY', name: 'X-Api-Key' },
       version: 1,
       operations: [
         op('show', 'get', '/pets/{petId}', {
@@ -109,8 +109,8 @@ describe('HttpProviderService', () => {
         ),
       ],
     };
-    process.env.TEST_PETS_KEY = 'upstream-secret';
-    broker.register('http:public/pets', new StaticSecretSource('http:public/pets', 'TEST_PETS_KEY'));
+    process.env.HTTP_API_TEST_PETS_KEY = 'upstream-secret';
+    broker.register('http:public/pets', new StaticSecretSource('http:public/pets', 'HTTP_API_TEST_PETS_KEY'));
     client = new HttpApiClient({
       ...loadHttpProviderConfig({ HTTP_PROVIDER_ALLOWED_HOSTS: '127.0.0.1' }),
       maxResponseBytes: 4_096,
@@ -203,9 +203,9 @@ describe('HttpProviderService', () => {
   });
 
   it('answers 503 when the secret variable is not set', async () => {
-    delete process.env.TEST_PETS_KEY;
-    broker.register('http:public/pets', new StaticSecretSource('http:public/pets', 'TEST_PETS_KEY'));
+    delete process.env.HTTP_API_TEST_PETS_KEY;
+    broker.register('http:public/pets', new StaticSecretSource('http:public/pets', 'HTTP_API_TEST_PETS_KEY'));
     expect(await call('http.pets:show', { path: { petId: '1' } })).toMatchObject({ status: 503 });
-    process.env.TEST_PETS_KEY = 'upstream-secret';
+    process.env.HTTP_API_TEST_PETS_KEY = 'upstream-secret';
   });
 });

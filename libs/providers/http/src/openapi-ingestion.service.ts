@@ -3,19 +3,21 @@ import { type ConfigType } from '@nestjs/config';
 
 import { readSecretFromEnv } from '@toolgate/broker';
 import { CatalogService, ManifestAdminService, ManifestNotFoundException } from '@toolgate/catalog';
-import { canonicalJson, type Principal, sha256Hex } from '@toolgate/core';
+import { canonicalJson, type Principal, RequestValidationException, sha256Hex } from '@toolgate/core';
 
 import { type IngestOpenApiDto, type IngestOpenApiResultDto } from './dto/ingest-openapi.dto';
 import { HttpApiClient } from './http-api.client';
 import { HttpApiRegistry } from './http-api-registry.service';
+import { secretEnvViolation } from './http-api-secret.util';
 import { type HttpApiAuth, HTTP_PROVIDER_KEY } from './http-api.types';
 import { httpProviderConfig } from './http-provider.config';
 import { planIngestion } from './openapi/openapi-ingest.util';
 
 /**
- * `POST /manifests/openapi`: checks the base URL (SSRF guard), turns the document into tools (all or
- * nothing), stores the API definition, writes the manifests in the admin's tenant (`source: openapi`) and
- * disables the tools of operations the document no longer has.
+ * `POST /manifests/openapi`: checks the secret's variable is in the tenant's `HTTP_API_` namespace and the
+ * base URL (SSRF guard), turns the document into tools (all or nothing), stores the API definition, writes
+ * the manifests in the admin's tenant (`source: openapi`) and disables the tools of operations the document
+ * no longer has.
  */
 @Injectable()
 export class OpenApiIngestionService {
@@ -28,6 +30,8 @@ export class OpenApiIngestionService {
   ) {}
 
   async ingest(principal: Principal, body: IngestOpenApiDto): Promise<IngestOpenApiResultDto> {
+    const violation = body.auth && secretEnvViolation(principal.tenant, body.auth.secret_env);
+    if (violation) throw new RequestValidationException([{ pointer: '/auth/secret_env', detail: violation }]);
     const baseUrl = await this.client.checkBaseUrl(body.base_url);
     const auth: HttpApiAuth | undefined = body.auth && {
       type: body.auth.type,

@@ -11,10 +11,10 @@ import {
   ValidateNested,
 } from 'class-validator';
 
+import { HTTP_API_SECRET_ENV } from '../http-api-secret.util';
 import { HTTP_AUTH_TYPES, type HttpAuthType } from '../http-api.types';
 
 const API_NAME = /^[a-z][a-z0-9-]{0,39}$/;
-const ENV_NAME = /^[A-Z][A-Z0-9_]{0,127}$/;
 const TOKEN = /^[A-Za-z0-9!#$%&'*+.^_`|~-]{1,100}$/;
 
 // Text rather than an object: linters of the gateway's own OpenAPI document would lint an object example too.
@@ -29,13 +29,19 @@ export class HttpApiAuthDto {
   type: HttpAuthType;
 
   @ApiProperty({
-    description: 'Name of the environment variable holding the secret (read by the token broker).',
-    example: 'PETSTORE_API_TOKEN',
+    description:
+      'Name of the environment variable holding the secret (read by the token broker): ' +
+      '`HTTP_API_<TENANT>__<NAME>` for an API of a tenant (the tenant upper-cased, each run of other ' +
+      'characters than A-Z and 0-9 as one `_`, none at either end), `HTTP_API_<NAME>` for a platform-wide ' +
+      '(`public`) one.',
+    example: 'HTTP_API_ACME__PETSTORE_TOKEN',
     maxLength: 128,
-    pattern: ENV_NAME.source,
+    pattern: HTTP_API_SECRET_ENV.source,
   })
   @IsString()
-  @Matches(ENV_NAME, { message: 'secret_env must be an environment variable name (A-Z, 0-9, _)' })
+  @Matches(HTTP_API_SECRET_ENV, {
+    message: 'secret_env must name an HTTP_API_* variable (HTTP_API_<TENANT>__<NAME> for a tenant API)',
+  })
   secret_env: string;
 
   @ApiPropertyOptional({

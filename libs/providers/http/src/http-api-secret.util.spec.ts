@@ -1,0 +1,58 @@
+import { CredentialUnavailableException } from '@toolgate/broker';
+
+import { refusedSecretSource, secretEnvPrefix, secretEnvViolation } from './http-api-secret.util';
+
+describe('secret_env namespace of ingested APIs', () => {
+  it('binds a tenant API to HTTP_API_<TENANT>__, a public one to HTTP_API_', () => {
+    expect(secretEnvPrefix('acme')).toBe('HTTP_API_ACME__');
+    expect(secretEnvPrefix('acme-eu.2')).toBe('HTTP_API_ACME_EU_2__');
+    expect(secretEnvPrefix('-acme--eu-')).toBe('HTTP_API_ACME_EU__');
+    expect(secretEnvPrefix('public')).toBe('HTTP_API_');
+  });
+
+  it("never lets one tenant's prefix reach another's variables", () => {
+    expect(secretEnvViolation('acme', 'HTTP_API_ACME_EU__KEY')).toBeDefined();
+    expect(secretEnvViolation('acme-eu', 'HTTP_API_ACME__KEY')).toBeDefined();
+    expect(secretEnvViolation('acme-eu', 'HTTP_API_ACME_EU__KEY')).toBeUndefined();
+  });
+
+  it.each([
+    ['acme', 'HTTP_API_ACME__PETSTORE_TOKEN'],
+    ['acme-eu', 'HTTP_API_ACME_EU__KEY'],
+    ['public', 'HTTP_API_BENCH_TOKEN'],
+    ['public', 'HTTP_API_ACME_X'],
+  ])('lets tenant %s read %s', (tenant, name) => {
+    expect(secretEnvViolation(tenant, name)).toBeUndefined();
+  });
+
+  it.each([
+    ['acme', 'PIPEDRIVE_API_TOKEN'],
+    ['acme', 'DATABASE_URL'],
+    ['acme', 'GOOGLE_ADS_REFRESH_TOKEN'],
+    ['acme', 'MCP_CRM_TOKEN'],
+    ['acme', 'HTTP_API_GLOBEX_X'],
+    ['acme', 'HTTP_API_ACME__'],
+    ['acme', 'HTTP_API_ACME_PETSTORE_TOKEN'],
+    ['acme', 'HTTP_API_BENCH_TOKEN'],
+    ['acme', 'http_api_acme_token'],
+    ['public', 'HTTP_API_'],
+    ['public', 'PIPEDRIVE_API_TOKEN'],
+    ['public', `HTTP_API_${'X'.repeat(120)}`],
+  ])('refuses tenant %s the variable %s, naming the rule', (tenant, name) => {
+    expect(secretEnvViolation(tenant, name)).toMatch(/must be a variable named HTTP_API_/);
+  });
+
+  it('names the tenant prefix in the reason', () => {
+    expect(secretEnvViolation('acme', 'HTTP_API_GLOBEX_X')).toBe(
+      'secret_env of an API of tenant acme must be a variable named HTTP_API_ACME__<NAME> ' +
+        '(A-Z, 0-9, _; at most 128 characters)',
+    );
+  });
+
+  it('refuses every credential of a source outside the namespace', async () => {
+    const source = refusedSecretSource('http:acme/exfil', 'PIPEDRIVE_API_TOKEN is outside');
+    await expect(source.issue({ scopes: [], subject: 's', tenant: 'acme', purpose: 'p' })).rejects.toThrow(
+      CredentialUnavailableException,
+    );
+  });
+});
