@@ -1,5 +1,5 @@
 import { registerAs } from '@nestjs/config';
-import { IsBoolean, IsIn, IsInt, IsOptional, IsString, IsUrl, Max, Min } from 'class-validator';
+import { IsBoolean, IsIn, IsInt, IsOptional, IsString, IsUrl, Max, Min, ValidateIf } from 'class-validator';
 
 import { ConfigValidationError, EnvBoolean, EnvInt, EnvList, validateEnv } from './env.util';
 
@@ -24,7 +24,9 @@ export class AppEnv {
   @IsString()
   RUNTIME_DIR = '.runtime';
 
-  @IsString()
+  /** Empty: derived from HOST and PORT. Otherwise the http(s) URL agents reach the gateway at. */
+  @ValidateIf((env: AppEnv) => env.PUBLIC_URL !== '')
+  @IsUrl({ require_tld: false, require_protocol: true, protocols: ['http', 'https'] })
   PUBLIC_URL = '';
 
   @IsOptional()
@@ -69,6 +71,11 @@ export function loadAppConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   if (e.REQUIRE_MTLS && !(tls && e.TLS_CA_FILE))
     throw new ConfigValidationError(
       'Invalid configuration: REQUIRE_MTLS: true needs TLS_CERT_FILE, TLS_KEY_FILE and TLS_CA_FILE',
+    );
+  // Half a TLS configuration must not quietly serve plain HTTP.
+  if (Boolean(e.TLS_CERT_FILE) !== Boolean(e.TLS_KEY_FILE) || (e.TLS_CA_FILE && !e.TLS_CERT_FILE))
+    throw new ConfigValidationError(
+      'Invalid configuration: TLS_CERT_FILE and TLS_KEY_FILE must be set together (TLS_CA_FILE needs both)',
     );
   const scheme = tls ? 'https' : 'http';
   return {

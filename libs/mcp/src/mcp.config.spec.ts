@@ -23,6 +23,9 @@ describe('MCP configuration', () => {
   it('fails fast naming the variable', () => {
     expect(() => envServers({ MCP_X_URL: 'http://x', MCP_X_TRANSPORT: 'stdio' })).toThrow(/MCP_X_TRANSPORT/);
     expect(() => envServers({ MCP_X_URL: 'not a url' })).toThrow(/MCP_X_URL/);
+    expect(() => envServers({ MCP_X_URL: 'http://admin:hunter2@127.0.0.1:9/mcp' })).toThrow(
+      /MCP_X_URL must not hold credentials/,
+    );
     expect(() => loadMcpConfig({ MCP_DISCOVERY_RETRIES: 'many' })).toThrow(/MCP_DISCOVERY_RETRIES/);
   });
 

@@ -105,6 +105,11 @@ export function envServers(env: NodeJS.ProcessEnv): McpServerSpec[] {
         );
       if (!URL.canParse(String(env[`MCP_${variable}_URL`])))
         throw new ConfigValidationError(`Invalid configuration: MCP_${variable}_URL must be a URL`);
+      const parsed = new URL(String(env[`MCP_${variable}_URL`]));
+      if (parsed.username || parsed.password)
+        throw new ConfigValidationError(
+          `Invalid configuration: MCP_${variable}_URL must not hold credentials (use MCP_${variable}_BEARER_TOKEN)`,
+        );
       const tokenVar = `MCP_${variable}_BEARER_TOKEN`;
       return {
         name,

@@ -20,7 +20,18 @@ export function isTransportFailure(error: unknown): boolean {
 }
 
 /** A short, single-line description of an error (statuses, error names), safe to show to admins. */
+/** URLs in a message without their userinfo (`user:password@`) and query string (`?api_key=…`). */
+export function withoutUrlSecrets(text: string): string {
+  return text
+    .replace(/\b([a-z][a-z0-9+.-]*:\/\/)[^\s/?#@]*@/gi, '$1')
+    .replace(/\b([a-z][a-z0-9+.-]*:\/\/[^\s?#]*)[?#][^\s]*/gi, '$1');
+}
+
 export function describeError(error: unknown): string {
+  return withoutUrlSecrets(describeRawError(error));
+}
+
+function describeRawError(error: unknown): string {
   if (error instanceof StreamableHTTPError) return `HTTP ${error.code ?? '?'} from upstream`;
   if (error instanceof DomainException) return error.detail;
   if (error instanceof McpError) return `JSON-RPC error ${error.code}`;

@@ -138,11 +138,15 @@ export class McpUpstreamsService implements OnApplicationBootstrap, OnApplicatio
     return [...this.clients.values()].sort((a, b) => a.spec.name.localeCompare(b.spec.name));
   }
 
+  /**
+   * For the public `/health`: state and tool count only. Why a server is down (`last_error`) is for the
+   * authenticated `/mcp-servers` routes: an upstream's error can name hosts, paths or URLs.
+   */
   healthReport(): HealthIndicatorResult {
     const servers = Object.fromEntries(
       this.all().map(({ spec, status }) => [
         spec.name,
-        { state: status.state, tool_count: status.tool_count, last_error: status.last_error },
+        { state: status.state, tool_count: status.tool_count },
       ]),
     );
     const down = this.all().some(({ status }) => status.state === 'down');
