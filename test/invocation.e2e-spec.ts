@@ -185,6 +185,25 @@ describe('tool invocation (e2e over HTTP)', () => {
       expect(tooLong.body.code).toBe('IDEMPOTENCY.KEY_INVALID');
     });
 
+    it('treats a key left in flight as running until any call could have ended (660 s), then reclaims it', async () => {
+      const headers = { 'idempotency-key': 'stale-1' };
+      expect((await invoke(cg, 'reader', 'test:echo', { message: 'x' }, headers)).status).toBe(200);
+      const leftInFlight = (seconds: number) =>
+        runSql(
+          cg.gw.databaseUrl,
+          `UPDATE idempotency_keys SET status = 'in_flight', created_at = now() - make_interval(secs => $1)
+            WHERE key = 'stale-1'`,
+          [seconds],
+        );
+      // A call with the largest deadline (600 s) may still be running: never run it a second time.
+      await leftInFlight(630);
+      expect((await invoke(cg, 'reader', 'test:echo', { message: 'x' }, headers)).status).toBe(409);
+      await leftInFlight(700);
+      const reclaimed = await invoke(cg, 'reader', 'test:echo', { message: 'x' }, headers);
+      expect(reclaimed.status).toBe(200);
+      expect(reclaimed.headers.get('idempotent-replayed')).toBeNull();
+    });
+
     it('releases the key after a server error so the client can retry', async () => {
       const headers = { 'idempotency-key': 'retry-after-502' };
       expect((await invoke(cg, 'reader', 'test:fail', {}, headers)).status).toBe(502);

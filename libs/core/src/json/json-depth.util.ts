@@ -1,4 +1,5 @@
 import { type ProblemViolation } from '../errors/problem.types';
+import { escapePointerSegment } from './json-pointer.util';
 
 /** Levels of objects and arrays tool arguments may nest (the arguments object itself is level 1). */
 export const MAX_ARGUMENT_DEPTH = 64;
@@ -13,8 +14,6 @@ interface Frame {
   length: number;
   next: number;
 }
-
-const escapePointer = (key: string) => key.replace(/~/g, '~0').replace(/\//g, '~1');
 
 function frameOf(value: unknown): Frame | undefined {
   if (typeof value !== 'object' || value === null) return undefined;
@@ -45,7 +44,7 @@ export function tooDeepPointer(value: unknown, maxDepth: number, prefix = ''): s
     const child = frameOf(childAt(top, top.next++));
     if (!child) continue;
     if (stack.length >= maxDepth) {
-      return prefix + stack.map((frame) => `/${escapePointer(keyAt(frame, frame.next - 1))}`).join('');
+      return prefix + stack.map((frame) => `/${escapePointerSegment(keyAt(frame, frame.next - 1))}`).join('');
     }
     stack.push(child);
   }

@@ -2,6 +2,7 @@ import Ajv, { type ErrorObject, type Options } from 'ajv';
 import addFormats from 'ajv-formats';
 
 import { type ProblemViolation } from '../errors/problem.types';
+import { escapePointerSegment } from './json-pointer.util';
 import { depthViolation, MAX_SCHEMA_DEPTH } from './json-depth.util';
 import { linearRegExp } from './linear-regexp.util';
 import { schemaSafetyProblems } from './schema-safety.util';
@@ -34,7 +35,7 @@ function pointerOf(error: ErrorObject): string {
       ? (error.params as { additionalProperty?: string }).additionalProperty
       : undefined;
   const child = missing ?? extra;
-  const escaped = child?.replace(/~/g, '~0').replace(/\//g, '~1');
+  const escaped = child === undefined ? undefined : escapePointerSegment(child);
   return escaped === undefined ? error.instancePath : `${error.instancePath}/${escaped}`;
 }
 

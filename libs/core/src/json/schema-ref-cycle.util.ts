@@ -1,4 +1,5 @@
-import { escapePointerSegment, isSchemaNode, type SchemaNode } from './schema-walk.util';
+import { escapePointerSegment } from './json-pointer.util';
+import { isSchemaNode, type SchemaNode } from './schema-walk.util';
 
 /** Keywords that apply a subschema to the same value (no descent into the data). */
 const SAME_VALUE_LISTS = ['allOf', 'anyOf', 'oneOf'];

@@ -1,7 +1,8 @@
 import { type ProblemViolation } from '../errors/problem.types';
 import { unsupportedPatternReason } from './linear-regexp.util';
 import { endlessRefPointer } from './schema-ref-cycle.util';
-import { escapePointerSegment, forEachSubschema, isSchemaNode, type SchemaNode } from './schema-walk.util';
+import { escapePointerSegment } from './json-pointer.util';
+import { forEachSubschema, isSchemaNode, type SchemaNode } from './schema-walk.util';
 
 const ID_DETAIL =
   'is not allowed: schema ids are global to the gateway; refer to parts of this schema with "#/definitions/…"';

@@ -1,12 +1,14 @@
 /** One schema object inside a JSON Schema document (draft-07). */
 export type SchemaNode = Record<string, unknown>;
 
+import { escapePointerSegment } from './json-pointer.util';
+
 /** Keywords whose value maps names to subschemas. */
-const SCHEMA_MAPS = ['properties', 'patternProperties', 'definitions', '$defs', 'dependencies'];
+export const SCHEMA_MAPS = ['properties', 'patternProperties', 'definitions', '$defs', 'dependencies'];
 /** Keywords whose value is a list of subschemas. */
-const SCHEMA_LISTS = ['allOf', 'anyOf', 'oneOf', 'items'];
+export const SCHEMA_LISTS = ['allOf', 'anyOf', 'oneOf', 'items'];
 /** Keywords whose value is one subschema. */
-const SCHEMA_VALUES = [
+export const SCHEMA_VALUES = [
   'items',
   'additionalItems',
   'additionalProperties',
@@ -20,9 +22,6 @@ const SCHEMA_VALUES = [
 
 export const isSchemaNode = (value: unknown): value is SchemaNode =>
   typeof value === 'object' && value !== null && !Array.isArray(value);
-
-/** A member name as a JSON pointer segment (RFC 6901). */
-export const escapePointerSegment = (key: string) => key.replace(/~/g, '~0').replace(/\//g, '~1');
 
 function childrenOf(node: SchemaNode, pointer: string): [SchemaNode, string][] {
   const children: [SchemaNode, string][] = [];

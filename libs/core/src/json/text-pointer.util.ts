@@ -1,4 +1,4 @@
-const escapePointer = (key: string) => key.replace(/~/g, '~0').replace(/\//g, '~1');
+import { escapePointerSegment } from './json-pointer.util';
 
 /**
  * The JSON pointer of the first member name or string value in `value` equal to `text`, or undefined.
@@ -13,7 +13,7 @@ export function pointerOfText(value: unknown, text: string): string | undefined 
     const entries = Object.entries(node);
     for (let index = entries.length - 1; index >= 0; index -= 1) {
       const [key, child] = entries[index];
-      const at = `${pointer}/${escapePointer(key)}`;
+      const at = `${pointer}/${escapePointerSegment(key)}`;
       if (key === text && !Array.isArray(node)) return at;
       stack.push([child, at]);
     }

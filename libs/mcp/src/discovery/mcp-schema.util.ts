@@ -5,6 +5,9 @@ import {
   depthViolation,
   type JsonSchema,
   MAX_SCHEMA_DEPTH,
+  SCHEMA_LISTS,
+  SCHEMA_MAPS,
+  SCHEMA_VALUES,
   schemaProblems,
   unsupportedPatternReason,
 } from '@toolgate/core';
@@ -18,19 +21,6 @@ export interface SanitizedSchema {
 
 type Node = Record<string, unknown>;
 
-const SCHEMA_MAPS = ['properties', 'patternProperties', 'definitions', '$defs', 'dependencies'];
-const SCHEMA_LISTS = ['allOf', 'anyOf', 'oneOf', 'items'];
-const SCHEMA_VALUES = [
-  'items',
-  'additionalItems',
-  'additionalProperties',
-  'contains',
-  'propertyNames',
-  'not',
-  'if',
-  'then',
-  'else',
-];
 /** Dropped everywhere: `$schema` (2020-12 is not draft-07), `$id` (the catalog refuses ids: they are global). */
 const DROPPED = new Set(['$schema', '$id', 'id', '$async', '$vocabulary']);
 const TYPE_OF_KEYWORD: Record<string, string> = {

@@ -1,7 +1,7 @@
 import { defineTool } from '@toolgate/core';
 
 import { type DatabaseToolDeps, type QueryAnswer } from '../database.types';
-import { budgetOf, SQL_INPUT, type SqlInput } from './sql-input.util';
+import { budgetOf, ROWS_OUTPUT_PROPERTIES, SQL_INPUT, type SqlInput } from './sql-input.util';
 
 /**
  * `database:executeQuery`: one statement as the read-only login, in a read-only transaction that is always
@@ -18,19 +18,7 @@ export function executeQueryTool({ client }: DatabaseToolDeps) {
     inputs: SQL_INPUT,
     outputs: {
       type: 'object',
-      properties: {
-        columns: {
-          type: 'array',
-          items: {
-            type: 'object',
-            properties: { name: { type: 'string' }, data_type: { type: 'string' } },
-          },
-        },
-        rows: { type: 'array', items: { type: 'array' } },
-        row_count: { type: 'integer' },
-        truncated: { type: 'boolean' },
-        truncated_by: { type: 'string', enum: ['rows', 'bytes'] },
-      },
+      properties: ROWS_OUTPUT_PROPERTIES,
       required: ['columns', 'rows', 'row_count', 'truncated'],
     },
     required_scopes: ['database.execute'],

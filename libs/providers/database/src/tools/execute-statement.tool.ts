@@ -1,7 +1,7 @@
 import { defineTool } from '@toolgate/core';
 
 import { type DatabaseToolDeps, type StatementAnswer } from '../database.types';
-import { budgetOf, SQL_INPUT, type SqlInput } from './sql-input.util';
+import { budgetOf, ROWS_OUTPUT_PROPERTIES, SQL_INPUT, type SqlInput } from './sql-input.util';
 
 /**
  * `database:executeStatement`: one data-changing statement as the writer login (row changes on the sample
@@ -20,20 +20,7 @@ export function executeStatementTool({ client }: DatabaseToolDeps) {
     inputs: SQL_INPUT,
     outputs: {
       type: 'object',
-      properties: {
-        command: { type: 'string' },
-        row_count: { type: 'integer' },
-        columns: {
-          type: 'array',
-          items: {
-            type: 'object',
-            properties: { name: { type: 'string' }, data_type: { type: 'string' } },
-          },
-        },
-        rows: { type: 'array', items: { type: 'array' } },
-        truncated: { type: 'boolean' },
-        truncated_by: { type: 'string', enum: ['rows', 'bytes'] },
-      },
+      properties: { command: { type: 'string' }, ...ROWS_OUTPUT_PROPERTIES },
       required: ['command', 'row_count'],
     },
     required_scopes: ['database.write'],

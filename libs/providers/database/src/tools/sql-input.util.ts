@@ -28,6 +28,21 @@ export const SQL_INPUT: JsonSchema = {
   additionalProperties: false,
 };
 
+/** Output properties of a (possibly cut) row set: `executeQuery`'s answer, `executeStatement`'s RETURNING. */
+export const ROWS_OUTPUT_PROPERTIES: Record<string, JsonSchema> = {
+  columns: {
+    type: 'array',
+    items: {
+      type: 'object',
+      properties: { name: { type: 'string' }, data_type: { type: 'string' } },
+    },
+  },
+  rows: { type: 'array', items: { type: 'array' } },
+  row_count: { type: 'integer' },
+  truncated: { type: 'boolean' },
+  truncated_by: { type: 'string', enum: ['rows', 'bytes'] },
+};
+
 export const budgetOf = (ctx: { toolId: string; deadline: { at: number } }): CallBudget => ({
   toolId: ctx.toolId,
   deadlineAt: ctx.deadline.at,

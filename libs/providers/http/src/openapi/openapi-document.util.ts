@@ -1,10 +1,15 @@
 import { parse as parseYaml } from 'yaml';
 
-import { depthViolation, MAX_SCHEMA_DEPTH, type ProblemViolation } from '@toolgate/core';
+import {
+  depthViolation,
+  escapePointerSegment,
+  MAX_SCHEMA_DEPTH,
+  type ProblemViolation,
+} from '@toolgate/core';
 
 import { HTTP_METHODS, type HttpMethod } from '../http-api.types';
 import { InvalidOpenApiException } from '../http-provider.exception';
-import { escapePointer, LocalRefResolver } from './openapi-ref.util';
+import { LocalRefResolver } from './openapi-ref.util';
 
 export interface OpenApiLimits {
   maxSpecBytes: number;
@@ -78,7 +83,7 @@ export function collectOperations(document: Record<string, unknown>, limits: Ope
   const problems: ProblemViolation[] = [];
   const operations: RawOperation[] = [];
   for (const [path, rawItem] of Object.entries(document.paths as Record<string, unknown>)) {
-    const itemPointer = `/spec/paths/${escapePointer(path)}`;
+    const itemPointer = `/spec/paths/${escapePointerSegment(path)}`;
     if (!path.startsWith('/')) problems.push({ pointer: itemPointer, detail: 'a path must start with "/"' });
     const item = resolver.inline(rawItem, itemPointer);
     if (!isObject(item)) continue;

@@ -1,4 +1,4 @@
-import { type ProblemViolation } from '@toolgate/core';
+import { escapePointerSegment, type ProblemViolation } from '@toolgate/core';
 
 /** Longest chain of `$ref`s followed from one place. */
 export const MAX_REF_DEPTH = 16;
@@ -7,8 +7,6 @@ export const MAX_INLINED_NODES = 50_000;
 
 const isObject = (value: unknown): value is Record<string, unknown> =>
   typeof value === 'object' && value !== null && !Array.isArray(value);
-
-export const escapePointer = (segment: string): string => segment.replace(/~/g, '~0').replace(/\//g, '~1');
 
 /** A `$ref` fragment segment decoded, or undefined when its percent-encoding is malformed (`%`, `%E0%A4%A`). */
 function decodeSegment(raw: string): string | undefined {
@@ -60,7 +58,7 @@ export class LocalRefResolver {
     return Object.fromEntries(
       Object.entries(node).map(([key, value]) => [
         key,
-        this.inline(value, `${pointer}/${escapePointer(key)}`, chain),
+        this.inline(value, `${pointer}/${escapePointerSegment(key)}`, chain),
       ]),
     );
   }

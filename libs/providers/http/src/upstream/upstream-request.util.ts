@@ -1,7 +1,11 @@
-import { type ProblemViolation, RequestValidationException, type ToolInput } from '@toolgate/core';
+import {
+  escapePointerSegment,
+  type ProblemViolation,
+  RequestValidationException,
+  type ToolInput,
+} from '@toolgate/core';
 
 import { type HttpApiDefinition, type HttpOperation, type ParameterLocation } from '../http-api.types';
-import { escapePointer } from '../openapi/openapi-ref.util';
 
 /** One request to an upstream API, ready for the client. */
 export interface UpstreamRequest {
@@ -52,7 +56,7 @@ function pathOf(operation: HttpOperation, input: ToolInput, problems: ProblemVio
       : value === undefined
         ? ''
         : scalar(value);
-    const pointer = `/path/${escapePointer(name)}`;
+    const pointer = `/path/${escapePointerSegment(name)}`;
     // `.` and `..` would climb out of the base path once the URL is normalised; `/` is encoded anyway.
     if (text === '' || text === '.' || text === '..') {
       problems.push({ pointer, detail: 'must be a non-empty value other than "." and ".."' });
@@ -77,7 +81,7 @@ function queryOf(operation: HttpOperation, input: ToolInput, problems: ProblemVi
       // URLSearchParams would silently turn a lone surrogate into U+FFFD: refuse it instead.
       if (LONE_SURROGATE.test(text)) {
         const at = Array.isArray(value) ? `/${index}` : '';
-        problems.push({ pointer: `/query/${escapePointer(name)}${at}`, detail: NOT_UNICODE });
+        problems.push({ pointer: `/query/${escapePointerSegment(name)}${at}`, detail: NOT_UNICODE });
       } else query.append(name, text);
     });
   }
@@ -96,7 +100,7 @@ function headersOf(
     if (value === undefined || value === null) continue;
     const text = Array.isArray(value) ? value.map(scalar).join(',') : scalar(value);
     const problem = headerValueProblem(text);
-    if (problem) problems.push({ pointer: `/headers/${escapePointer(name)}`, detail: problem });
+    if (problem) problems.push({ pointer: `/headers/${escapePointerSegment(name)}`, detail: problem });
     else headers[name.toLowerCase()] = text;
   }
   return headers;
