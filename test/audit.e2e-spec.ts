@@ -19,12 +19,9 @@ describe('audit trail (e2e over HTTP)', () => {
 
   /** Events that do not hold the answer back (401/403/429) are committed shortly after it. */
   async function eventually(column: string, value: string): Promise<Row[]> {
-    for (let i = 0; i < 50; i += 1) {
-      const rows = await eventsOf(column, value);
-      if (rows.length > 0) return rows;
-      await new Promise((done) => setTimeout(done, 50));
-    }
-    return [];
+    let rows: Row[] = [];
+    await waitUntil(async () => (rows = await eventsOf(column, value)).length > 0, 10_000, 50);
+    return rows;
   }
 
   beforeAll(async () => {
@@ -123,10 +120,13 @@ describe('audit trail (e2e over HTTP)', () => {
       tool_id: 'test:echo',
     });
     expect(deny.details).toMatchObject({ denied_by: 'default-deny' });
-    // test:secretive allows 1 call per second: of two calls in a row, the second is refused.
-    await invoke('reader', 'test:secretive', { note: 'again' });
-    const limited = await invoke('reader', 'test:secretive', { note: 'and again' });
-    expect(limited.status).toBe(429);
+    // test:secretive allows 1 call per second: of three sent at once, at least one is refused (sent in
+    // a row, a slow machine could let each one open a window of its own).
+    const burst = await Promise.all(
+      ['again', 'and again', 'once more'].map((note) => invoke('reader', 'test:secretive', { note })),
+    );
+    const limited = burst.find((answer) => answer.status === 429)!;
+    expect(limited?.status).toBe(429);
     const [rate] = await eventually('request_id', limited.headers.get('x-request-id')!);
     expect(rate).toMatchObject({
       tenant: 'acme',
@@ -157,11 +157,15 @@ describe('audit trail (e2e over HTTP)', () => {
         `SELECT * FROM audit_events WHERE tenant = '_gateway' AND event = 'auth.failure'
            AND details->>'route' = '/actions' ORDER BY seq`,
       );
+    const started = Date.now();
     for (let i = 0; i < 300; i += 1) expect((await ag.call('stranger', '/actions')).status).toBe(401);
+    // At most two events per 1 s window (the first failure, then one counted event), however long the
+    // flood took on this machine; without grouping there would be 300.
+    const windows = Math.ceil((Date.now() - started) / 1_000) + 1;
     const total = async () => (await rows()).reduce((sum, row) => sum + Number(row.details.count ?? 1), 0);
     expect(await waitUntil(async () => (await total()) === 300, 10_000, 100)).toBe(true);
     const events = await rows();
-    expect(events.length).toBeLessThanOrEqual(10);
+    expect(events.length).toBeLessThanOrEqual(2 * windows + 2);
     expect(events.find((row) => row.details.aggregated)?.details).toMatchObject({
       reason: 'no credential',
       count: expect.any(Number),

@@ -265,9 +265,10 @@ describe('tool catalog and manifests (e2e over HTTP)', () => {
       const answer = await invoke(
         'globexReader',
         'test:hostile-redos',
-        JSON.stringify({ s: `${'a'.repeat(28)}!` }),
+        JSON.stringify({ s: `${'a'.repeat(40)}!` }),
       );
-      expect(Date.now() - started).toBeLessThan(1_000);
+      // A backtracking engine would take hours on 40 characters; slack for a loaded machine.
+      expect(Date.now() - started).toBeLessThan(5_000);
       expect(answer.status).toBe(422);
       expect(answer.body.errors).toEqual([{ pointer: '/s', detail: 'must match pattern "^(a+)+$"' }]);
     });

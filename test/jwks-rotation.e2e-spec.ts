@@ -1,4 +1,5 @@
 import { buildTestJwks, createTestSigningKey, signWithTestKey, type TestSigningKey } from '@toolgate/auth';
+import { waitUntil } from '@toolgate/testing';
 
 import { AUDIENCE, bearer, devToken, ISSUER, makeRuntimeDir } from './support/auth-fixtures';
 import { startGateway, type TestGateway } from './support/gateway';
@@ -68,25 +69,31 @@ describe('IdP JWKS: cache, rotation, storms and outages (e2e over HTTP)', () => 
   it('follows a key rotation without restart: the new key works, the dropped one stops', async () => {
     idp.serve(buildTestJwks(keyB));
     await sleep(COOLDOWN_MS);
-    expect(await call(await token(keyB))).toBe(200);
+    // Polled: a fetch the storm started late may still hold the cooldown on a slow machine.
+    expect(await waitUntil(async () => (await call(await token(keyB))) === 200, COOLDOWN_MS * 3, 100)).toBe(
+      true,
+    );
     expect(await call(await token(keyA))).toBe(401);
   });
 
   it('keeps working on cached keys while the IdP hangs, and bounds unknown-kid lookups by the timeout', async () => {
     idp.hang();
     await sleep(COOLDOWN_MS);
+    const unknown = await token(stranger, { kid: 'during-hang' });
     const started = Date.now();
-    expect(await call(await token(stranger, { kid: 'during-hang' }))).toBe(401);
-    expect(Date.now() - started).toBeLessThan(TIMEOUT_MS + 1_000);
+    expect(await call(unknown)).toBe(401);
+    // The fetch gives up at TIMEOUT_MS; the IdP itself never answers.
+    expect(Date.now() - started).toBeLessThan(TIMEOUT_MS + 3_000);
     expect(await call(await token(keyB))).toBe(200);
   });
 
   it('keeps working on cached keys when the IdP is down, and answers an unknown kid 401 quickly', async () => {
     await idp.stop();
     await sleep(COOLDOWN_MS);
+    const unknown = await token(stranger, { kid: 'during-outage' });
     const started = Date.now();
-    expect(await call(await token(stranger, { kid: 'during-outage' }))).toBe(401);
-    expect(Date.now() - started).toBeLessThan(TIMEOUT_MS + 1_000);
+    expect(await call(unknown)).toBe(401);
+    expect(Date.now() - started).toBeLessThan(TIMEOUT_MS + 3_000);
     for (let i = 0; i < 3; i += 1) expect(await call(await token(keyB))).toBe(200);
   });
 });

@@ -375,13 +375,16 @@ describe('MCP abuse limits (e2e): session caps and audited auth failures', () =>
           WHERE tenant = '_gateway' AND event = 'auth.failure' AND details->>'route' = '/mcp' ORDER BY seq`,
       );
     const before = (await failures()).length;
+    const started = Date.now();
     for (let i = 0; i < 200; i += 1) expect((await initialize('not-a-token')).status).toBe(401);
+    const windows = Math.ceil((Date.now() - started) / 1_000) + 1;
     const counted = async () =>
       (await failures()).slice(before).reduce((sum, { details }) => sum + Number(details.count ?? 1), 0);
     expect(await waitUntil(async () => (await counted()) === 200, 10_000, 100)).toBe(true);
     const rows = (await failures()).slice(before);
-    // First of each 1 s window on its own, the rest of the window as one event with a count.
-    expect(rows.length).toBeLessThanOrEqual(10);
+    // First of each 1 s window on its own, the rest of the window as one event with a count (however long
+    // the flood took on this machine; without grouping there would be 200).
+    expect(rows.length).toBeLessThanOrEqual(2 * windows + 2);
     expect(rows.find(({ details }) => details.aggregated)?.details).toMatchObject({
       ip: expect.any(String),
       route: '/mcp',

@@ -90,11 +90,11 @@ describe('linearRegExp (ajv code.regExp)', () => {
       patternProperties: { '^(x+x+)+y$': { type: 'number' } },
     });
     const started = performance.now();
-    expect(validate({ s: `${'a'.repeat(28)}!` })).toBe(false);
+    expect(validate({ s: `${'a'.repeat(40)}!` })).toBe(false);
     expect(validate({ s: 'a'.repeat(10_000) })).toBe(true);
     expect(validate({ [`${'x'.repeat(5_000)}`]: 'not checked: the name does not match' })).toBe(true);
-    // The ECMAScript engine takes seconds on the first input alone.
-    expect(performance.now() - started).toBeLessThan(1_000);
+    // The ECMAScript engine would take hours on the first input alone.
+    expect(performance.now() - started).toBeLessThan(5_000);
   });
 
   it('is refused at registration like any other unusable pattern', () => {

@@ -153,7 +153,8 @@ describe('RateLimitStorage with Redis', () => {
     redis.mode = 'silent';
     const started = Date.now();
     expect((await hit()).isBlocked).toBe(false);
-    expect(Date.now() - started).toBeLessThan(1_000);
+    // The 300 ms command timeout and slack for a loaded machine: without it the hit would never answer.
+    expect(Date.now() - started).toBeLessThan(3_000);
     expect(storage.usingFallback).toBe(true);
     await sleep(REDIS_PROBE_INTERVAL_MS * 1.5);
     expect(storage.usingFallback).toBe(true);

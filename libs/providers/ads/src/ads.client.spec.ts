@@ -226,9 +226,9 @@ describe('GoogleAdsClient (against a local fake Google Ads + OAuth token endpoin
       await expect(clientWith().mutateCampaign(plan(), await call(300))).rejects.toMatchObject({
         name: 'TimeoutError',
       });
-      expect(Date.now() - started).toBeLessThan(2_000);
+      expect(Date.now() - started).toBeLessThan(5_000);
       expect(fake.mutateRequests()).toHaveLength(1);
-      await waitUntil(() => fake.closedByClient > 0, 2_000);
+      await waitUntil(() => fake.closedByClient > 0, 10_000);
       expect(fake.closedByClient).toBe(1);
     });
 
@@ -256,8 +256,9 @@ describe('GoogleAdsClient (against a local fake Google Ads + OAuth token endpoin
     fake.requests.length = 0;
     fake.script(exhausted('60'));
     const again = Date.now();
-    const error = await failure(clientWith().mutateCampaign(plan(), await call(3_000)));
-    expect(Date.now() - again).toBeLessThan(1_000);
+    // Waiting out the 60 s would run into the 20 s deadline: the answer comes long before either.
+    const error = await failure(clientWith().mutateCampaign(plan(), await call(20_000)));
+    expect(Date.now() - again).toBeLessThan(10_000);
     expect(error).toMatchObject({ status: 503, headers: { 'retry-after': '60' } });
     expect(fake.mutateRequests()).toHaveLength(1);
   });

@@ -148,8 +148,9 @@ describe('PipedriveClient (against a local fake Pipedrive)', () => {
     it('does not wait past the deadline: a Retry-After beyond it answers 503 with Retry-After at once', async () => {
       fake.script({ status: 429, headers: { 'retry-after': '30' }, body: { success: false } });
       const started = Date.now();
-      const error = await failure(client.createDeal({ title: 'x' }, call(2_000)));
-      expect(Date.now() - started).toBeLessThan(1_000);
+      // Waiting out the 30 s would run into the 20 s deadline: the answer comes long before either.
+      const error = await failure(client.createDeal({ title: 'x' }, call(20_000)));
+      expect(Date.now() - started).toBeLessThan(10_000);
       expect(error).toMatchObject({
         status: 503,
         code: 'PROVIDER.UNAVAILABLE',
@@ -163,9 +164,9 @@ describe('PipedriveClient (against a local fake Pipedrive)', () => {
     fake.script('hang');
     const started = Date.now();
     await expect(client.getDeal(1, call(300))).rejects.toMatchObject({ name: 'TimeoutError' });
-    expect(Date.now() - started).toBeLessThan(2_000);
+    expect(Date.now() - started).toBeLessThan(5_000);
     expect(fake.requests).toHaveLength(1);
-    await waitUntil(() => fake.closedByClient > 0, 2_000);
+    await waitUntil(() => fake.closedByClient > 0, 10_000);
     expect(fake.closedByClient).toBe(1);
   });
 

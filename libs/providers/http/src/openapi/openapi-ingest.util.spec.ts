@@ -263,8 +263,8 @@ describe('planIngestion', () => {
     const plan = planIngestion(doc({ '/a': op('^(a+)+$') }), 'api', LIMITS);
     const validate = createJsonSchemaAjv().compile(plan.manifests[0].inputs);
     const started = performance.now();
-    expect(validate({ query: { q: `${'a'.repeat(28)}!` } })).toBe(false);
-    expect(performance.now() - started).toBeLessThan(1_000);
+    expect(validate({ query: { q: `${'a'.repeat(40)}!` } })).toBe(false);
+    expect(performance.now() - started).toBeLessThan(5_000);
     expect(problemsOf(doc({ '/a': op('^(?!admin)') }))).toEqual([
       {
         pointer: '/spec/paths/~1a/post',
