@@ -21,6 +21,9 @@ const PEOPLE: Record<string, { tenant: string; roles: string[] }> = {
   user: { tenant: 'acme', roles: ['api-user'] },
   nobody: { tenant: 'acme', roles: [] },
   globexUser: { tenant: 'globex', roles: ['api-user'] },
+  // A tenant whose name differs from `acme` only in case: it must not reach acme's HTTP_API_ACME__ secrets.
+  lookalikeAdmin: { tenant: 'ACME', roles: ['platform-admin'] },
+  lookalikeUser: { tenant: 'ACME', roles: ['api-user'] },
 };
 const PETS = [
   { id: 1, name: 'Rex', tag: 'dog' },
@@ -273,6 +276,39 @@ describe('http provider: OpenAPI ingestion and invocation (e2e over HTTP)', () =
     } finally {
       delete process.env.PIPEDRIVE_API_TOKEN;
       delete process.env.HTTP_API_GLOBEX_X;
+    }
+  });
+
+  it("keeps a look-alike tenant out of another tenant's secrets: its namespace is the hex of its name", async () => {
+    const own = 'HTTP_API__41434D45__PETSTORE_TOKEN';
+    process.env[own] = 'lookalike-own-secret';
+    try {
+      const borrowed = await call(gw, 'lookalikeAdmin', '/manifests/openapi', {
+        name: 'lookalike',
+        spec: PETSTORE,
+        base_url: baseUrl,
+        auth: { type: 'bearer', secret_env: SECRET_ENV },
+      });
+      expect(borrowed.status).toBe(422);
+      expect(borrowed.body.errors).toEqual([
+        {
+          pointer: '/auth/secret_env',
+          detail: expect.stringContaining('must be a variable named HTTP_API__41434D45__<NAME>'),
+        },
+      ]);
+      const ingested = await call(gw, 'lookalikeAdmin', '/manifests/openapi', {
+        name: 'lookalike',
+        spec: PETSTORE,
+        base_url: baseUrl,
+        auth: { type: 'bearer', secret_env: own },
+      });
+      expect(ingested.status).toBe(200);
+      expect(ingested.body).toMatchObject({ tenant: 'ACME', auth: { secret_env: own, configured: true } });
+      expect(seen).toEqual([]);
+      expect((await invoke('http.lookalike:listPets', {}, gw, 'lookalikeUser')).status).toBe(200);
+      expect(seen.map((request) => request.headers.authorization)).toEqual(['Bearer lookalike-own-secret']);
+    } finally {
+      delete process.env[own];
     }
   });
 

@@ -5,9 +5,49 @@ import { refusedSecretSource, secretEnvPrefix, secretEnvViolation } from './http
 describe('secret_env namespace of ingested APIs', () => {
   it('binds a tenant API to HTTP_API_<TENANT>__, a public one to HTTP_API_', () => {
     expect(secretEnvPrefix('acme')).toBe('HTTP_API_ACME__');
-    expect(secretEnvPrefix('acme-eu.2')).toBe('HTTP_API_ACME_EU_2__');
-    expect(secretEnvPrefix('-acme--eu-')).toBe('HTTP_API_ACME_EU__');
+    expect(secretEnvPrefix('acme-eu-2')).toBe('HTTP_API_ACME_EU_2__');
+    expect(secretEnvPrefix('acme_eu')).toBe('HTTP_API__61636D655F6575__');
     expect(secretEnvPrefix('public')).toBe('HTTP_API_');
+  });
+
+  // Tenants that would share a namespace if case and punctuation were folded away.
+  const LOOKALIKES = [
+    'acme-eu',
+    'acme_eu',
+    'acme.eu',
+    'ACME-EU',
+    'Acme-Eu',
+    'acme--eu',
+    '-acme-eu',
+    'acme-eu-',
+    'acme-eu.',
+    'acme',
+    'acme-e',
+    'x61636d65',
+    '_',
+    'a',
+    'A',
+  ];
+
+  it("gives every tenant its own namespace: no prefix starts another tenant's", () => {
+    const prefixes = LOOKALIKES.map(secretEnvPrefix);
+    expect(new Set(prefixes).size).toBe(LOOKALIKES.length);
+    for (const [i, tenant] of LOOKALIKES.entries()) {
+      const variable = `${prefixes[i]}TOKEN`;
+      expect(secretEnvViolation(tenant, variable)).toBeUndefined();
+      for (const other of LOOKALIKES.filter((candidate) => candidate !== tenant)) {
+        expect({ other, variable, refused: secretEnvViolation(other, variable) !== undefined }).toEqual({
+          other,
+          variable,
+          refused: true,
+        });
+      }
+    }
+  });
+
+  it('keeps the hex namespace of the longest tenant claim within the variable limit', () => {
+    const tenant = 'T'.repeat(128);
+    expect(secretEnvViolation(tenant, `${secretEnvPrefix(tenant)}TOKEN`)).toBeUndefined();
   });
 
   it("never lets one tenant's prefix reach another's variables", () => {
@@ -37,7 +77,9 @@ describe('secret_env namespace of ingested APIs', () => {
     ['acme', 'http_api_acme_token'],
     ['public', 'HTTP_API_'],
     ['public', 'PIPEDRIVE_API_TOKEN'],
-    ['public', `HTTP_API_${'X'.repeat(120)}`],
+    ['public', `HTTP_API_${'X'.repeat(292)}`],
+    ['acme.eu', 'HTTP_API_ACME_EU__KEY'],
+    ['Acme', 'HTTP_API_ACME__KEY'],
   ])('refuses tenant %s the variable %s, naming the rule', (tenant, name) => {
     expect(secretEnvViolation(tenant, name)).toMatch(/must be a variable named HTTP_API_/);
   });
@@ -45,7 +87,7 @@ describe('secret_env namespace of ingested APIs', () => {
   it('names the tenant prefix in the reason', () => {
     expect(secretEnvViolation('acme', 'HTTP_API_GLOBEX_X')).toBe(
       'secret_env of an API of tenant acme must be a variable named HTTP_API_ACME__<NAME> ' +
-        '(A-Z, 0-9, _; at most 128 characters)',
+        '(A-Z, 0-9, _; at most 300 characters)',
     );
   });
 

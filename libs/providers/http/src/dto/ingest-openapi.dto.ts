@@ -11,7 +11,7 @@ import {
   ValidateNested,
 } from 'class-validator';
 
-import { HTTP_API_SECRET_ENV } from '../http-api-secret.util';
+import { HTTP_API_SECRET_ENV, HTTP_API_SECRET_ENV_MAX } from '../http-api-secret.util';
 import { HTTP_AUTH_TYPES, type HttpAuthType } from '../http-api.types';
 
 const API_NAME = /^[a-z][a-z0-9-]{0,39}$/;
@@ -31,11 +31,12 @@ export class HttpApiAuthDto {
   @ApiProperty({
     description:
       'Name of the environment variable holding the secret (read by the token broker): ' +
-      '`HTTP_API_<TENANT>__<NAME>` for an API of a tenant (the tenant upper-cased, each run of other ' +
-      'characters than A-Z and 0-9 as one `_`, none at either end), `HTTP_API_<NAME>` for a platform-wide ' +
-      '(`public`) one.',
+      '`HTTP_API_<TENANT>__<NAME>` for an API of a tenant, `HTTP_API_<NAME>` for a platform-wide (`public`) ' +
+      'one. `<TENANT>` is a slug tenant upper-cased with `-` as `_` (`acme-eu` → `ACME_EU`); any other ' +
+      'tenant is `_` and the upper-case hex of its name (`acme_eu` → `_61636D655F6575`). A refused ' +
+      'variable gets a 422 naming the expected prefix.',
     example: 'HTTP_API_ACME__PETSTORE_TOKEN',
-    maxLength: 128,
+    maxLength: HTTP_API_SECRET_ENV_MAX,
     pattern: HTTP_API_SECRET_ENV.source,
   })
   @IsString()
