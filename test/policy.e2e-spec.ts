@@ -240,7 +240,14 @@ describe('policy (e2e over HTTP)', () => {
 
       const health = await gw.request('/health');
       expect(health.status).toBe(503);
-      expect(await read(health)).toMatchObject({ error: { policy: { status: 'down', version: good } } });
+      const probe = await read(health);
+      expect(probe).toMatchObject({
+        error: {
+          policy: { status: 'down', version: good, last_error: expect.stringContaining('GET /policy') },
+        },
+      });
+      // The public probe says that the file was refused, not why: no path, no rule, no YAML.
+      expect(JSON.stringify(probe)).not.toMatch(/policies\.yml|tenant-isolation|refuse"/);
 
       writeFileSync(policyFile, WITH_AGENT_READ);
       expect((await reload()).status).toBe(200);

@@ -159,9 +159,19 @@ export class PolicyService implements OnModuleInit, OnModuleDestroy {
     });
   }
 
+  /**
+   * For the public `/health`: state and versions only. Why a file was refused (its path, rule names, YAML
+   * fragments) is for `GET /policy` and the logs, not for anyone who can reach the probe.
+   */
   private healthIndicator(): HealthIndicatorResult {
     const details = { version: this.active.version, loaded_at: this.active.loadedAt.toISOString() };
     if (!this.lastError) return { policy: { status: 'up', ...details } };
-    return { policy: { status: 'down', ...details, last_error: this.lastError.message } };
+    return {
+      policy: {
+        status: 'down',
+        ...details,
+        last_error: `policy file refused at ${this.lastError.at}; GET /policy shows why`,
+      },
+    };
   }
 }
