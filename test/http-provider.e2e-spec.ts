@@ -77,7 +77,7 @@ describe('http provider: OpenAPI ingestion and invocation (e2e over HTTP)', () =
     const text = await response.text();
     return { status: response.status, body: (text ? JSON.parse(text) : undefined) as Json, text };
   };
-  const ingest = (body: Json, on = gw) => call(on, 'admin', '/manifests/openapi', body);
+  const ingest = (body: Json, on = gw, who = 'admin') => call(on, who, '/manifests/openapi', body);
   const invoke = (toolId: string, input: Json, on = gw, who = 'user') =>
     call(on, who, `/tools/${toolId}/invoke`, input);
   const catalog = async (who: string) =>
@@ -282,13 +282,19 @@ describe('http provider: OpenAPI ingestion and invocation (e2e over HTTP)', () =
   it("keeps a look-alike tenant out of another tenant's secrets: its namespace is the hex of its name", async () => {
     const own = 'HTTP_API__41434D45__PETSTORE_TOKEN';
     process.env[own] = 'lookalike-own-secret';
+    const lookalike = (secretEnv: string) =>
+      ingest(
+        {
+          name: 'lookalike',
+          spec: PETSTORE,
+          base_url: baseUrl,
+          auth: { type: 'bearer', secret_env: secretEnv },
+        },
+        gw,
+        'lookalikeAdmin',
+      );
     try {
-      const borrowed = await call(gw, 'lookalikeAdmin', '/manifests/openapi', {
-        name: 'lookalike',
-        spec: PETSTORE,
-        base_url: baseUrl,
-        auth: { type: 'bearer', secret_env: SECRET_ENV },
-      });
+      const borrowed = await lookalike(SECRET_ENV);
       expect(borrowed.status).toBe(422);
       expect(borrowed.body.errors).toEqual([
         {
@@ -296,12 +302,7 @@ describe('http provider: OpenAPI ingestion and invocation (e2e over HTTP)', () =
           detail: expect.stringContaining('must be a variable named HTTP_API__41434D45__<NAME>'),
         },
       ]);
-      const ingested = await call(gw, 'lookalikeAdmin', '/manifests/openapi', {
-        name: 'lookalike',
-        spec: PETSTORE,
-        base_url: baseUrl,
-        auth: { type: 'bearer', secret_env: own },
-      });
+      const ingested = await lookalike(own);
       expect(ingested.status).toBe(200);
       expect(ingested.body).toMatchObject({ tenant: 'ACME', auth: { secret_env: own, configured: true } });
       expect(seen).toEqual([]);

@@ -1,6 +1,7 @@
 import { type Logger } from '@nestjs/common';
 
 import { loadMcpConfig } from '../mcp.config';
+import { httpServerSpec } from '../testing/server-spec.util';
 import { McpUpstreamClient } from './mcp-upstream.client';
 
 const quiet = { log: () => undefined, warn: () => undefined, debug: () => undefined } as unknown as Logger;
@@ -9,24 +10,13 @@ describe('McpUpstreamClient', () => {
   it('closes only once a resync handing tools to discovery is done, and hands nothing over after', async () => {
     let release = () => undefined as void;
     const handed: string[] = [];
-    const client = new McpUpstreamClient(
-      {
-        name: 'crm',
-        source: 'api',
-        transport: 'streamable-http',
-        url: 'http://127.0.0.1:9/mcp',
-        args: [],
-        env: {},
-        auth: { type: 'none' },
-      },
-      {
-        config: loadMcpConfig({}),
-        fetch: async () => new Response(null, { status: 503 }),
-        authorization: async () => undefined,
-        onTools: (spec) => (handed.push(spec.name), new Promise<void>((done) => (release = done))),
-        logger: quiet,
-      },
-    );
+    const client = new McpUpstreamClient(httpServerSpec('crm'), {
+      config: loadMcpConfig({}),
+      fetch: async () => new Response(null, { status: 503 }),
+      authorization: async () => undefined,
+      onTools: (spec) => (handed.push(spec.name), new Promise<void>((done) => (release = done))),
+      logger: quiet,
+    });
     jest.spyOn(client, 'request').mockResolvedValue([]);
     void client.resync();
     for (let tick = 0; tick < 10 && handed.length === 0; tick += 1) await Promise.resolve();
@@ -44,28 +34,17 @@ describe('McpUpstreamClient', () => {
   it('closes at once while a resync waits for an upstream that never answers, and hands nothing over', async () => {
     const handed: string[] = [];
     const aborted: boolean[] = [];
-    const client = new McpUpstreamClient(
-      {
-        name: 'hung',
-        source: 'api',
-        transport: 'streamable-http',
-        url: 'http://127.0.0.1:9/mcp',
-        args: [],
-        env: {},
-        auth: { type: 'none' },
-      },
-      {
-        config: { ...loadMcpConfig({}), connectTimeoutMs: 5_000 },
-        // Accepts the request and never answers; notes whether the request was aborted.
-        fetch: (_url, init) =>
-          new Promise<Response>(() =>
-            init?.signal?.addEventListener('abort', () => aborted.push(true), { once: true }),
-          ),
-        authorization: async () => undefined,
-        onTools: async (spec) => void handed.push(spec.name),
-        logger: quiet,
-      },
-    );
+    const client = new McpUpstreamClient(httpServerSpec('hung'), {
+      config: { ...loadMcpConfig({}), connectTimeoutMs: 5_000 },
+      // Accepts the request and never answers; notes whether the request was aborted.
+      fetch: (_url, init) =>
+        new Promise<Response>(() =>
+          init?.signal?.addEventListener('abort', () => aborted.push(true), { once: true }),
+        ),
+      authorization: async () => undefined,
+      onTools: async (spec) => void handed.push(spec.name),
+      logger: quiet,
+    });
     const resync = client.resync();
     await new Promise((resolve) => setTimeout(resolve, 50));
     const started = Date.now();
@@ -80,24 +59,13 @@ describe('McpUpstreamClient', () => {
 
   it('closes at once even when the stuck connection ignores the abort', async () => {
     const handed: string[] = [];
-    const client = new McpUpstreamClient(
-      {
-        name: 'deaf',
-        source: 'api',
-        transport: 'streamable-http',
-        url: 'http://127.0.0.1:9/mcp',
-        args: [],
-        env: {},
-        auth: { type: 'none' },
-      },
-      {
-        config: { ...loadMcpConfig({}), connectTimeoutMs: 5_000 },
-        fetch: () => new Promise<Response>(() => undefined),
-        authorization: async () => undefined,
-        onTools: async (spec) => void handed.push(spec.name),
-        logger: quiet,
-      },
-    );
+    const client = new McpUpstreamClient(httpServerSpec('deaf'), {
+      config: { ...loadMcpConfig({}), connectTimeoutMs: 5_000 },
+      fetch: () => new Promise<Response>(() => undefined),
+      authorization: async () => undefined,
+      onTools: async (spec) => void handed.push(spec.name),
+      logger: quiet,
+    });
     const resync = client.resync();
     await new Promise((resolve) => setTimeout(resolve, 50));
     const started = Date.now();
@@ -109,27 +77,16 @@ describe('McpUpstreamClient', () => {
   it('retries discovery with doubling backoff, never throws, and reports the upstream down', async () => {
     const attempts: number[] = [];
     const started = Date.now();
-    const client = new McpUpstreamClient(
-      {
-        name: 'gone',
-        source: 'env',
-        transport: 'streamable-http',
-        url: 'http://127.0.0.1:9/mcp',
-        args: [],
-        env: {},
-        auth: { type: 'none' },
+    const client = new McpUpstreamClient(httpServerSpec('gone', { source: 'env' }), {
+      config: { ...loadMcpConfig({}), discoveryRetries: 3, discoveryBackoffMs: 40, reconnectMaxMs: 10_000 },
+      fetch: async () => {
+        attempts.push(Date.now() - started);
+        throw new TypeError('fetch failed', { cause: { code: 'ECONNREFUSED' } });
       },
-      {
-        config: { ...loadMcpConfig({}), discoveryRetries: 3, discoveryBackoffMs: 40, reconnectMaxMs: 10_000 },
-        fetch: async () => {
-          attempts.push(Date.now() - started);
-          throw new TypeError('fetch failed', { cause: { code: 'ECONNREFUSED' } });
-        },
-        authorization: async () => undefined,
-        onTools: async () => undefined,
-        logger: { log: () => undefined, warn: () => undefined, debug: () => undefined } as unknown as Logger,
-      },
-    );
+      authorization: async () => undefined,
+      onTools: async () => undefined,
+      logger: quiet,
+    });
     client.start();
     for (let waited = 0; attempts.length < 4 && waited < 3000; waited += 20)
       await new Promise((resolve) => setTimeout(resolve, 20));

@@ -6,18 +6,11 @@ import { type McpDiscoveryService } from '../discovery/mcp-discovery.service';
 import { loadMcpConfig } from '../mcp.config';
 import { type McpServerSpec } from '../mcp.types';
 import { type McpServerStore } from '../servers/mcp-server-store.service';
+import { httpServerSpec } from '../testing/server-spec.util';
 import { McpUpstreamsService } from './mcp-upstreams.service';
 
-const spec = (name: string, registeredAt = '2026-01-01T00:00:00.000Z'): McpServerSpec => ({
-  name,
-  source: 'api',
-  transport: 'streamable-http',
-  url: 'http://127.0.0.1:9/mcp',
-  args: [],
-  env: {},
-  auth: { type: 'none' },
-  registeredAt,
-});
+const spec = (name: string, registeredAt = '2026-01-01T00:00:00.000Z'): McpServerSpec =>
+  httpServerSpec(name, { registeredAt });
 
 /** The row of `name` deleted and registered again (same address, later row). */
 const reregistered = (name: string) => spec(name, '2026-01-01T00:00:05.000Z');
