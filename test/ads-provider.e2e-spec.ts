@@ -13,6 +13,7 @@ const SEED_ARGS = { name: 'LaunchX', budget: 1200, startDate: '2025-10-10' };
 const NO_GOOGLE: Record<string, undefined> = {
   ADS_MODE: undefined,
   ADS_MAX_DAILY_BUDGET: undefined,
+  ADS_TENANT_CUSTOMER_IDS: undefined,
   GOOGLE_ADS_CLIENT_ID: undefined,
   GOOGLE_ADS_CLIENT_SECRET: undefined,
   GOOGLE_ADS_REFRESH_TOKEN: undefined,
@@ -115,6 +116,22 @@ describe('ads provider, sandbox mode: the seed quickstart offline (e2e)', () => 
     );
     expect(rows).toEqual([]);
   });
+
+  it('denies an account not granted to the tenant with 403 ADS.CUSTOMER_NOT_ALLOWED, like live mode', async () => {
+    const { confirmed } = await createCampaign(sg, {
+      ...SEED_ARGS,
+      name: 'Elsewhere',
+      budget: 10,
+      customerId: '123-456-7890',
+    });
+    expect(confirmed.status).toBe(403);
+    expect(confirmed.body).toMatchObject({ code: 'ADS.CUSTOMER_NOT_ALLOWED', customer_id: '1234567890' });
+    const rows = await runSql(
+      sg.gw.databaseUrl,
+      `SELECT name FROM ads_sandbox_campaigns WHERE name = 'Elsewhere'`,
+    );
+    expect(rows).toEqual([]);
+  });
 });
 
 describe('ads provider, live mode against a local fake Google Ads (e2e)', () => {
@@ -135,6 +152,7 @@ describe('ads provider, live mode against a local fake Google Ads (e2e)', () => 
       GOOGLE_ADS_DEVELOPER_TOKEN: CREDS.developerToken,
       GOOGLE_ADS_LOGIN_CUSTOMER_ID: CREDS.loginCustomerId,
       GOOGLE_ADS_CUSTOMER_ID: '123-456-7890',
+      ADS_TENANT_CUSTOMER_IDS: 'acme=123-456-7890|234-567-8901, beta=3456789012',
       GOOGLE_ADS_BASE_URL: baseUrl,
       GOOGLE_ADS_TOKEN_URL: tokenUrl,
       ADS_MAX_DAILY_BUDGET: '1500',
@@ -215,6 +233,50 @@ describe('ads provider, live mode against a local fake Google Ads (e2e)', () => 
     expect(confirmed.status).toBe(403);
     expect(confirmed.body.code).toBe('ADS.BUDGET_CEILING');
     expect(fake.mutateRequests()).toHaveLength(calls);
+  });
+
+  it("denies another tenant's account, or the manager's, with 403 before Google is called", async () => {
+    const calls = fake.mutateRequests().length;
+    for (const customerId of ['345-678-9012', CREDS.loginCustomerId]) {
+      for (const validate_only of [false, true]) {
+        const { confirmed } = await createCampaign(sg, {
+          ...SEED_ARGS,
+          name: `Not ours ${customerId}`,
+          budget: 10,
+          customerId,
+          validate_only,
+        });
+        expect(confirmed.status).toBe(403);
+        expect(confirmed.headers.get('content-type')).toMatch(/^application\/problem\+json/);
+        expect(confirmed.body).toMatchObject({
+          code: 'ADS.CUSTOMER_NOT_ALLOWED',
+          customer_id: customerId.replace(/-/g, ''),
+          errors: [{ pointer: '/customerId' }],
+        });
+      }
+    }
+    expect(fake.mutateRequests()).toHaveLength(calls);
+    const claims = await runSql(
+      sg.gw.databaseUrl,
+      `SELECT count(*)::int AS n FROM ads_budget_reservations WHERE amount_micros = 10000000`,
+    );
+    expect(claims).toEqual([{ n: 0 }]);
+  });
+
+  it("creates the campaign in another of the tenant's accounts", async () => {
+    const { confirmed } = await createCampaign(sg, {
+      ...SEED_ARGS,
+      name: 'Second account',
+      budget: 50,
+      customerId: '234-567-8901',
+    });
+    expect(confirmed.status).toBe(200);
+    expect(confirmed.body.result).toMatchObject({
+      mode: 'live',
+      customerId: '2345678901',
+      campaign: { resourceName: expect.stringMatching(/^customers\/2345678901\/campaigns\/\d+$/) },
+    });
+    expect(fake.mutateRequests().at(-1)!.path).toBe('/v24/customers/2345678901/googleAds:mutate');
   });
 });
 

@@ -1,10 +1,20 @@
 import { writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 
 import { runSql, TestProviderModule } from '@toolgate/testing';
 
 import { bearer, devToken, makeRuntimeDir } from './support/auth-fixtures';
 import { startGateway, type TestGateway } from './support/gateway';
+
+/** POSTs JSON with a bearer token; the status and the parsed body. */
+async function postJson(gw: TestGateway, token: string, path: string, body: Record<string, unknown>) {
+  const response = await gw.request(path, {
+    method: 'POST',
+    headers: { ...bearer(token), 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  });
+  return { status: response.status, body: (await response.json()) as Record<string, any> };
+}
 
 describe('API keys (e2e over HTTP)', () => {
   const runtime = makeRuntimeDir();
@@ -217,14 +227,8 @@ describe('API keys and approvals (e2e over HTTP)', () => {
     runtime.dispose();
   });
 
-  async function call(token: string, path: string, body: Record<string, unknown>) {
-    const response = await gw.request(path, {
-      method: 'POST',
-      headers: { ...bearer(token), 'content-type': 'application/json' },
-      body: JSON.stringify(body),
-    });
-    return { status: response.status, body: (await response.json()) as Record<string, any> };
-  }
+  const call = (token: string, path: string, body: Record<string, unknown>) =>
+    postJson(gw, token, path, body);
 
   it('lets a key request a held call but never approve one: approvals take a person', async () => {
     const requester = await call(admin, '/api-keys', { name: 'req', subject: 'bob', roles: ['test-admin'] });
@@ -300,5 +304,79 @@ describe('API keys and approvals (e2e over HTTP)', () => {
       target: 'prod-db',
     });
     expect(confirmed.status).toBe(200);
+  });
+});
+
+describe('API keys minted by API keys and approvals (e2e over HTTP, seed policy, ads sandbox)', () => {
+  const runtime = makeRuntimeDir();
+  const campaign = { name: 'Chained', budget: 100, startDate: '2025-10-10' };
+  let gw: TestGateway;
+  let alice: string;
+  let frank: string;
+
+  beforeAll(async () => {
+    gw = await startGateway({
+      env: {
+        RUNTIME_DIR: runtime.dir,
+        POLICY_FILE: resolve(__dirname, '../policies/policies.yml'),
+        ADS_MODE: 'sandbox',
+      },
+    });
+    alice = await devToken(runtime.dir, {
+      subject: 'alice',
+      tenant: 'acme',
+      roles: ['platform-admin', 'finance-approver'],
+    });
+    frank = await devToken(runtime.dir, { subject: 'frank', tenant: 'acme', roles: ['finance-approver'] });
+  });
+  afterAll(async () => {
+    await gw.close();
+    runtime.dispose();
+  });
+
+  const call = (token: string, path: string, body: Record<string, unknown>) =>
+    postJson(gw, token, path, body);
+
+  it('never lets the admin at the root of a chain of keys approve its call: another approver must', async () => {
+    const k1 = await call(alice, '/api-keys', { name: 'k1', subject: 'dave', roles: ['platform-admin'] });
+    expect(k1.status).toBe(201);
+    const k2 = await call(k1.body.secret, '/api-keys', {
+      name: 'k2',
+      subject: 'svc',
+      roles: ['finance-write'],
+      scopes: ['ads.write'],
+    });
+    expect(k2.status).toBe(201);
+
+    const held = await call(k2.body.secret, '/tools/ads:createCampaign/invoke', campaign);
+    expect(held.status).toBe(202);
+    expect(held.body.requires_approval).toBe(true);
+    const path = `/actions/${held.body.action_id}`;
+
+    const byRoot = await call(alice, `${path}/approve`, {});
+    expect(byRoot.status).toBe(403);
+    expect(byRoot.body).toMatchObject({ code: 'ACTIONS.FORBIDDEN' });
+    expect(byRoot.body.detail).toContain(`API key ${k2.body.id}, which you minted`);
+    expect((await call(alice, `${path}/reject`, { reason: 'mine' })).status).toBe(403);
+
+    // The key and the approver's view name the person at the root of the chain, not the key in between.
+    expect(k2.body.created_by).toBe('alice');
+    const view = await gw.request(path, { headers: bearer(frank) });
+    expect(await view.json()).toMatchObject({
+      requester: { subject: 'svc', credential_kind: 'api_key', key_id: k2.body.id, key_created_by: 'alice' },
+    });
+    const early = await call(k2.body.secret, '/tools/ads:createCampaign/confirm', {
+      action_token: held.body.action_token,
+      ...campaign,
+    });
+    expect(early.status).toBe(409);
+
+    expect((await call(frank, `${path}/approve`, {})).status).toBe(200);
+    const confirmed = await call(k2.body.secret, '/tools/ads:createCampaign/confirm', {
+      action_token: held.body.action_token,
+      ...campaign,
+    });
+    expect(confirmed.status).toBe(200);
+    expect(confirmed.body.result).toMatchObject({ mode: 'sandbox', campaign: { name: 'Chained' } });
   });
 });

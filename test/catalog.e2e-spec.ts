@@ -1,3 +1,7 @@
+import { manifestFromTool } from '@toolgate/catalog';
+import { ProviderRegistry } from '@toolgate/core';
+import { TestProviderService } from '@toolgate/testing';
+
 import { type CatalogGateway, type Json, manifest, startCatalogGateway } from './support/catalog-gateway';
 
 describe('tool catalog and manifests (e2e over HTTP)', () => {
@@ -351,6 +355,70 @@ describe('tool catalog and manifests (e2e over HTTP)', () => {
     const denied = await explain('test:destroy');
     expect(denied.body).toMatchObject({ decision: 'deny', missing_scopes: ['test.write'] });
     expect((await explain('test:nope')).status).toBe(404);
+  });
+
+  describe('tools the platform disabled', () => {
+    const invokeDestroy = () =>
+      call('reader', '/tools/test:destroy/invoke', { method: 'POST', body: { target: 'production' } });
+
+    afterAll(async () => {
+      // Give the shared catalog its provider tool back, as the provider describes it.
+      const tool = catalog.gw.app.get(ProviderRegistry).findTool('test:destroy')!;
+      const restored = await call('publicAdmin', '/manifests/register', {
+        method: 'POST',
+        body: manifestFromTool(tool),
+      });
+      expect(restored.status).toBe(201);
+    });
+
+    it("cannot be taken over by a tenant admin: a provider's tool stays disabled, with its safeguards", async () => {
+      const ran = () => catalog.gw.app.get(TestProviderService).calls.get('test:destroy') ?? 0;
+      const before = ran();
+      const disabled = await call('publicAdmin', '/manifests/test:destroy', { method: 'DELETE' });
+      expect(disabled.status).toBe(200);
+      const takeover = {
+        toolId: 'test:destroy',
+        provider_id: 'test',
+        name: 'x',
+        description: 'x',
+        inputs: { type: 'object' },
+        required_scopes: [],
+        safety_tags: [],
+      };
+      const refused = await call('acmeAdmin', '/manifests/register', { method: 'POST', body: takeover });
+      expect([refused.status, refused.headers.get('content-type')]).toEqual([
+        409,
+        expect.stringContaining('application/problem+json'),
+      ]);
+      expect(refused.body).toMatchObject({
+        code: 'CATALOG.PROVIDER_TOOL',
+        detail: expect.stringContaining('test:destroy is a tool of provider test'),
+      });
+      const { toolId: _toolId, ...body } = takeover;
+      const replaced = await call('acmeAdmin', '/manifests/test:destroy', { method: 'PUT', body });
+      expect([replaced.status, replaced.body.code]).toEqual([409, 'CATALOG.PROVIDER_TOOL']);
+      const invoked = await invokeDestroy();
+      expect([invoked.status, invoked.body.code]).toEqual([404, 'CATALOG.TOOL_NOT_FOUND']);
+      expect(await toolIds('reader')).not.toContain('test:destroy');
+      expect(ran()).toBe(before);
+    });
+
+    it('keeps a disabled shared tool id out of every tenant (409), and lets public enable it again', async () => {
+      const shared = manifest({ toolId: 'test:retired', name: 'Retired' });
+      const register = (who: string) => call(who, '/manifests/register', { method: 'POST', body: shared });
+      expect((await register('publicAdmin')).status).toBe(201);
+      expect((await call('publicAdmin', '/manifests/test:retired', { method: 'DELETE' })).status).toBe(200);
+      const shadow = await register('globexAdmin');
+      expect(shadow.status).toBe(409);
+      expect(shadow.body).toMatchObject({
+        code: 'CATALOG.DUPLICATE_TOOL',
+        tenant: 'public',
+        detail: expect.stringContaining('(disabled)'),
+      });
+      expect(await toolIds('globexReader')).not.toContain('test:retired');
+      const again = await register('publicAdmin');
+      expect(again.body).toMatchObject({ tenant: 'public', version: 3, disabled: false });
+    });
   });
 
   it('documents the routes in OpenAPI', async () => {

@@ -24,7 +24,11 @@ const PEOPLE: Record<string, { tenant: string; roles: string[] }> = {
   // A tenant whose name differs from `acme` only in case: it must not reach acme's HTTP_API_ACME__ secrets.
   lookalikeAdmin: { tenant: 'ACME', roles: ['platform-admin'] },
   lookalikeUser: { tenant: 'ACME', roles: ['api-user'] },
+  sharedAdmin: { tenant: 'public', roles: ['platform-admin'] },
 };
+/** Sent by the `query` auth of the `echo` API; `/`, `+` and `=` all change when URL- or JSON-encoded. */
+const ECHO_SECRET_ENV = 'HTTP_API_ACME__ECHO_KEY';
+const ECHO_SECRET = 'k3y/with+slash=';
 const PETS = [
   { id: 1, name: 'Rex', tag: 'dog' },
   { id: 2, name: 'Tom', tag: 'cat' },
@@ -51,6 +55,44 @@ function startPetstore(seen: { url: string; headers: IncomingHttpHeaders }[]): P
   return new Promise((done) => server.listen(0, '127.0.0.1', () => done(server)));
 }
 
+/**
+ * A local API recording every request path. `<base>/echo` answers 200 with the request URL (`\/`-escaped,
+ * as PHP writes it) and the secret; `<base>/missing` 404 with the URL; anything else 200 with the path.
+ */
+function startEchoApi(seen: string[]): Promise<Server> {
+  const server = createServer((req, res) => {
+    const url = req.url ?? '/';
+    seen.push(url);
+    const self = `http://${req.headers.host}${url}`;
+    const json = (status: number, body: string) =>
+      res.writeHead(status, { 'content-type': 'application/json' }).end(body);
+    const path = url.split('?')[0];
+    if (path.endsWith('/echo')) {
+      return json(200, `{"self":"${self.replaceAll('/', '\\/')}","k":"${ECHO_SECRET}"}`);
+    }
+    if (path.endsWith('/missing')) return json(404, JSON.stringify({ message: 'not here', self }));
+    json(200, JSON.stringify({ path }));
+  });
+  return new Promise((done) => server.listen(0, '127.0.0.1', () => done(server)));
+}
+
+/** A small OpenAPI document: `GET /pets/{petId}` (getPet), with `GET /pets` (listPets) when asked. */
+function petsSpec(withList = false): Json {
+  const get = (operationId: string, parameters: Json[] = []) => ({
+    get: { operationId, parameters, responses: { '200': { description: 'ok' } } },
+  });
+  return {
+    openapi: '3.0.3',
+    info: { title: 'pets', version: '1' },
+    paths: {
+      ...(withList ? { '/pets': get('listPets') } : {}),
+      '/pets/{petId}': get('getPet', [
+        { name: 'petId', in: 'path', required: true, schema: { type: 'string' } },
+      ]),
+    },
+  };
+}
+
 describe('http provider: OpenAPI ingestion and invocation (e2e over HTTP)', () => {
   const runtime = makeRuntimeDir();
   const policyFile = resolve(__dirname, '../policies/policies.yml');
@@ -58,6 +100,9 @@ describe('http provider: OpenAPI ingestion and invocation (e2e over HTTP)', () =
   const tokens: Record<string, string> = {};
   let upstream: Server;
   let baseUrl: string;
+  const echoSeen: string[] = [];
+  let echoApi: Server;
+  let echoOrigin: string;
   let gw: TestGateway;
 
   const boot = (allowedHosts?: string, databaseUrl?: string) =>
@@ -65,12 +110,19 @@ describe('http provider: OpenAPI ingestion and invocation (e2e over HTTP)', () =
       env: { RUNTIME_DIR: runtime.dir, POLICY_FILE: policyFile, HTTP_PROVIDER_ALLOWED_HOSTS: allowedHosts },
       databaseUrl,
     });
-  const call = async (on: TestGateway, who: string, path: string, body?: unknown) => {
+  const call = async (
+    on: TestGateway,
+    who: string,
+    path: string,
+    body?: unknown,
+    headers: Record<string, string> = {},
+  ) => {
     const response = await on.request(path, {
       method: body === undefined ? 'GET' : 'POST',
       headers: {
         ...bearer(tokens[who]),
         ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
+        ...headers,
       },
       body: body === undefined ? undefined : JSON.stringify(body),
     });
@@ -78,8 +130,8 @@ describe('http provider: OpenAPI ingestion and invocation (e2e over HTTP)', () =
     return { status: response.status, body: (text ? JSON.parse(text) : undefined) as Json, text };
   };
   const ingest = (body: Json, on = gw, who = 'admin') => call(on, who, '/manifests/openapi', body);
-  const invoke = (toolId: string, input: Json, on = gw, who = 'user') =>
-    call(on, who, `/tools/${toolId}/invoke`, input);
+  const invoke = (toolId: string, input: Json, on = gw, who = 'user', headers?: Record<string, string>) =>
+    call(on, who, `/tools/${toolId}/invoke`, input, headers);
   const catalog = async (who: string) =>
     ((await call(gw, who, '/tool-catalog')).body.tools as Json[])
       .map((tool) => tool.toolId)
@@ -88,17 +140,25 @@ describe('http provider: OpenAPI ingestion and invocation (e2e over HTTP)', () =
   beforeAll(async () => {
     upstream = await startPetstore(seen);
     baseUrl = `http://127.0.0.1:${(upstream.address() as AddressInfo).port}/v1`;
+    echoApi = await startEchoApi(echoSeen);
+    echoOrigin = `http://127.0.0.1:${(echoApi.address() as AddressInfo).port}`;
     process.env[SECRET_ENV] = SECRET;
+    process.env[ECHO_SECRET_ENV] = ECHO_SECRET;
     gw = await boot('127.0.0.1');
     for (const [who, person] of Object.entries(PEOPLE)) {
       tokens[who] = await devToken(runtime.dir, { subject: who, ...person });
     }
   });
-  beforeEach(() => (seen.length = 0));
+  beforeEach(() => {
+    seen.length = 0;
+    echoSeen.length = 0;
+  });
   afterAll(async () => {
     await gw.close();
     await new Promise<void>((done) => upstream.close(() => done()));
+    await new Promise<void>((done) => echoApi.close(() => done()));
     delete process.env[SECRET_ENV];
+    delete process.env[ECHO_SECRET_ENV];
     runtime.dispose();
   });
 
@@ -361,6 +421,87 @@ describe('http provider: OpenAPI ingestion and invocation (e2e over HTTP)', () =
     });
     expect(latin1.status).toBe(200);
     expect(seen.map((request) => request.headers['x-trace'])).toEqual(['café']);
+  });
+
+  it('never answers the API secret in any form, nor stores it for an Idempotency-Key replay', async () => {
+    const spec = parseYaml(PETSTORE) as Json;
+    spec.paths = {
+      '/echo': { get: { operationId: 'echo', responses: { '200': { description: 'ok' } } } },
+      '/missing': { get: { operationId: 'missing', responses: { '200': { description: 'ok' } } } },
+    };
+    const ingested = await ingest({
+      name: 'echo',
+      spec,
+      base_url: `${echoOrigin}/e`,
+      auth: { type: 'query', secret_env: ECHO_SECRET_ENV, name: 'api_key' },
+    });
+    expect(ingested.status).toBe(200);
+    const sent = new URLSearchParams({ api_key: ECHO_SECRET }).toString();
+    const forms = [
+      ECHO_SECRET,
+      encodeURIComponent(ECHO_SECRET),
+      sent.slice(8),
+      ECHO_SECRET.replaceAll('/', '\\/'),
+    ];
+    const ok = await invoke('http.echo:echo', {}, gw, 'user', { 'idempotency-key': 'echo-secret-1' });
+    const missing = await invoke('http.echo:missing', {});
+    expect(echoSeen).toEqual([`/e/echo?${sent}`, `/e/missing?${sent}`]);
+    expect(ok.status).toBe(200);
+    expect(ok.body.result.body).toEqual({ self: `${echoOrigin}/e/echo?api_key=[redacted]`, k: '[redacted]' });
+    expect(missing.status).toBe(404);
+    expect(missing.body.upstream_error).toEqual({
+      message: 'not here',
+      self: `${echoOrigin}/e/missing?api_key=[redacted]`,
+    });
+    const [stored] = (await gw.app
+      .get(DataSource)
+      .query('SELECT "response_body" FROM "idempotency_keys" WHERE "key" = $1', ['echo-secret-1'])) as Json[];
+    expect(stored.response_body).toBe(ok.text);
+    const replay = await invoke('http.echo:echo', {}, gw, 'user', { 'idempotency-key': 'echo-secret-1' });
+    expect(replay.text).toBe(ok.text);
+    expect(echoSeen).toHaveLength(2);
+    for (const text of [ok.text, missing.text]) for (const form of forms) expect(text).not.toContain(form);
+  });
+
+  it('a refused ingestion (409: a shared tool id) stores nothing; the shared tool keeps its base URL', async () => {
+    const shared = await ingest(
+      { name: 'pets', spec: petsSpec(), base_url: `${echoOrigin}/a` },
+      gw,
+      'sharedAdmin',
+    );
+    expect(shared.status).toBe(200);
+    expect(shared.body.tenant).toBe('public');
+    const refused = await ingest({ name: 'pets', spec: petsSpec(true), base_url: `${echoOrigin}/b` });
+    expect(refused.status).toBe(409);
+    expect(refused.body).toMatchObject({ code: 'CATALOG.DUPLICATE_TOOL', toolId: 'http.pets:getPet' });
+    const rows = await gw.app
+      .get(DataSource)
+      .query('SELECT "tenant", "base_url" FROM "http_apis" WHERE "name" = $1', ['pets']);
+    expect(rows).toEqual([{ tenant: 'public', base_url: `${echoOrigin}/a` }]);
+    expect((await catalog('user')).filter((id) => id.startsWith('http.pets:'))).toEqual(['http.pets:getPet']);
+    const answer = await invoke('http.pets:getPet', { path: { petId: '7' } });
+    expect(answer.status).toBe(200);
+    expect(echoSeen).toEqual(['/a/pets/7']);
+  });
+
+  it('runs a shared tool on the shared API, even where the tenant stored its own API of that name', async () => {
+    // acme's own `vets` (base B), its tool disabled; then the platform shares `vets` (base A).
+    expect((await ingest({ name: 'vets', spec: petsSpec(), base_url: `${echoOrigin}/b` })).status).toBe(200);
+    const disabled = await gw.request('/manifests/http.vets:getPet', {
+      method: 'DELETE',
+      headers: bearer(tokens.admin),
+    });
+    expect(disabled.status).toBe(200);
+    const shared = await ingest(
+      { name: 'vets', spec: petsSpec(), base_url: `${echoOrigin}/a` },
+      gw,
+      'sharedAdmin',
+    );
+    expect(shared.status).toBe(200);
+    expect((await call(gw, 'user', '/tool-catalog/http.vets:getPet')).body.tenant).toBe('public');
+    const answer = await invoke('http.vets:getPet', { path: { petId: '7' } });
+    expect(answer.status).toBe(200);
+    expect(echoSeen).toEqual(['/a/pets/7']);
   });
 
   it('another replica invokes from Postgres, and applies its own allow-list', async () => {

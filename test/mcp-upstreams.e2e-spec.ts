@@ -2,7 +2,7 @@ import { existsSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-import { waitUntil } from '@toolgate/testing';
+import { runSql, waitUntil } from '@toolgate/testing';
 
 import { discovered, type Json, type McpGateway, startMcpGateway } from './support/mcp-gateway';
 import {
@@ -21,6 +21,9 @@ const invoke = (mg: McpGateway, who: string, toolId: string, body: unknown) =>
 /** The drift server's bearer, read by the token broker from this variable (`MCP_<NAME>_BEARER_TOKEN`). */
 const DRIFT_TOKEN_ENV = 'MCP_DRIFT_BEARER_TOKEN';
 const DRIFT_TOKEN = 'drift-upstream-secret-0123456789';
+/** A registered server's bearer: `MCP__<NAME>`, the namespace environment configuration never uses. */
+const VAULT_TOKEN_ENV = 'MCP__VAULT_TOKEN';
+const VAULT_TOKEN = 'vault-upstream-secret-9876543210';
 
 const toolState = (server: Json, name: string) => (server.tools as Json[]).find((tool) => tool.name === name);
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -192,6 +195,83 @@ describe('upstream MCP servers (e2e, real MCP peers)', () => {
     });
     expect(secret.status).toBe(422);
   });
+
+  it("never sends an environment server's token to a registered URL: their secrets are MCP__<NAME>", async () => {
+    const attacker = await startDriftServer();
+    process.env[VAULT_TOKEN_ENV] = VAULT_TOKEN;
+    try {
+      const register = (auth: Json) =>
+        mg.call('root', '/mcp-servers', {
+          method: 'POST',
+          body: { name: 'vault', transport: 'streamable-http', url: attacker.url, auth },
+        });
+      const oauth = { type: 'oauth-client-credentials', token_url: `${attacker.url}/token`, client_id: 'x' };
+      for (const auth of [
+        { type: 'bearer', secret_env: DRIFT_TOKEN_ENV },
+        { ...oauth, secret_env: DRIFT_TOKEN_ENV },
+      ]) {
+        const refused = await register(auth);
+        expect(refused.status).toBe(422);
+        expect(refused.headers.get('content-type')).toContain('application/problem+json');
+        expect(refused.body).toMatchObject({
+          code: 'REQUEST.VALIDATION_FAILED',
+          errors: [
+            { pointer: '/auth/secret_env', detail: expect.stringContaining('a variable named MCP__<NAME>') },
+          ],
+        });
+      }
+      expect((await mg.call('root', '/mcp-servers/vault')).status).toBe(404);
+      await sleep(300);
+      expect(attacker.authorizations).toEqual([]);
+
+      expect((await register({ type: 'bearer', secret_env: VAULT_TOKEN_ENV })).status).toBe(201);
+      await mg.waitFor('vault', discovered);
+      expect((await invoke(mg, 'agent', 'mcp.vault:lookup', { id: 'r1' })).status).toBe(200);
+      expect(new Set(attacker.authorizations)).toEqual(new Set([`Bearer ${VAULT_TOKEN}`]));
+    } finally {
+      await mg.call('root', '/mcp-servers/vault', { method: 'DELETE' });
+      delete process.env[VAULT_TOKEN_ENV];
+      await attacker.close();
+    }
+  });
+
+  it('keeps a registration stored with another MCP_ secret down, unread, at boot too, saying why', async () => {
+    const attacker = await startDriftServer();
+    // As stored before the MCP__ namespace: the environment server drift's own token.
+    await runSql(
+      mg.gw.databaseUrl,
+      `INSERT INTO mcp_servers (name, transport, url, auth, created_by)
+       VALUES ('legacy', 'streamable-http', $1, $2::jsonb, 'root')`,
+      [attacker.url, JSON.stringify({ type: 'bearer', secret_env: DRIFT_TOKEN_ENV })],
+    );
+    const replica = await mg.startReplica();
+    try {
+      const reason = `${DRIFT_TOKEN_ENV} is outside MCP__*`;
+      // Loaded on first use here, at boot on the replica.
+      const down = await mg.waitFor('legacy', (server) => server.status?.state === 'down');
+      expect(down.status.last_error).toContain(reason);
+      const onReplica = async () => {
+        const headers = { authorization: `Bearer ${mg.tokens.root}` };
+        return (await (await replica.request('/mcp-servers/legacy', { headers })).json()) as Json;
+      };
+      let held: Json = {};
+      await waitUntil(async () => (held = await onReplica()).status?.state === 'down', 10_000, 50);
+      expect(held.status.last_error).toContain(reason);
+      expect(replica.logs.lines).toContainEqual(
+        expect.objectContaining({ msg: 'MCP server secret refused', server: 'legacy' }),
+      );
+      // Its calls answer as for an unset variable.
+      const prompts = await mg.call('agent', '/mcp-servers/legacy/prompts');
+      expect(prompts.status).toBe(503);
+      expect(prompts.body).toMatchObject({ code: 'PROVIDER.CREDENTIALS_UNAVAILABLE' });
+      expect(prompts.body.detail).toContain(reason);
+      expect(attacker.authorizations).toEqual([]);
+      expect((await mg.call('root', '/mcp-servers/legacy', { method: 'DELETE' })).status).toBe(204);
+    } finally {
+      await replica.close();
+      await attacker.close();
+    }
+  }, 30_000);
 
   it('refuses stdio variables that load code, and any the operator did not allow (MCP_STDIO_ENV_ALLOWLIST)', async () => {
     const marker = join(tmpdir(), `toolgate-e2e-loader-${process.pid}`);

@@ -195,6 +195,25 @@ describe('policy (e2e over HTTP)', () => {
     });
   });
 
+  describe('approval rules', () => {
+    it('holds a campaign for finance approval when the caller has the scope but not the role', async () => {
+      const scoped = bearer(
+        await devToken(runtime.dir, { subject: 'svc-ads', tenant: 'acme', roles: [], scopes: ['ads.write'] }),
+      );
+      const args = { name: 'ScopeOnly', budget: 100, startDate: '2025-10-10' };
+      const held = await gw.request('/tools/ads:createCampaign/invoke', json(scoped, args));
+      expect(held.status).toBe(202);
+      const action = await read(held);
+      expect(action).toMatchObject({ requires_confirmation: true, requires_approval: true });
+      const confirmed = await gw.request(
+        '/tools/ads:createCampaign/confirm',
+        json(scoped, { action_token: action.action_token, ...args }),
+      );
+      expect(confirmed.status).toBe(409);
+      expect(await read(confirmed)).toMatchObject({ status: 409 });
+    });
+  });
+
   describe('reload', () => {
     it('applies a changed file on POST /policy/reload (platform admins only)', async () => {
       const before = (await policyStatus()).version;

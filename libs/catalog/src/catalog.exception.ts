@@ -1,5 +1,7 @@
 import { DomainException, type ProblemViolation } from '@toolgate/core';
 
+import { PUBLIC_TENANT } from './manifest.types';
+
 export { ToolNotFoundException } from '@toolgate/core';
 
 /** No active manifest with this id in the caller's tenant (admin writes). */
@@ -11,11 +13,32 @@ export class ManifestNotFoundException extends DomainException {
   }
 }
 
+/**
+ * The tool id is taken: active in the caller's tenant, or held by `public` (a tenant cannot shadow a shared
+ * tool, even one the platform disabled).
+ */
 export class DuplicateManifestException extends DomainException {
-  constructor(toolId: string, tenant: string) {
+  constructor(toolId: string, tenant: string, disabled = false) {
     super('CATALOG.DUPLICATE_TOOL', 409, 'Conflict', {
-      detail: `A manifest ${toolId} is already active for tenant ${tenant}.`,
+      detail: disabled
+        ? `A manifest ${toolId} exists for tenant ${tenant} (disabled); its id cannot be registered in another tenant.`
+        : `A manifest ${toolId} is already active for tenant ${tenant}.`,
       extensions: { toolId, tenant },
+    });
+  }
+}
+
+/**
+ * The tool id is one a provider lists itself: it is the `public` manifest the boot sync writes, managed by
+ * platform admins of `public` only, never registered or replaced in another tenant.
+ */
+export class ProviderToolManifestException extends DomainException {
+  constructor(toolId: string, providerId: string) {
+    super('CATALOG.PROVIDER_TOOL', 409, 'Conflict', {
+      detail:
+        `${toolId} is a tool of provider ${providerId}: its manifest belongs to tenant ${PUBLIC_TENANT} and ` +
+        `only platform admins of ${PUBLIC_TENANT} may change it.`,
+      extensions: { toolId, provider_id: providerId, tenant: PUBLIC_TENANT },
     });
   }
 }

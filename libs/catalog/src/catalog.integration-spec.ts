@@ -176,6 +176,24 @@ describe('catalog against Postgres (integration)', () => {
       ).rejects.toMatchObject({ status: 409, code: 'CATALOG.DUPLICATE_TOOL' });
     });
 
+    it('refuses a tenant manifest whose id public holds disabled; public itself re-creates it', async () => {
+      const store = a.get(ManifestStore);
+      await store.create(makeManifest({ toolId: 'test:retired' }), 'admin', 'root');
+      await store.disable('public', 'test:retired', 'root');
+      await expect(
+        store.create(makeManifest({ toolId: 'test:retired', tenant: 'acme' }), 'admin', 'alice'),
+      ).rejects.toMatchObject({
+        status: 409,
+        code: 'CATALOG.DUPLICATE_TOOL',
+        detail: expect.stringContaining('for tenant public (disabled)'),
+        extensions: { toolId: 'test:retired', tenant: 'public' },
+      });
+      expect(await versionsOf(url, 'test:retired', 'acme')).toEqual([]);
+      await expect(
+        store.create(makeManifest({ toolId: 'test:retired' }), 'admin', 'root'),
+      ).resolves.toMatchObject({ tenant: 'public', version: 3, disabled: false });
+    });
+
     it('disables on delete, keeps every version, and re-creates as the next version', async () => {
       const store = a.get(ManifestStore);
       await store.create(makeManifest({ toolId: 'test:temp', tenant: 'acme' }), 'admin', 'alice');

@@ -20,6 +20,7 @@ export {
   InvalidManifestException,
   ManifestNotFoundException,
   ManifestTenantForbiddenException,
+  ProviderToolManifestException,
   ToolNotFoundException,
   UnknownProviderException,
 } from './catalog.exception';

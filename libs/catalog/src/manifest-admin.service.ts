@@ -15,10 +15,16 @@ import {
   InvalidManifestException,
   ManifestNotFoundException,
   ManifestTenantForbiddenException,
+  ProviderToolManifestException,
   UnknownProviderException,
 } from './catalog.exception';
 import { ManifestStore } from './manifest-store.service';
-import { type CatalogManifest, type ManifestSource, type ToolManifest } from './manifest.types';
+import {
+  type CatalogManifest,
+  type ManifestSource,
+  PUBLIC_TENANT,
+  type ToolManifest,
+} from './manifest.types';
 
 /** A manifest as an admin submits it; the tenant defaults to the admin's own. */
 export type ManifestInput = Omit<ToolManifest, 'tenant' | 'outputs' | 'safety_tags'> & {
@@ -98,6 +104,7 @@ export class ManifestAdminService {
     if (!this.registry.has(input.provider_id)) {
       throw new UnknownProviderException(input.provider_id, this.registry.keys());
     }
+    if (principal.tenant !== PUBLIC_TENANT) this.refuseProviderTool(input);
     const manifest: ToolManifest = {
       ...input,
       tenant: principal.tenant,
@@ -113,6 +120,16 @@ export class ManifestAdminService {
     ];
     if (problems.length > 0) throw new InvalidManifestException(problems);
     return manifest;
+  }
+
+  /**
+   * A tool a provider lists runs that provider's own code (the executor routes by provider and tool id), so
+   * only its `public` manifest may describe it: another tenant's manifest would replace its schema, scopes
+   * and safety tags for that tenant, and re-enable it there after the platform disabled it.
+   */
+  private refuseProviderTool({ toolId, provider_id }: ManifestInput): void {
+    const listed = this.registry.findToolOf(provider_id, toolId) ?? this.registry.findTool(toolId);
+    if (listed) throw new ProviderToolManifestException(toolId, listed.providerKey);
   }
 
   private async upsertOne(

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource, type EntityManager, In, QueryFailedError } from 'typeorm';
+import { DataSource, type EntityManager, QueryFailedError } from 'typeorm';
 
 import { type ManifestChange, ManifestVersionEntity } from './entities/manifest-version.entity';
 import { ManifestEntity } from './entities/manifest.entity';
@@ -58,17 +58,20 @@ export class ManifestStore {
 
   /**
    * Creates a manifest (or re-creates a disabled one, next version). Refuses when the tool id is active in
-   * the tenant or, for a tenant other than `public`, in `public` (a tenant cannot shadow a shared tool).
+   * the tenant or, for a tenant other than `public`, exists in `public`, enabled or not: a tenant cannot
+   * shadow a shared tool, nor take over one the platform disabled.
    */
   create(manifest: ToolManifest, source: ManifestSource, changedBy: string): Promise<ManifestEntity> {
     return this.withConflictMapping(manifest, () =>
       this.dataSource.transaction(async (em) => {
-        const tenants =
-          manifest.tenant === PUBLIC_TENANT ? [PUBLIC_TENANT] : [manifest.tenant, PUBLIC_TENANT];
+        const { toolId, tenant } = manifest;
         const clash = await em.getRepository(ManifestEntity).findOne({
-          where: { toolId: manifest.toolId, tenant: In(tenants), disabled: false },
+          where: [
+            { toolId, tenant, disabled: false },
+            ...(tenant === PUBLIC_TENANT ? [] : [{ toolId, tenant: PUBLIC_TENANT }]),
+          ],
         });
-        if (clash) throw new DuplicateManifestException(manifest.toolId, clash.tenant);
+        if (clash) throw new DuplicateManifestException(toolId, clash.tenant, clash.disabled);
         const stored = await this.find(em, manifest.tenant, manifest.toolId);
         if (stored)
           return this.write(em, stored, manifest, 'created', changedBy, { source, disabled: false });

@@ -40,7 +40,11 @@ export class ManifestController {
       'tools shared by every tenant.',
   })
   @ApiCreatedResponse({ type: ManifestRecordDto })
-  @ApiConflictResponse({ description: 'The tool id is already active in your tenant or in `public`.' })
+  @ApiConflictResponse({
+    description:
+      'The tool id is already active in your tenant, exists in `public` (even disabled), or is a tool a ' +
+      'provider lists itself (managed in `public` only).',
+  })
   @ApiUnprocessableEntityResponse({
     description: 'Invalid body, schema that does not compile, unknown provider.',
   })
@@ -60,6 +64,10 @@ export class ManifestController {
   @ApiParam(TOOL_ID_PARAM)
   @ApiOkResponse({ type: ManifestRecordDto })
   @ApiNotFoundResponse({ description: 'No active manifest with this id in your tenant.' })
+  @ApiConflictResponse({
+    description:
+      'A tool a provider lists itself, outside `public` (its manifest is managed in `public` only).',
+  })
   @ApiUnprocessableEntityResponse({
     description: 'Invalid body, schema that does not compile, unknown provider.',
   })

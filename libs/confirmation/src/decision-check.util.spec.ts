@@ -69,7 +69,7 @@ describe('decisionRefusal (separation of duties)', () => {
     expect(refusal(key, makeAction())).toMatch(/not an API key/);
   });
 
-  it('looks one step back: a key minted by another key names that key as its creator', () => {
+  it("refuses whoever the hold recorded as the key's creator (an older key minted by a key names that key)", () => {
     const minted = makeAction({ requesterKeyCreatedBy: 'ops-bot' });
     expect(refusal(person('ops-bot'), minted)).toMatch(/API key .*you minted/);
     expect(refusal(person('alice'), minted)).toBeUndefined();

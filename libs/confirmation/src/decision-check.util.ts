@@ -7,8 +7,9 @@ import { type PendingAction } from './confirmation.types';
  * Why `principal` may not approve or reject `action` whatever the policy says (separation of duties), or
  * undefined: an API key never decides (an admin can mint one with any subject and roles), nor does the
  * requester, nor the subject who minted the API key the requester used (the same tenant: keys are minted in
- * their creator's tenant and actions are looked up in the caller's). A key minted by another key records
- * that key's subject as its creator; actions held before creators were recorded have none.
+ * their creator's tenant and actions are looked up in the caller's). A key minted by another key records the
+ * person at the root of that chain as its creator, so a key in between hides no one (keys minted by a key
+ * before that name the minting key's subject); actions held before creators were recorded have none.
  */
 export function decisionRefusal(
   principal: Principal,

@@ -77,6 +77,7 @@ export interface McpConfig {
   envServers: McpServerSpec[];
 }
 
+/** A letter right after `MCP_`: `MCP__*` is left to registered servers' secrets (`REGISTERED_SECRET_ENV`). */
 const ENV_URL = /^MCP_([A-Z][A-Z0-9_]*)_URL$/;
 
 /** `MCP_FILE_SYSTEM_URL` → `file-system`. */

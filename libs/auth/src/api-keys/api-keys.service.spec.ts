@@ -82,6 +82,36 @@ describe('ApiKeysService', () => {
     });
   });
 
+  it('records the person at the root of a chain of keys as the creator of a key minted by a key', async () => {
+    const { service, audited } = setup();
+    const keyOfAlice: Principal = {
+      subject: 'dave',
+      tenant: 'acme',
+      roles: ['platform-admin'],
+      scopes: [],
+      kind: 'api_key',
+      credentialId: 'k1',
+      createdBy: 'alice',
+    };
+    const minted = await service.create(keyOfAlice, { name: 'svc', subject: 'svc', roles: ['agent'] });
+    expect(minted.created_by).toBe('alice');
+    const keyOfKey: Principal = {
+      ...keyOfAlice,
+      subject: 'svc',
+      credentialId: minted.id,
+      createdBy: minted.created_by,
+    };
+    const third = await service.create(keyOfKey, { name: 'svc-2', subject: 'svc-2', roles: ['agent'] });
+    expect(third.created_by).toBe('alice');
+    // The audit event still names the key that did it.
+    expect(audited[0]).toMatchObject({
+      subject: 'dave',
+      details: expect.objectContaining({ actor_kind: 'api_key', actor_credential_id: 'k1' }),
+    });
+    const erin: Principal = { ...ADMIN, subject: 'erin' };
+    expect((await service.create(erin, { name: 'p', subject: 'p', roles: [] })).created_by).toBe('erin');
+  });
+
   it('audits creating and revoking with the admin as actor, once per revocation', async () => {
     const { service, audited } = setup();
     const created = await service.create(

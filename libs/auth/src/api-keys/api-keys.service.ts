@@ -46,6 +46,15 @@ function toDto(key: ApiKeyEntity, now = Date.now()): ApiKeyDto {
   };
 }
 
+/**
+ * The person accountable for a key `creator` mints: the creator itself, or, when the creator is an API key,
+ * that key's own creator. Each key stores its root, so a chain of keys of any length names the person at
+ * its start, and the approval check (the minter never approves) cannot be dodged with a key in between.
+ */
+function accountableCreatorOf(creator: Principal): string {
+  return creator.kind === 'api_key' ? (creator.createdBy ?? creator.subject) : creator.subject;
+}
+
 function principalOf(key: ApiKeyEntity): Principal {
   return Object.freeze({
     subject: key.subject,
@@ -64,7 +73,8 @@ function principalOf(key: ApiKeyEntity): Principal {
  * listed and revoked within that tenant, and accepted as `Bearer tg_…`. Lookups are cached for at most
  * `API_KEY_CACHE_TTL_SEC` (a revocation on another replica takes effect within it; on this one at once).
  * Creating and revoking are audited (`api_keys.create|revoke`) with the admin who did it, so a key's
- * activity under its own subject leads back to the person who minted it.
+ * activity under its own subject leads back to the person who minted it. A key minted with another key
+ * records that key's own `created_by` (the person at the root of the chain) as its creator.
  */
 @Injectable()
 export class ApiKeysService {
@@ -91,7 +101,7 @@ export class ApiKeysService {
         tenant: creator.tenant,
         roles: [...new Set(input.roles)],
         scopes: [...new Set(input.scopes ?? [])],
-        createdBy: creator.subject,
+        createdBy: accountableCreatorOf(creator),
         expiresAt: new Date(Date.now() + ttl * 1000),
         revokedAt: null,
       }),

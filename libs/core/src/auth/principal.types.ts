@@ -11,8 +11,9 @@ export interface Principal {
   /** Key id or token id, for audit. Never the credential itself. */
   credentialId?: string;
   /**
-   * An API key's creator: the subject of the principal that minted it, in the same tenant (for a key minted
-   * by another key, that key's subject). Unset for a JWT.
+   * An API key's creator: the person accountable for it, in the same tenant. The subject of the principal
+   * that minted it; for a key minted by another key, that key's own creator (the person at the start of the
+   * chain; keys minted by a key before this rule record that key's subject). Unset for a JWT.
    */
   createdBy?: string;
   /** Seconds since epoch when the credential expires. */

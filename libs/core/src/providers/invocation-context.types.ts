@@ -41,6 +41,11 @@ export interface InvocationContext {
   principal: Principal;
   requestId: string;
   toolId: string;
+  /**
+   * The tenant of the catalog manifest the call resolved to (`public` for a shared tool). A provider that
+   * keeps per-tenant data behind catalog-only tools reads it for this tenant, not the caller's.
+   */
+  manifestTenant?: string;
   deadline: InvocationDeadline;
   /** Set by the token broker when the provider needs credentials. */
   credentials?: BrokeredCredentials;

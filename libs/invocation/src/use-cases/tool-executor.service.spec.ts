@@ -77,7 +77,11 @@ describe('ToolExecutorService', () => {
     broker = new TokenBroker();
     events = [];
     const host = new EchoHost();
-    const registry = { get: () => host, findToolOf: () => undefined } as unknown as ProviderRegistry;
+    const registry = {
+      get: () => host,
+      findToolOf: (_provider: string, toolId: string) =>
+        toolId === 'p:listed' ? { definition: { ...manifest, name: 'listed', toolId } } : undefined,
+    } as unknown as ProviderRegistry;
     const audit: AuditSink = {
       record: (event: AuditEventInput) => {
         events.push(event);
@@ -109,5 +113,17 @@ describe('ToolExecutorService', () => {
       });
     }
     expect(source.issued).toBe(1);
+  });
+
+  it("runs a provider's own tool only under its public manifest, never under a tenant's row", async () => {
+    const listed = { ...call, toolId: 'p:listed' };
+    const tenantRow = makeCatalogManifest({ toolId: 'p:listed', provider_id: 'p', tenant: 'acme' });
+    await expect(executor.execute(listed, tenantRow)).rejects.toMatchObject({
+      status: 409,
+      code: 'CATALOG.PROVIDER_TOOL',
+    });
+    expect(events.map((event) => event.status)).toEqual(['intent', 'error']);
+    const publicRow = makeCatalogManifest({ toolId: 'p:listed', provider_id: 'p', tenant: 'public' });
+    expect((await executor.execute(listed, publicRow)).status).toBe(200);
   });
 });

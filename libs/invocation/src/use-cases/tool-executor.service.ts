@@ -5,7 +5,7 @@ import { type ConfigType } from '@nestjs/config';
 
 import { AuditUnavailableException } from '@toolgate/audit';
 import { tokenMetaOf, TokenBroker } from '@toolgate/broker';
-import { type CatalogManifest } from '@toolgate/catalog';
+import { type CatalogManifest, ProviderToolManifestException, PUBLIC_TENANT } from '@toolgate/catalog';
 import {
   AUDIT_SINK,
   type AuditEventInput,
@@ -158,8 +158,12 @@ export class ToolExecutorService {
       throw new ProviderUnavailableException(call.providerId, `Provider ${call.providerId} is not running.`);
     // Tools a provider lists run through their definition; catalog-only tools (OpenAPI operations, MCP
     // tools, admin manifests) reach the provider's own `invoke` with a definition built from the manifest.
-    const definition =
-      this.registry.findToolOf(call.providerId, call.toolId)?.definition ?? definitionOf(manifest);
+    const listed = this.registry.findToolOf(call.providerId, call.toolId);
+    // A provider's own tool runs only under its `public` manifest. A tenant row with its id (the catalog
+    // refuses those; older rows may exist) would otherwise run it with the tenant's schema, scopes and tags.
+    if (listed && manifest.tenant !== PUBLIC_TENANT)
+      throw new ProviderToolManifestException(call.toolId, call.providerId);
+    const definition = listed?.definition ?? definitionOf(manifest);
     // The deadline covers the credential exchange too: a slow token endpoint answers 504 at the deadline.
     const deadline = createDeadline(manifest.timeout_ms ?? this.config.defaultTimeoutMs);
     let credentials: BrokeredCredentials | undefined;
@@ -171,6 +175,7 @@ export class ToolExecutorService {
         principal: call.principal,
         requestId: call.requestId,
         toolId: call.toolId,
+        manifestTenant: manifest.tenant,
         deadline,
         credentials,
         reportCredentials: (used) => {

@@ -16,9 +16,8 @@ import {
 } from 'class-validator';
 
 import { MCP_SERVER_NAME, MCP_TRANSPORTS, type McpTransport } from '../mcp.types';
+import { REGISTERED_SECRET_ENV, REGISTERED_SECRET_RULE } from '../upstream/mcp-secret-policy.util';
 
-/** Secrets are referenced by variable name, and only `MCP_*` variables (never the gateway's own secrets). */
-export const SECRET_ENV_PATTERN = /^MCP_[A-Z0-9_]{1,120}$/;
 const SCOPE_PATTERN = /^[A-Za-z0-9._:/*-]{1,200}$/;
 export const MCP_AUTH_TYPES = ['none', 'bearer', 'oauth-client-credentials'] as const;
 const URL_OPTIONS = { require_tld: false, require_protocol: true, protocols: ['http', 'https'] };
@@ -30,14 +29,16 @@ export class McpAuthDto {
 
   @ApiPropertyOptional({
     description:
-      'Name of the gateway environment variable holding the secret (`MCP_*` only); never the value.',
-    example: 'MCP_GITHUB_TOKEN',
-    maxLength: 124,
-    pattern: SECRET_ENV_PATTERN.source,
+      'Name of the gateway environment variable holding the secret (the bearer token, or the OAuth ' +
+      'client secret); never the value. Only `MCP__<NAME>`, the namespace of registered servers: other ' +
+      '`MCP_*` variables (`MCP_<SERVER>_BEARER_TOKEN` of environment servers…) are never sent.',
+    example: 'MCP__GITHUB_TOKEN',
+    maxLength: 125,
+    pattern: REGISTERED_SECRET_ENV.source,
   })
   @ValidateIf((auth: McpAuthDto) => auth.type !== 'none')
   @IsString()
-  @Matches(SECRET_ENV_PATTERN, { message: 'secret_env must name an MCP_* variable' })
+  @Matches(REGISTERED_SECRET_ENV, { message: REGISTERED_SECRET_RULE })
   secret_env?: string;
 
   @ApiPropertyOptional({ example: 'https://idp.example.com/oauth/token', maxLength: 2048 })

@@ -68,7 +68,7 @@ export class McpServersController {
       'Platform admins of `public`. URLs pass the SSRF guard; stdio command lines must start with an ' +
       'MCP_STDIO_ALLOWLIST entry (executables compared resolved) and `env` may only name variables of ' +
       'MCP_STDIO_ENV_ALLOWLIST, never loader variables (`NODE_OPTIONS`, `LD_*`, `PATH`…); secrets are ' +
-      'referenced by `MCP_*` variable name, never sent. The session ' +
+      'referenced by `MCP__<NAME>` variable name, never sent. The session ' +
       'starts in the background; its tools become `mcp.<name>:<tool>` manifests needing scope `mcp.<name>`.',
   })
   @ApiCreatedResponse({ type: McpServerDto })

@@ -25,6 +25,7 @@ import { McpDiscoveryService } from '../discovery/mcp-discovery.service';
 import { type McpConfig, mcpConfig } from '../mcp.config';
 import { type McpServerSpec, mcpScope, sameRegistration } from '../mcp.types';
 import { McpServerStore } from '../servers/mcp-server-store.service';
+import { refusedSecretSource, secretRefusal } from './mcp-secret-policy.util';
 import { McpUpstreamClient } from './mcp-upstream.client';
 
 /**
@@ -215,10 +216,19 @@ export class McpUpstreamsService implements OnApplicationBootstrap, OnApplicatio
       >[1])) as unknown as FetchLike;
   }
 
+  /**
+   * The broker source of `spec`'s credential. A registered server naming a variable outside `MCP__*` (a
+   * row stored before the rule) gets a source that never reads it: the session fails before any request.
+   */
   private registerCredentials(spec: McpServerSpec): void {
     const key = mcpScope(spec.name);
     const { auth } = spec;
-    if (auth.type === 'bearer') this.broker.register(key, new StaticSecretSource(key, auth.secret_env));
+    const refusal = secretRefusal(spec);
+    if (refusal) {
+      this.logger.error({ msg: 'MCP server secret refused', server: spec.name, reason: refusal });
+      this.broker.register(key, refusedSecretSource(key, refusal));
+    } else if (auth.type === 'bearer')
+      this.broker.register(key, new StaticSecretSource(key, auth.secret_env));
     else if (auth.type === 'oauth-client-credentials')
       this.broker.register(
         key,

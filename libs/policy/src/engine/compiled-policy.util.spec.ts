@@ -39,12 +39,21 @@ describe('CompiledPolicy (shipped policies.yml)', () => {
     });
   });
 
+  it('asks finance approval of every caller the scope lets in, whatever its roles', () => {
+    const decision = shipped.decide(makePrincipal({ scopes: ['ads.write'] }), 'tools.invoke', adsCreate);
+    expect(decision).toMatchObject({
+      allowed: true,
+      require_confirmation: true,
+      require_approval: { roles: ['finance-approver'], rule: 'invoke-ads-create' },
+    });
+  });
+
   it('names the scopes a caller lacks, even when a rule allows', () => {
     const decision = shipped.decide(makePrincipal({ roles: ['agent'] }), 'tools.invoke', adsCreate);
     expect(decision).toMatchObject({
       allowed: false,
       denied_by: 'missing-scopes',
-      matched_rules: ['safety-destroy-requires-confirm'],
+      matched_rules: ['invoke-ads-create', 'safety-destroy-requires-confirm'],
       missing_scopes: ['ads.write'],
     });
   });

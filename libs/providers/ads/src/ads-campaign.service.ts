@@ -28,12 +28,12 @@ export class AdsCampaignService {
   async create(input: CreateCampaignInput, ctx: InvocationContext): Promise<CampaignResult> {
     const { tenant, subject } = ctx.principal;
     if (this.config.mode === 'sandbox') {
-      const plan = planCampaign(input, this.config);
+      const plan = planCampaign(input, this.config, tenant);
       const created = await this.sandbox.create(plan, { tenant, subject, requestId: ctx.requestId });
       return campaignResult(plan, 'sandbox', created);
     }
     const call = this.liveCall(ctx);
-    const plan = planCampaign(input, this.config);
+    const plan = planCampaign(input, this.config, tenant);
     const claim = {
       tenant,
       mode: 'live' as const,

@@ -189,15 +189,16 @@ describe('ads provider', () => {
       expect(result).toMatchObject({ mode: 'live', validateOnly: true, campaign: { resourceName: null } });
     });
 
-    it('needs a customer id from the call or GOOGLE_ADS_CUSTOMER_ID (422)', async () => {
+    it('without any account granted (no GOOGLE_ADS_CUSTOMER_ID) answers 403 whatever the call says', async () => {
       const { GOOGLE_ADS_CUSTOMER_ID: _unused, ...withoutCustomer } = LIVE_ENV;
-      await expect(run(provider(withoutCustomer), SEED, ctx('ya29.a'))).rejects.toMatchObject({
-        status: 422,
-        errors: [{ pointer: '/customerId' }],
-      });
       const stubs = new Stubs();
-      await run(provider(withoutCustomer, stubs), { ...SEED, customerId: '555-444-3333' }, ctx('ya29.a'));
-      expect(stubs.plans[0].customerId).toBe('5554443333');
+      for (const input of [SEED, { ...SEED, customerId: '555-444-3333' }]) {
+        await expect(run(provider(withoutCustomer, stubs), input, ctx('ya29.a'))).rejects.toMatchObject({
+          status: 403,
+          code: 'ADS.CUSTOMER_NOT_ALLOWED',
+        });
+      }
+      expect(stubs.events).toEqual([]);
     });
 
     it('answers 503 when the broker issued no access token', async () => {
@@ -205,6 +206,78 @@ describe('ads provider', () => {
         status: 503,
         code: 'PROVIDER.UNCONFIGURED',
       });
+    });
+  });
+
+  describe('accounts granted per tenant (ADS_TENANT_CUSTOMER_IDS)', () => {
+    const GRANTS = { ADS_TENANT_CUSTOMER_IDS: 'acme=234-567-8901|3456789012,beta=4567890123' };
+    const LIVE_GRANTS = { ...LIVE_ENV, ...GRANTS };
+    const denied = { status: 403, code: 'ADS.CUSTOMER_NOT_ALLOWED', errors: [{ pointer: '/customerId' }] };
+
+    it("live: another tenant's account or GOOGLE_ADS_CUSTOMER_ID → 403, nothing claimed or sent", async () => {
+      const stubs = new Stubs();
+      for (const customerId of ['456-789-0123', '1234567890', '9999999999']) {
+        for (const validate_only of [false, true]) {
+          const call = run(
+            provider(LIVE_GRANTS, stubs),
+            { ...SEED, customerId, validate_only },
+            ctx('ya29.a'),
+          );
+          await expect(call).rejects.toMatchObject({
+            ...denied,
+            extensions: { customer_id: customerId.replace(/-/g, '') },
+          });
+        }
+      }
+      expect(stubs.events).toEqual([]);
+    });
+
+    it("live: one of the tenant's accounts works; without customerId its first one", async () => {
+      const stubs = new Stubs();
+      await run(provider(LIVE_GRANTS, stubs), { ...SEED, customerId: '3456789012' }, ctx('ya29.a'));
+      await run(provider(LIVE_GRANTS, stubs), SEED, ctx('ya29.a'));
+      expect(stubs.plans.map((plan) => plan.customerId)).toEqual(['3456789012', '2345678901']);
+    });
+
+    it('live: without GOOGLE_ADS_CUSTOMER_ID set, a given account is still checked', async () => {
+      const { GOOGLE_ADS_CUSTOMER_ID: _unused, ...withoutCustomer } = LIVE_GRANTS;
+      const stubs = new Stubs();
+      await expect(
+        run(provider(withoutCustomer, stubs), { ...SEED, customerId: '4567890123' }, ctx('ya29.a')),
+      ).rejects.toMatchObject(denied);
+      expect(stubs.events).toEqual([]);
+    });
+
+    it('a tenant not listed may use the `*` accounts, else none', async () => {
+      const other = (context: InvocationContext): InvocationContext => ({
+        ...context,
+        principal: { ...context.principal, tenant: 'gamma' },
+      });
+      const stubs = new Stubs();
+      await expect(run(provider(LIVE_GRANTS, stubs), SEED, other(ctx('ya29.a')))).rejects.toMatchObject({
+        status: 403,
+        code: 'ADS.CUSTOMER_NOT_ALLOWED',
+      });
+      expect(stubs.events).toEqual([]);
+      const open = { ...LIVE_ENV, ADS_TENANT_CUSTOMER_IDS: `${GRANTS.ADS_TENANT_CUSTOMER_IDS},*=5556667777` };
+      await run(provider(open, stubs), SEED, other(ctx('ya29.a')));
+      expect(stubs.plans.map((plan) => plan.customerId)).toEqual(['5556667777']);
+    });
+
+    it('sandbox applies the same rule: 403 and nothing stored for an account not granted', async () => {
+      const stubs = new Stubs();
+      await expect(run(provider(GRANTS, stubs), { ...SEED, customerId: '4567890123' })).rejects.toMatchObject(
+        denied,
+      );
+      await expect(
+        run(provider({ GOOGLE_ADS_CUSTOMER_ID: '123-456-7890' }, stubs), {
+          ...SEED,
+          customerId: '5554443333',
+        }),
+      ).rejects.toMatchObject(denied);
+      expect(stubs.events).toEqual([]);
+      await run(provider(GRANTS, stubs), { ...SEED, customerId: '234-567-8901' });
+      expect(stubs.plans.map((plan) => plan.customerId)).toEqual(['2345678901']);
     });
   });
 });

@@ -58,6 +58,11 @@ export class AdsProviderService extends ToolProviderHost implements OnModuleInit
     else if (missing.length > 0)
       this.logger.warn(`Google Ads live mode is missing ${missing.join(', ')}: 503 until set`);
     else this.logger.log(`Google Ads in live mode (API ${this.config.apiVersion}); ${ceiling}`);
+    const { byTenant, others } = this.config.customerGrants;
+    if (mode === 'live' && byTenant.size === 0 && others.length === 0)
+      this.logger.warn(
+        'No Google Ads account granted (ADS_TENANT_CUSTOMER_IDS, GOOGLE_ADS_CUSTOMER_ID): 403 until set',
+      );
   }
 
   describe(): ProviderDescription {

@@ -70,6 +70,28 @@ export class AdsBudgetCeilingException extends DomainException {
   }
 }
 
+/**
+ * The account is not one the operator granted to the caller's tenant (`ADS_TENANT_CUSTOMER_IDS`, else
+ * `GOOGLE_ADS_CUSTOMER_ID` for every tenant): 403, nothing is claimed, stored or sent to Google.
+ */
+export class AdsCustomerNotAllowedException extends DomainException {
+  constructor(tenant: string, customerId: string | undefined) {
+    super('ADS.CUSTOMER_NOT_ALLOWED', 403, 'Forbidden', {
+      detail:
+        customerId === undefined
+          ? `No Google Ads account is granted to tenant ${tenant} (ADS_TENANT_CUSTOMER_IDS, or ` +
+            'GOOGLE_ADS_CUSTOMER_ID for every tenant).'
+          : `Google Ads account ${customerId} is not granted to tenant ${tenant} (ADS_TENANT_CUSTOMER_IDS).`,
+      ...(customerId === undefined
+        ? { extensions: { provider: PROVIDER } }
+        : {
+            errors: [{ pointer: '/customerId', detail: 'is not an account granted to your tenant' }],
+            extensions: { provider: PROVIDER, customer_id: customerId },
+          }),
+    });
+  }
+}
+
 /** Google Ads refused the arguments (INVALID_ARGUMENT): 422 with each Google error as a violation. */
 export class AdsInvalidArgumentException extends DomainException {
   constructor(detail: string, errors: ProblemViolation[], extensions: Record<string, unknown>) {

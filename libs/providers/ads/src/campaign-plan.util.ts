@@ -1,6 +1,5 @@
-import { RequestValidationException } from '@toolgate/core';
-
 import { type AdsConfig } from './ads.config';
+import { AdsCustomerNotAllowedException } from './ads.exception';
 import {
   type AdsMode,
   type CampaignPlan,
@@ -9,20 +8,24 @@ import {
   type CreateCampaignInput,
 } from './ads.types';
 
-/** Customer id used in sandbox resource names when none is given or configured. */
-export const SANDBOX_CUSTOMER_ID = '0000000000';
+/** The Google Ads accounts the operator granted to `tenant` (its default first); empty: none. */
+export function customerIdsOf(config: AdsConfig, tenant: string): readonly string[] {
+  return config.customerGrants.byTenant.get(tenant) ?? config.customerGrants.others;
+}
 
-/** Normalises the arguments: budget (account currency per day) → micros, customer id without dashes. */
-export function planCampaign(input: CreateCampaignInput, config: AdsConfig): CampaignPlan {
-  const customerId = input.customerId?.replace(/-/g, '') ?? config.defaultCustomerId;
-  if (!customerId && config.mode === 'live') {
-    throw new RequestValidationException(
-      [{ pointer: '/customerId', detail: 'is required when GOOGLE_ADS_CUSTOMER_ID is not set' }],
-      'Say which Google Ads account to create the campaign in.',
-    );
+/**
+ * Normalises the arguments: budget (account currency per day) → micros, customer id without dashes. The
+ * account must be one granted to the caller's tenant (the tenant's default when none is given): otherwise
+ * 403 before anything is claimed, stored or sent, in both modes.
+ */
+export function planCampaign(input: CreateCampaignInput, config: AdsConfig, tenant: string): CampaignPlan {
+  const allowed = customerIdsOf(config, tenant);
+  const customerId = input.customerId?.replace(/-/g, '') ?? allowed[0];
+  if (customerId === undefined || !allowed.includes(customerId)) {
+    throw new AdsCustomerNotAllowedException(tenant, customerId);
   }
   return {
-    customerId: customerId ?? SANDBOX_CUSTOMER_ID,
+    customerId,
     name: input.name,
     amountMicros: Math.round(input.budget * 1_000_000),
     startDate: input.startDate,

@@ -77,6 +77,21 @@ describe('HttpApiRegistry', () => {
     expect(repository.findOne).toHaveBeenCalledTimes(2);
   });
 
+  it("reads the API of the tenant it is given only: a tenant's row never stands in for the shared one", async () => {
+    const findOne = jest.fn(async ({ where }: { where: { tenant: string } }) => ({
+      ...row(1),
+      tenant: where.tenant,
+    }));
+    const { registry } = makeRegistry({ findOne } as unknown as ReturnType<typeof slowRepository>);
+    expect((await registry.resolve('public', 'pets', 'http.pets:list'))?.api.tenant).toBe('public');
+    findOne.mockResolvedValue(null as never);
+    expect(await registry.resolve('acme', 'pets', 'http.pets:list')).toBeUndefined();
+    expect(findOne.mock.calls.map(([query]) => query.where)).toEqual([
+      { tenant: 'public', name: 'pets' },
+      { tenant: 'acme', name: 'pets' },
+    ]);
+  });
+
   describe('credentials of stored APIs', () => {
     const exchange = { scopes: ['http.pets'], subject: 'agent', tenant: 'acme', purpose: 'http.pets:list' };
     const stored = (tenant: string, secretEnv: string) => ({

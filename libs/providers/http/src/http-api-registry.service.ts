@@ -3,7 +3,7 @@ import { InjectRepository } from '@nestjs/typeorm';
 import { Repository } from 'typeorm';
 
 import { StaticSecretSource, TokenBroker } from '@toolgate/broker';
-import { CatalogService, PUBLIC_TENANT } from '@toolgate/catalog';
+import { CATALOG_CHANNEL, CatalogService } from '@toolgate/catalog';
 
 import { HttpApiEntity } from './entities/http-api.entity';
 import { refusedSecretSource, secretEnvViolation } from './http-api-secret.util';
@@ -65,18 +65,24 @@ export class HttpApiRegistry implements OnModuleInit {
     this.catalog.onReload(() => this.forgetAll());
   }
 
-  /** Creates or replaces an API; the version moves only when something changed. */
+  /**
+   * Creates or replaces an API; the version moves only when something changed. The same statement NOTIFYs
+   * the catalog channel, so every replica drops its cached copy once the row is committed (ingestion
+   * writes it after the manifests, whose own notifications may arrive first).
+   */
   async save(input: SaveApiInput): Promise<HttpApiDefinition> {
     const rows = (await this.repository.query(
-      `INSERT INTO "http_apis" ("tenant", "name", "base_url", "auth", "operations", "spec_hash", "version", "updated_by")
-       VALUES ($1, $2, $3, $4::jsonb, $5::jsonb, $6, 1, $7)
-       ON CONFLICT ON CONSTRAINT "UQ_http_apis_tenant_name" DO UPDATE SET
-         "version" = "http_apis"."version" + CASE WHEN ("http_apis"."base_url", "http_apis"."auth",
-           "http_apis"."operations", "http_apis"."spec_hash") IS DISTINCT FROM (EXCLUDED."base_url",
-           EXCLUDED."auth", EXCLUDED."operations", EXCLUDED."spec_hash") THEN 1 ELSE 0 END,
-         "base_url" = EXCLUDED."base_url", "auth" = EXCLUDED."auth", "operations" = EXCLUDED."operations",
-         "spec_hash" = EXCLUDED."spec_hash", "updated_by" = EXCLUDED."updated_by", "updated_at" = now()
-       RETURNING "version"`,
+      `WITH "saved" AS (
+         INSERT INTO "http_apis" ("tenant", "name", "base_url", "auth", "operations", "spec_hash", "version", "updated_by")
+         VALUES ($1, $2, $3, $4::jsonb, $5::jsonb, $6, 1, $7)
+         ON CONFLICT ON CONSTRAINT "UQ_http_apis_tenant_name" DO UPDATE SET
+           "version" = "http_apis"."version" + CASE WHEN ("http_apis"."base_url", "http_apis"."auth",
+             "http_apis"."operations", "http_apis"."spec_hash") IS DISTINCT FROM (EXCLUDED."base_url",
+             EXCLUDED."auth", EXCLUDED."operations", EXCLUDED."spec_hash") THEN 1 ELSE 0 END,
+           "base_url" = EXCLUDED."base_url", "auth" = EXCLUDED."auth", "operations" = EXCLUDED."operations",
+           "spec_hash" = EXCLUDED."spec_hash", "updated_by" = EXCLUDED."updated_by", "updated_at" = now()
+         RETURNING "version")
+       SELECT "version", pg_notify($8, $9) FROM "saved"`,
       [
         input.tenant,
         input.name,
@@ -85,6 +91,13 @@ export class HttpApiRegistry implements OnModuleInit {
         JSON.stringify(input.operations),
         input.specHash,
         input.actor,
+        CATALOG_CHANNEL,
+        JSON.stringify({
+          source: 'openapi',
+          tenant: input.tenant,
+          api: input.name,
+          change: 'http-api.saved',
+        }),
       ],
     )) as { version: number }[];
     this.forgetAll();
@@ -93,20 +106,18 @@ export class HttpApiRegistry implements OnModuleInit {
   }
 
   /**
-   * The API and operation behind a tool id as `tenant` sees it: its own API first, then the shared
-   * (`public`) one, the way the catalog resolves manifests.
+   * The API `name` of tenant `owner` and its operation behind a tool id. `owner` is the tenant of the
+   * manifest the call resolved to, never a guess: looking in the caller's tenant first would let a row the
+   * tenant stored (even by an ingestion that then failed) take over a shared tool of the same name.
    */
   async resolve(
-    tenant: string,
+    owner: string,
     name: string,
     toolId: string,
   ): Promise<{ api: HttpApiDefinition; operation: HttpOperation } | undefined> {
-    for (const owner of tenant === PUBLIC_TENANT ? [tenant] : [tenant, PUBLIC_TENANT]) {
-      const api = await this.find(owner, name);
-      const operation = api?.operations.find((candidate) => candidate.toolId === toolId);
-      if (api && operation) return { api, operation };
-    }
-    return undefined;
+    const api = await this.find(owner, name);
+    const operation = api?.operations.find((candidate) => candidate.toolId === toolId);
+    return api && operation ? { api, operation } : undefined;
   }
 
   /**

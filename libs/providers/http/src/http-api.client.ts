@@ -42,6 +42,7 @@ export class HttpApiClient implements OnModuleDestroy {
     this.dispatcher = createSafeDispatcher({
       allowedHosts: config.allowedHosts,
       lookup: (hostname) => this.resolve(hostname),
+      connections: config.maxConnections,
     });
   }
 

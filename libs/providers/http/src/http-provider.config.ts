@@ -22,6 +22,12 @@ export class HttpProviderEnv {
   @Min(1_024)
   @Max(64 * 1_048_576)
   HTTP_PROVIDER_MAX_RESPONSE_BYTES = 1_048_576;
+
+  @EnvInt()
+  @IsInt()
+  @Min(1)
+  @Max(4_096)
+  HTTP_PROVIDER_MAX_CONNECTIONS = 128;
 }
 
 export interface HttpProviderConfig {
@@ -33,6 +39,8 @@ export interface HttpProviderConfig {
   maxOperations: number;
   /** Largest upstream response body read, in bytes (larger answers are a 502). */
   maxResponseBytes: number;
+  /** Keep-alive sockets per upstream origin, shared by every tenant and caller (more calls queue). */
+  maxConnections: number;
 }
 
 export function loadHttpProviderConfig(env: NodeJS.ProcessEnv = process.env): HttpProviderConfig {
@@ -48,6 +56,7 @@ export function loadHttpProviderConfig(env: NodeJS.ProcessEnv = process.env): Ht
     maxSpecBytes: e.HTTP_PROVIDER_MAX_SPEC_BYTES,
     maxOperations: e.HTTP_PROVIDER_MAX_OPERATIONS,
     maxResponseBytes: e.HTTP_PROVIDER_MAX_RESPONSE_BYTES,
+    maxConnections: e.HTTP_PROVIDER_MAX_CONNECTIONS,
   };
 }
 

@@ -1,4 +1,4 @@
-import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
+import { createServer, type IncomingHttpHeaders, type IncomingMessage, type Server } from 'node:http';
 import { type AddressInfo } from 'node:net';
 
 import { StaticSecretSource, TokenBroker } from '@toolgate/broker';
@@ -32,20 +32,27 @@ const op = (
   ...extra,
 });
 
+/** Sent by the `query` auth of the `echo` API; `/`, `+` and `=` all change when URL- or JSON-encoded. */
+const ECHO_SECRET = 'k3y/with+slash=';
+
 describe('HttpProviderService', () => {
   let server: Server;
   let seen: Seen[];
   let api: HttpApiDefinition;
+  let echo: HttpApiDefinition;
+  let asked: string[];
   let provider: HttpProviderService;
   let client: HttpApiClient;
   const broker = new TokenBroker();
 
   const registry = {
-    resolve: async (_tenant: string, name: string, toolId: string) => {
-      const operation = name === api.name ? api.operations.find((o) => o.toolId === toolId) : undefined;
-      return operation && { api, operation };
+    resolve: async (tenant: string, name: string, toolId: string) => {
+      asked.push(tenant);
+      const found = [api, echo].find((candidate) => candidate.tenant === tenant && candidate.name === name);
+      const operation = found?.operations.find((o) => o.toolId === toolId);
+      return found && operation && { api: found, operation };
     },
-    credentialSource: () => 'http:public/pets',
+    credentialSource: (of: HttpApiDefinition) => `http:${of.tenant}/${of.name}`,
   } as unknown as HttpApiRegistry;
 
   const tool = (toolId: string): ToolDefinition => ({
@@ -60,6 +67,7 @@ describe('HttpProviderService', () => {
     principal: { subject: 'agent', tenant: 'public', roles: [], scopes: [], kind: 'jwt' },
     requestId: 'r1',
     toolId,
+    manifestTenant: 'public',
     deadline: createDeadline(ms),
   });
   const call = (toolId: string, input: Record<string, unknown> = {}, ms?: number) =>
@@ -80,6 +88,19 @@ describe('HttpProviderService', () => {
         if (path === '/v1/big')
           return void res.writeHead(200, { 'content-type': 'text/plain' }).end('x'.repeat(5_000));
         if (path === '/v1/slow') return void setTimeout(() => res.writeHead(200).end(), 1_000);
+        if (path === '/v1/echo') {
+          // Echoes the request URL (as `links.self` do), the secret raw, and with `\/` as PHP writes it.
+          const self = `http://${req.headers.host}${req.url}`.replaceAll('/', '\\/');
+          const body = `{"self":"${self}","k":"${ECHO_SECRET}","php":"${ECHO_SECRET.replaceAll('/', '\\/')}"}`;
+          return void res.writeHead(200, { 'content-type': 'application/json' }).end(body);
+        }
+        if (path === '/v1/echo-missing') {
+          const body = JSON.stringify({
+            message: `nothing at ${req.url}`,
+            self: `http://${req.headers.host}${req.url}`,
+          });
+          return void res.writeHead(404, { 'content-type': 'application/json' }).end(body);
+        }
         if (path === '/v1/stall') {
           res.writeHead(200, { 'content-type': 'application/json' }).write('{"partial":');
           return void setTimeout(() => res.end('1}'), 30_000).unref();
@@ -109,16 +130,33 @@ describe('HttpProviderService', () => {
         ),
       ],
     };
+    echo = {
+      tenant: 'public',
+      name: 'echo',
+      baseUrl: api.baseUrl,
+      auth: { type: 'query', secret_env: 'HTTP_API_TEST_ECHO_KEY', name: 'api_key' },
+      version: 1,
+      operations: ['echo', 'echo-missing'].map((name) => ({
+        ...op(name, 'get', `/${name}`),
+        toolId: `http.echo:${name}`,
+      })),
+    };
     process.env.HTTP_API_TEST_PETS_KEY = 'upstream-secret';
+    process.env.HTTP_API_TEST_ECHO_KEY = ECHO_SECRET;
     broker.register('http:public/pets', new StaticSecretSource('http:public/pets', 'HTTP_API_TEST_PETS_KEY'));
+    broker.register('http:public/echo', new StaticSecretSource('http:public/echo', 'HTTP_API_TEST_ECHO_KEY'));
     client = new HttpApiClient({
       ...loadHttpProviderConfig({ HTTP_PROVIDER_ALLOWED_HOSTS: '127.0.0.1' }),
       maxResponseBytes: 4_096,
     });
     provider = new HttpProviderService(registry, client, broker);
   });
-  beforeEach(() => (seen = []));
+  beforeEach(() => {
+    seen = [];
+    asked = [];
+  });
   afterAll(async () => {
+    delete process.env.HTTP_API_TEST_ECHO_KEY;
     await client.onModuleDestroy();
     server.closeAllConnections();
     await new Promise<void>((done) => server.close(() => done()));
@@ -146,6 +184,50 @@ describe('HttpProviderService', () => {
     const context = { ...ctx('http.pets:show'), reportCredentials: (used: unknown) => reported.push(used) };
     await provider.invoke(tool('http.pets:show'), { path: { petId: '1' } }, context);
     expect(reported).toEqual([expect.objectContaining({ token_type: 'Bearer', scopes: ['http.pets'] })]);
+  });
+
+  it('runs the API of the tenant whose manifest the call resolved to, never the caller tenant first', async () => {
+    const acmeCtx = (manifestTenant?: string): InvocationContext => ({
+      ...ctx('http.pets:show'),
+      principal: { subject: 'agent', tenant: 'acme', roles: [], scopes: [], kind: 'jwt' },
+      manifestTenant,
+    });
+    const input = { path: { petId: '1' } };
+    expect(await provider.invoke(tool('http.pets:show'), input, acmeCtx('public'))).toMatchObject({
+      status: 200,
+    });
+    expect(asked).toEqual(['public']);
+    const unresolved = await provider
+      .invoke(tool('http.pets:show'), input, acmeCtx())
+      .catch((e: unknown) => e);
+    expect(unresolved).toMatchObject({ status: 404 });
+    expect(asked).toEqual(['public']);
+    expect(seen).toHaveLength(1);
+  });
+
+  it('never answers the API secret, in any form, from a 2xx or an error body', async () => {
+    const forms = [
+      ECHO_SECRET,
+      encodeURIComponent(ECHO_SECRET),
+      new URLSearchParams({ s: ECHO_SECRET }).toString().slice(2),
+      ECHO_SECRET.replaceAll('/', '\\/'),
+    ];
+    const ok = (await call('http.echo:echo')) as { body: Record<string, string> };
+    const missing = (await call('http.echo:echo-missing')) as { extensions: Record<string, unknown> };
+    // The gateway sent the secret form-encoded in the query, and the upstream echoed it back in every form.
+    expect(seen.map((request) => request.url)).toEqual([
+      `/v1/echo?api_key=${forms[2]}`,
+      `/v1/echo-missing?api_key=${forms[2]}`,
+    ]);
+    expect(ok.body).toEqual({
+      self: `${echo.baseUrl}/echo?api_key=[redacted]`,
+      k: '[redacted]',
+      php: '[redacted]',
+    });
+    expect(missing).toMatchObject({ status: 404, extensions: { upstream_status: 404 } });
+    for (const answer of [JSON.stringify(ok), JSON.stringify(missing.extensions)]) {
+      for (const form of forms) expect(answer).not.toContain(form);
+    }
   });
 
   it('sends the JSON body', async () => {
@@ -201,6 +283,33 @@ describe('HttpProviderService', () => {
     expect(await call('http.pets:stall', {}, 100)).toMatchObject({ status: 504, code: 'PROVIDER.TIMEOUT' });
     // At the 100 ms deadline, long before the body's end (30 s); slack for a loaded machine.
     expect(Date.now() - started).toBeLessThan(5_000);
+  });
+
+  it('opens at most HTTP_PROVIDER_MAX_CONNECTIONS sockets to an origin; further calls wait for one', async () => {
+    expect(loadHttpProviderConfig({}).maxConnections).toBe(128);
+    expect(() => loadHttpProviderConfig({ HTTP_PROVIDER_MAX_CONNECTIONS: '0' })).toThrow(
+      /HTTP_PROVIDER_MAX_CONNECTIONS/,
+    );
+    const narrow = new HttpApiClient(
+      loadHttpProviderConfig({
+        HTTP_PROVIDER_ALLOWED_HOSTS: '127.0.0.1',
+        HTTP_PROVIDER_MAX_CONNECTIONS: '2',
+      }),
+    );
+    const limited = new HttpProviderService(registry, narrow, broker);
+    const sockets = new Set<unknown>();
+    const seeRequest = (req: IncomingMessage) => void (req.url === '/v1/slow' && sockets.add(req.socket));
+    server.on('request', seeRequest);
+    try {
+      const calls = Array.from({ length: 4 }, () =>
+        limited.invoke(tool('http.pets:slow'), {}, ctx('http.pets:slow', 20_000)),
+      );
+      expect(await Promise.all(calls)).toHaveLength(4);
+      expect(sockets.size).toBe(2);
+    } finally {
+      server.off('request', seeRequest);
+      await narrow.onModuleDestroy();
+    }
   });
 
   it('answers 503 when the secret variable is not set', async () => {

@@ -59,7 +59,10 @@ export class HttpProviderService extends ToolProviderHost {
   ): Promise<HttpToolResult> {
     const toolId = toolIdOf(HTTP_PROVIDER_KEY, tool);
     const target = parseHttpToolId(toolId);
-    const found = target && (await this.registry.resolve(ctx.principal.tenant, target.api, toolId));
+    // The API of the manifest the catalog resolved for this call (a shared tool runs the shared API, even
+    // for a tenant that stored its own API of that name); no manifest tenant, no call.
+    const owner = ctx.manifestTenant;
+    const found = target && owner && (await this.registry.resolve(owner, target.api, toolId));
     if (!found) throw new UnknownToolException(HTTP_PROVIDER_KEY, toolId);
     const { api, operation } = found;
     const source = this.registry.credentialSource(api);

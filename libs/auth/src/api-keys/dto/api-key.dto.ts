@@ -29,7 +29,13 @@ export class ApiKeyDto {
   @ApiProperty({ example: ['tools.invoke:write'], type: [String], maxItems: 128, items: STRING_LIST })
   scopes: string[];
 
-  @ApiProperty({ description: 'Subject of the admin who created it.', example: 'admin-1', maxLength: 256 })
+  @ApiProperty({
+    description:
+      'Subject of the admin who created it; for a key created with another API key, that key’s own ' +
+      '`created_by` (the person at the root of the chain).',
+    example: 'admin-1',
+    maxLength: 256,
+  })
   created_by: string;
 
   @ApiProperty({ format: 'date-time', example: '2026-11-21T10:30:45.123Z', maxLength: 40 })

@@ -12,8 +12,9 @@ export function createCampaignTool(campaigns: AdsCampaignService) {
     title: 'Create campaign',
     description:
       'Creates a Google Ads campaign, PAUSED, with a daily budget in the account currency (`budget`, sent as ' +
-      'micros). `validate_only` checks it without creating anything. Results say `mode: "sandbox"` when the ' +
-      'gateway stores campaigns locally instead of calling Google Ads.',
+      "micros), in a Google Ads account the operator granted to the caller's tenant (another answers 403 " +
+      '`ADS.CUSTOMER_NOT_ALLOWED`). `validate_only` checks it without creating anything. Results say ' +
+      '`mode: "sandbox"` when the gateway stores campaigns locally instead of calling Google Ads.',
     inputs: {
       type: 'object',
       properties: {
@@ -37,7 +38,9 @@ export function createCampaignTool(campaigns: AdsCampaignService) {
         customerId: {
           type: 'string',
           pattern: '^\\d{3}-?\\d{3}-?\\d{4}$',
-          description: 'Google Ads account (defaults to GOOGLE_ADS_CUSTOMER_ID).',
+          description:
+            "Google Ads account, one granted to the caller's tenant (ADS_TENANT_CUSTOMER_IDS, else " +
+            "GOOGLE_ADS_CUSTOMER_ID); defaults to the tenant's first. Any other: 403, nothing created.",
         },
         validate_only: { type: 'boolean', default: false, description: 'Dry run: validate, create nothing.' },
         advertisingChannelType: { type: 'string', enum: ['SEARCH', 'DISPLAY'], default: 'SEARCH' },

@@ -2,6 +2,7 @@ import { ProviderUnavailableException, ProviderUpstreamException } from '@toolga
 
 import { HTTP_PROVIDER_KEY } from '../http-api.types';
 import { UpstreamRejectedException } from '../http-provider.exception';
+import { redactSecret } from './secret-redaction.util';
 
 /** What the client read from the upstream. */
 export interface UpstreamResponse {
@@ -23,24 +24,25 @@ const UPSTREAM_ERROR_CHARS = 2_048;
 const JSON_TYPE = /^application\/(.+\+)?json\b/i;
 const TEXT_TYPE = /^(text\/|application\/(.+\+)?xml\b|application\/x-www-form-urlencoded\b)/i;
 
-function decode(response: UpstreamResponse): unknown {
+/** The body as the agent gets it, with the API's secret blanked in every form should the upstream echo it. */
+function decode(response: UpstreamResponse, secret?: string): unknown {
   if (response.body.length === 0) return null;
+  const body = redactSecret(response.body, secret);
   const type = response.contentType ?? '';
   if (JSON_TYPE.test(type)) {
     try {
-      return JSON.parse(response.body.toString('utf8'));
+      return JSON.parse(body.toString('utf8'));
     } catch {
       throw new ProviderUpstreamException(HTTP_PROVIDER_KEY, 'The upstream API answered invalid JSON.');
     }
   }
-  if (TEXT_TYPE.test(type) || type === '') return response.body.toString('utf8');
-  return response.body.toString('base64');
+  if (TEXT_TYPE.test(type) || type === '') return body.toString('utf8');
+  return body.toString('base64');
 }
 
-/** The upstream's error body, capped, with the API's secret blanked out should the upstream echo it. */
+/** The upstream's error body, capped, with the API's secret blanked in every form. */
 function upstreamError(response: UpstreamResponse, secret?: string): unknown {
-  let text = response.body.toString('utf8');
-  if (secret) text = text.split(secret).join('[redacted]');
+  const text = redactSecret(response.body, secret).toString('utf8');
   if (text.length === 0) return undefined;
   if (JSON_TYPE.test(response.contentType ?? '') && text.length <= UPSTREAM_ERROR_CHARS) {
     try {
@@ -68,7 +70,7 @@ export function toToolResult(response: UpstreamResponse, secret?: string): HttpT
     return {
       status,
       ...(response.contentType ? { content_type: response.contentType } : {}),
-      body: decode(response),
+      body: decode(response, secret),
     };
   }
   if (status >= 300 && status < 400) {
