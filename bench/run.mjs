@@ -17,6 +17,7 @@ const { EmbeddedPostgres } = require('../dist/libs/database/src/index.js');
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 const DURATION = Number(process.env.BENCH_DURATION_SEC ?? 5);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 50);
+const UPSTREAM_DELAY_MS = Number(process.env.BENCH_UPSTREAM_DELAY_MS ?? 20);
 const ROOT = resolve(import.meta.dirname, '..');
 const work = mkdtempSync(join(tmpdir(), 'toolgate-bench-'));
 chmodSync(work, 0o755);
@@ -64,6 +65,20 @@ async function provision(gatewayUrl, upstreamUrl, sign) {
           responses: { 200: { description: 'The item' } },
         },
       },
+      '/slow/items/{id}': {
+        get: {
+          operationId: 'getSlowItem',
+          parameters: [
+            {
+              name: 'id',
+              in: 'path',
+              required: true,
+              schema: { type: 'integer', minimum: 1, maximum: 1000000 },
+            },
+          ],
+          responses: { 200: { description: 'The item, after the upstream latency' } },
+        },
+      },
     },
   };
   const response = await fetch(`${gatewayUrl}/manifests/openapi`, {
@@ -95,7 +110,9 @@ async function main() {
   ];
   const upstreamUrl = `http://127.0.0.1:${upstreamPort}`;
   try {
-    await startNode([join(ROOT, 'bench/upstream.mjs'), String(upstreamPort)], { label: 'upstream' });
+    await startNode([join(ROOT, 'bench/upstream.mjs'), String(upstreamPort), String(UPSTREAM_DELAY_MS)], {
+      label: 'upstream',
+    });
     await startNode([join(ROOT, 'bench/baseline.mjs'), String(basePort), upstreamUrl], { label: 'baseline' });
     const common = {
       DATABASE_URL: databaseUrl,
@@ -138,16 +155,24 @@ async function main() {
     const idleRss = rssMb(on.pid);
     const warm = await sign('bench-agent', ['bench-agent']);
     const body = JSON.stringify({ path: { id: 42 } });
-    const target = (port) => `http://127.0.0.1:${port}/tools/http.bench:getItem/invoke`;
-    const baseline = () =>
+    const target = (port, operation = 'getItem') =>
+      `http://127.0.0.1:${port}/tools/http.bench:${operation}/invoke`;
+    const baseline = (path = '/proxy/42') =>
       load({
-        url: `http://127.0.0.1:${basePort}/proxy/42`,
+        url: `http://127.0.0.1:${basePort}${path}`,
         connections: CONNECTIONS,
         duration: DURATION,
         body,
       });
-    const gateway = (port, pid, extra) =>
-      load({ url: target(port), connections: CONNECTIONS, duration: DURATION, body, pid, ...extra });
+    const gateway = (port, pid, extra, operation) =>
+      load({
+        url: target(port, operation),
+        connections: CONNECTIONS,
+        duration: DURATION,
+        body,
+        pid,
+        ...extra,
+      });
     for (const port of [onPort, offPort]) {
       const probe = await fetch(target(port), {
         method: 'POST',
@@ -181,7 +206,24 @@ async function main() {
       for (const run of [gWarm, gOff, gCold])
         if (run.non2xx > 0) process.stdout.write(`  warning: ${run.non2xx} non-2xx/errors of ${run.total}\n`);
     }
-    report(rounds, idleRss);
+    // The same comparison when the upstream takes UPSTREAM_DELAY_MS to answer, as a remote API does: what
+    // the gateway adds to a call that leaves the machine.
+    const remote = [];
+    for (let round = 1; UPSTREAM_DELAY_MS > 0 && round <= ROUNDS; round += 1) {
+      const b = await baseline('/proxy/slow/42');
+      const g = await gateway(
+        onPort,
+        on.pid,
+        { headers: { authorization: `Bearer ${warm}` } },
+        'getSlowItem',
+      );
+      remote.push({ b, g });
+      process.stdout.write(
+        `remote round ${round}: B ${b.rps.toFixed(0)} req/s, G warm ${g.rps.toFixed(0)} (upstream ${UPSTREAM_DELAY_MS} ms)\n`,
+      );
+      if (g.non2xx > 0) process.stdout.write(`  warning: ${g.non2xx} non-2xx/errors of ${g.total}\n`);
+    }
+    report(rounds, remote, idleRss);
   } finally {
     stopAll();
     await sleep(1500);
@@ -190,8 +232,9 @@ async function main() {
   }
 }
 
-function report(rounds, idleRss) {
+function report(rounds, remote, idleRss) {
   const m = (pick) => median(rounds.map(pick));
+  const r = (pick) => (remote.length > 0 ? median(remote.map(pick)) : NaN);
   const figures = {
     warmRatio: m((r) => r.gWarm.rps / r.b.rps),
     coldRatio: m((r) => r.gCold.rps / r.b.rps),
@@ -201,10 +244,13 @@ function report(rounds, idleRss) {
     addedP50Cold: m((r) => r.gCold.p50 - r.b.p50),
     addedP99Cold: m((r) => r.gCold.p99 - r.b.p99),
     baselineRps: m((r) => r.b.rps),
+    remoteRatio: r(({ b, g }) => g.rps / b.rps),
+    remoteAddedP50: r(({ b, g }) => g.p50 - b.p50),
+    remoteAddedP99: r(({ b, g }) => g.p99 - b.p99),
     idleRss,
     loadedRss: Math.max(...rounds.flatMap((r) => [r.gWarm.peakRssMb, r.gCold.peakRssMb])),
   };
-  const f = (n, d = 2) => n.toFixed(d);
+  const f = (n, d = 2) => (Number.isNaN(n) ? '-' : n.toFixed(d));
   const lines = [
     `G/B req/s, warm tokens:  ${f(figures.warmRatio)}  (target ≥ 0.75)`,
     `G/B req/s, cold tokens:  ${f(figures.coldRatio)}  (target ≥ 0.50)`,
@@ -213,9 +259,10 @@ function report(rounds, idleRss) {
     `added p50 / p99, cold:   ${f(figures.addedP50Cold, 1)} / ${f(figures.addedP99Cold, 1)} ms`,
     `RSS idle / loaded:       ${f(figures.idleRss, 0)} / ${f(figures.loadedRss, 0)} MB  (target idle ≤ 250 MB)`,
     `baseline:                ${f(figures.baselineRps, 0)} req/s`,
+    `upstream answering in ${UPSTREAM_DELAY_MS} ms: G/B ${f(figures.remoteRatio)}, added p50 / p99 ${f(figures.remoteAddedP50, 1)} / ${f(figures.remoteAddedP99, 1)} ms`,
   ];
   process.stdout.write(`\n${lines.join('\n')}\n`);
-  const row = `| ${new Date().toISOString().slice(0, 16).replace('T', ' ')} | ${cpus().length} | ${ROUNDS}×${DURATION}s, ${CONNECTIONS} conn | ${f(figures.baselineRps, 0)} | ${f(figures.warmRatio)} | ${f(figures.coldRatio)} | ${f(figures.auditRatio)} | ${f(figures.addedP50Warm, 1)} / ${f(figures.addedP99Warm, 1)} | ${f(figures.addedP50Cold, 1)} / ${f(figures.addedP99Cold, 1)} | ${f(figures.idleRss, 0)} / ${f(figures.loadedRss, 0)} |\n`;
+  const row = `| ${new Date().toISOString().slice(0, 16).replace('T', ' ')} | ${cpus().length} | ${ROUNDS}×${DURATION}s, ${CONNECTIONS} conn | ${f(figures.baselineRps, 0)} | ${f(figures.warmRatio)} | ${f(figures.coldRatio)} | ${f(figures.auditRatio)} | ${f(figures.addedP50Warm, 1)} / ${f(figures.addedP99Warm, 1)} | ${f(figures.addedP50Cold, 1)} / ${f(figures.addedP99Cold, 1)} | ${f(figures.idleRss, 0)} / ${f(figures.loadedRss, 0)} | ${UPSTREAM_DELAY_MS} ms: ${f(figures.remoteRatio)}, ${f(figures.remoteAddedP50, 1)} / ${f(figures.remoteAddedP99, 1)} |\n`;
   if (process.env.BENCH_RECORD !== 'false') appendFileSync(join(ROOT, 'docs/performance.md'), row);
 }
 
