@@ -8,17 +8,24 @@ describe('redactSecret', () => {
   it('knows the raw, URL-encoded, form-encoded and JSON-escaped forms, longest first', () => {
     expect(secretForms(SECRET)).toEqual([
       'k3y%2Fwith%2Bslash%3D+%28x%29%21',
+      'k3y%2fwith%2bslash%3d+%28x%29%21',
       'k3y%2Fwith%2Bslash%3D%20(x)!',
+      'k3y%2fwith%2bslash%3d%20(x)!',
       'k3y\\/with+slash= (x)!',
       'k3y/with+slash= (x)!',
     ]);
-    expect(secretForms('a"b\\c')).toEqual(['a%22b%5Cc', 'a\\"b\\\\c', 'a"b\\c']);
+    expect(secretForms('a"b\\c')).toEqual(['a%22b%5Cc', 'a%22b%5cc', 'a\\"b\\\\c', 'a"b\\c']);
   });
 
   const QUOTED = 'a"b\\c';
   it.each([
     ['raw, as sent in a header', SECRET, `{"k":"${SECRET}"}`],
     ['encodeURIComponent', SECRET, `/v1?key=${encodeURIComponent(SECRET)}`],
+    [
+      'percent-encoded with lower-case hex digits',
+      SECRET,
+      `/v1?key=${encodeURIComponent(SECRET).replace(/%[0-9A-F]{2}/g, (escape) => escape.toLowerCase())}`,
+    ],
     [
       'form-encoded, as the query auth sends it',
       SECRET,

@@ -8,22 +8,26 @@ export const REDACTED = '[redacted]';
  */
 export const MIN_REDACTED_SECRET_CHARS = 4;
 
+// The forms of the last secret asked for: an API's calls ask for the same one again and again.
+let lastSecret: string | undefined;
+let lastForms: string[] = [];
+
 /**
  * The ways an upstream may echo the secret the gateway sent it, longest first: as sent in a header or JSON
  * (raw), in a URL (`encodeURIComponent`, or form-encoded as `URLSearchParams` writes the `query` auth
- * parameter: space as `+`, `!'()~` encoded), and inside a JSON string (escaped; with `\/` as PHP and others
+ * parameter: space as `+`, `!'()~` encoded; each also with lower-case hex digits), and inside a JSON string (escaped; with `\/` as PHP and others
  * write slashes). The URL forms hold nothing JSON escapes, so they are also their own JSON forms.
  */
 export function secretForms(secret: string): string[] {
+  if (secret === lastSecret) return lastForms;
   const json = JSON.stringify(secret).slice(1, -1);
-  const forms = new Set([
-    secret,
-    encodeURIComponent(secret),
-    new URLSearchParams([['', secret]]).toString().slice(1),
-    json,
-    json.replaceAll('/', '\\/'),
-  ]);
-  return [...forms].sort((a, b) => b.length - a.length);
+  const encoded = [encodeURIComponent(secret), new URLSearchParams([['', secret]]).toString().slice(1)];
+  // Percent-encoding is case-insensitive: some servers re-encode with lower-case hex digits.
+  const lower = encoded.map((form) => form.replace(/%[0-9A-F]{2}/g, (escape) => escape.toLowerCase()));
+  const forms = new Set([secret, ...encoded, ...lower, json, json.replaceAll('/', '\\/')]);
+  lastForms = [...forms].sort((a, b) => b.length - a.length);
+  lastSecret = secret;
+  return lastForms;
 }
 
 /**
