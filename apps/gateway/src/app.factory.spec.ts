@@ -1,6 +1,6 @@
 import { type AppConfig } from '@toolgate/config';
 
-import { createFastifyAdapter } from './app.factory';
+import { createFastifyAdapter, REQUEST_TIMEOUT_MS } from './app.factory';
 
 describe('createFastifyAdapter', () => {
   const fastify = createFastifyAdapter({} as AppConfig).getInstance();
@@ -21,5 +21,10 @@ describe('createFastifyAdapter', () => {
     expect(response.headers['x-request-id']).toBe('router-1');
     expect(response.headers['x-content-type-options']).toBe('nosniff');
     expect(response.json()).toMatchObject({ status, code, request_id: 'router-1', instance: url });
+  });
+
+  it('limits how long receiving a request may take (Fastify would not: its default is 0)', () => {
+    expect(REQUEST_TIMEOUT_MS).toBeGreaterThan(0);
+    expect(fastify.server.requestTimeout).toBe(REQUEST_TIMEOUT_MS);
   });
 });

@@ -26,6 +26,9 @@ function httpsOptions(config: AppConfig) {
   };
 }
 
+/** How long receiving one request may take. */
+export const REQUEST_TIMEOUT_MS = 30_000;
+
 export function createFastifyAdapter(config: AppConfig): FastifyAdapter {
   const https = httpsOptions(config);
   const options = {
@@ -36,6 +39,10 @@ export function createFastifyAdapter(config: AppConfig): FastifyAdapter {
     // The router's own 400/414 answers, as problem+json with the request id and security headers.
     frameworkErrors: routerErrorHandler(securityHeaders()),
     return503OnClosing: true,
+    // Receiving a request (headers and body) may take at most this long: without it (Fastify's default is
+    // 0), a client trickling bodies keeps up to 1 MiB buffered per socket for as long as it likes. Answers
+    // (MCP streams included) are not limited by it.
+    requestTimeout: REQUEST_TIMEOUT_MS,
     ...(https ? { https } : {}),
   };
   return new FastifyAdapter(options as ConstructorParameters<typeof FastifyAdapter>[0]) as FastifyAdapter;
