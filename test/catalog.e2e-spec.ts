@@ -247,7 +247,8 @@ describe('tool catalog and manifests (e2e over HTTP)', () => {
     });
 
     it('refuses an admin body nested deeper than 256 levels with a 422 problem, not a 500', async () => {
-      const levels = 3_000;
+      // Two levels per repeat: 272 in all, past the DTO bound (256), within what the JSON parser takes (300).
+      const levels = 135;
       const inputs = `${'{"type":"object","properties":{"p":'.repeat(levels)}{}${'}}'.repeat(levels)}`;
       const raw = JSON.stringify(manifest({ toolId: 'test:hostile-deep', inputs: 'DEEP' })).replace(
         '"DEEP"',
@@ -320,8 +321,9 @@ describe('tool catalog and manifests (e2e over HTTP)', () => {
       expect((await register('acmeAdmin', 'test:hostile-free', { type: 'object' })).status).toBe(201);
       const tree = { type: 'object', properties: { child: { $ref: '#' } } };
       expect((await register('acmeAdmin', 'test:hostile-tree', tree)).status).toBe(201);
-      const deepArray = `{"a":${'['.repeat(20_000)}${']'.repeat(20_000)}}`;
-      const deepTree = `${'{"child":'.repeat(12_000)}{}${'}'.repeat(12_000)}`;
+      // Past the arguments' bound (64), within what the JSON parser takes (300).
+      const deepArray = `{"a":${'['.repeat(200)}${']'.repeat(200)}}`;
+      const deepTree = `${'{"child":'.repeat(200)}{}${'}'.repeat(200)}`;
       for (const [toolId, raw] of [
         ['test:hostile-free', deepArray],
         ['test:hostile-tree', deepTree],

@@ -54,6 +54,26 @@ describe('platform (e2e over HTTP)', () => {
       expect((await expectProblem(response, 400)).code).toBe('REQUEST.MALFORMED_JSON');
     });
 
+    it('refuses a body nested deeper than 300 levels before parsing it, unauthenticated or not', async () => {
+      const levels = 524_000; // 1 MiB of brackets: parsing alone held the event loop for about 300 ms
+      const started = performance.now();
+      const response = await gw.request('/tools/x/invoke', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: `${'['.repeat(levels)}${']'.repeat(levels)}`,
+      });
+      const problem = await expectProblem(response, 400);
+      expect(problem).toMatchObject({ code: 'REQUEST.JSON_TOO_DEEP' });
+      expect(problem.detail).toContain('300');
+      expect(performance.now() - started).toBeLessThan(5_000);
+      const shallow = await gw.request('/__probe/echo', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ name: '[{'.repeat(20), count: 2, email: 'a@example.com' }),
+      });
+      expect(shallow.status).toBe(200);
+    });
+
     it('answers an unsupported content type with 415', async () => {
       const response = await gw.request('/__probe/echo', {
         method: 'POST',

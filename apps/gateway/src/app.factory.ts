@@ -5,7 +5,13 @@ import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fa
 import { SwaggerModule } from '@nestjs/swagger';
 
 import { type AppConfig, loadAppConfig } from '@toolgate/config';
-import { generateRequestId, REQUEST_ID_HEADER } from '@toolgate/core';
+import {
+  generateRequestId,
+  JsonTooDeepError,
+  MAX_JSON_BODY_DEPTH,
+  nestsDeeperThan,
+  REQUEST_ID_HEADER,
+} from '@toolgate/core';
 import { AppLogger, MetricsService, RequestLogger } from '@toolgate/observability';
 
 import { GatewayModule, type GatewayModuleOptions } from './gateway.module';
@@ -54,6 +60,14 @@ export async function configureApp(app: NestFastifyApplication, config: AppConfi
   // Not SIGHUP: it reloads the policy (PolicyService) instead of stopping the process.
   app.enableShutdownHooks(['SIGTERM', 'SIGINT', 'SIGQUIT']);
   const fastify = app.getHttpAdapter().getInstance();
+  // JSON bodies: nesting is bounded before the parser runs (see nestsDeeperThan), then Fastify's own
+  // parser refuses __proto__ and constructor.prototype as before.
+  const parseJson = fastify.getDefaultJsonParser('error', 'error');
+  app.useBodyParser('application/json', { bodyLimit: BODY_LIMIT_BYTES }, (request, body, done) => {
+    if (nestsDeeperThan(body, MAX_JSON_BODY_DEPTH)) return done(new JsonTooDeepError(MAX_JSON_BODY_DEPTH));
+    // Typed for strings; it takes the buffer as Nest's own JSON parser hands it over.
+    parseJson(request as Parameters<typeof parseJson>[0], body as unknown as string, done);
+  });
   const headers = securityHeaders();
   fastify.addHook('onRequest', (request, reply, done) => {
     reply.headers(headers);

@@ -16,6 +16,7 @@ export {
 export { generateRequestId, REQUEST_ID_HEADER } from './http/request-id.util';
 export { validationExceptionFactory } from './http/validation.util';
 export { BoundedValidationPipe, MAX_BODY_DEPTH } from './http/bounded-validation.pipe';
+export { JsonTooDeepError, MAX_JSON_BODY_DEPTH, nestsDeeperThan } from './http/json-depth.util';
 export { IS_PUBLIC_KEY, Public } from './auth/public.decorator';
 export { attachPrincipal, credentialOf, type Principal, principalOf } from './auth/principal.types';
 export { CurrentPrincipal } from './auth/current-principal.decorator';

@@ -26,6 +26,7 @@ const FASTIFY_CODES: Record<string, string> = {
   FST_ERR_CTP_INVALID_JSON_BODY: 'REQUEST.MALFORMED_JSON',
   FST_ERR_BAD_URL: 'REQUEST.BAD_URL',
   FST_ERR_MAX_PARAM_LENGTH: 'REQUEST.PATH_PARAM_TOO_LONG',
+  TG_ERR_JSON_TOO_DEEP: 'REQUEST.JSON_TOO_DEEP',
 };
 
 /** Details that do not echo the request's path back (the router's own messages quote it). */
