@@ -49,7 +49,12 @@ describe('ManifestAdminService', () => {
       create: jest.fn(async (manifest) => written(manifest).row),
       update: jest.fn(async (manifest) => written(manifest)),
     };
-    const catalog = { reload: jest.fn(async () => undefined) } as unknown as CatalogService;
+    const shared = makeManifest({ toolId: 'test:shared', tenant: 'public' });
+    const catalog = {
+      reload: jest.fn(async () => undefined),
+      resolve: (toolId: string, { tenant }: { tenant: string }) =>
+        tenant === 'public' && toolId === shared.toolId ? shared : undefined,
+    } as unknown as CatalogService;
     const events = { emit: jest.fn(async () => undefined) } as unknown as CatalogEvents;
     admin = new ManifestAdminService(store as unknown as ManifestStore, catalog, fakeRegistry(), events);
   });
@@ -97,5 +102,14 @@ describe('ManifestAdminService', () => {
       'admin',
       'acme-admin',
     );
+  });
+
+  it("refuses a tenant's batch holding a shared tool's id whole, before writing any of it", async () => {
+    const input = (toolId: string): ManifestInput => ({ ...takeover(), toolId });
+    await expect(
+      admin.upsertMany(acmeAdmin, [input('test:own-first'), input('test:shared')], 'openapi'),
+    ).rejects.toMatchObject({ status: 409, code: 'CATALOG.DUPLICATE_TOOL' });
+    expect(store.create).not.toHaveBeenCalled();
+    expect(store.update).not.toHaveBeenCalled();
   });
 });

@@ -12,6 +12,7 @@ import { type ManifestEntity } from './entities/manifest.entity';
 import { CatalogEvents, type ManifestChangeType } from './catalog-events.service';
 import { CatalogService } from './catalog.service';
 import {
+  DuplicateManifestException,
   InvalidManifestException,
   ManifestNotFoundException,
   ManifestTenantForbiddenException,
@@ -104,7 +105,13 @@ export class ManifestAdminService {
     if (!this.registry.has(input.provider_id)) {
       throw new UnknownProviderException(input.provider_id, this.registry.keys());
     }
-    if (principal.tenant !== PUBLIC_TENANT) this.refuseProviderTool(input);
+    if (principal.tenant !== PUBLIC_TENANT) {
+      this.refuseProviderTool(input);
+      // A shared tool's id, refused for every input before any is written, so a batch (an OpenAPI
+      // document) is refused whole. The store checks again in its transaction (disabled rows, other replicas).
+      if (this.catalog.resolve(input.toolId, { tenant: PUBLIC_TENANT }))
+        throw new DuplicateManifestException(input.toolId, PUBLIC_TENANT);
+    }
     const manifest: ToolManifest = {
       ...input,
       tenant: principal.tenant,

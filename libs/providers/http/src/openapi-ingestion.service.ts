@@ -2,13 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { type ConfigType } from '@nestjs/config';
 
 import { readSecretFromEnv } from '@toolgate/broker';
-import {
-  CatalogService,
-  DuplicateManifestException,
-  ManifestAdminService,
-  type ManifestInput,
-  ManifestNotFoundException,
-} from '@toolgate/catalog';
+import { CatalogService, ManifestAdminService, ManifestNotFoundException } from '@toolgate/catalog';
 import { canonicalJson, type Principal, RequestValidationException, sha256Hex } from '@toolgate/core';
 
 import { type IngestOpenApiDto, type IngestOpenApiResultDto } from './dto/ingest-openapi.dto';
@@ -49,7 +43,6 @@ export class OpenApiIngestionService {
       maxOperations: this.config.maxOperations,
       extraReservedHeaders: auth?.type === 'header' && auth.name ? [auth.name] : [],
     });
-    this.refuseSharedToolIds(principal, plan.manifests);
     // The API row only once the catalog took the manifests: a refused ingestion (a shared tool's id: 409)
     // must not leave a definition behind.
     const records = await this.admin.upsertMany(principal, plan.manifests, 'openapi');
@@ -73,19 +66,6 @@ export class OpenApiIngestionService {
       disabled,
       skipped: plan.skipped,
     };
-  }
-
-  /**
-   * 409 before anything is written when a tool id is a shared tool the tenant may not shadow. The catalog
-   * checks again when it writes (this copy may lag another replica by a moment); checking first keeps a
-   * refused document from leaving some of its new tools behind.
-   */
-  private refuseSharedToolIds(principal: Principal, manifests: readonly ManifestInput[]): void {
-    for (const { toolId } of manifests) {
-      const active = this.catalog.resolve(toolId, principal);
-      if (active && active.tenant !== principal.tenant)
-        throw new DuplicateManifestException(toolId, active.tenant);
-    }
   }
 
   /** Disables this API's `openapi` tools in the caller's tenant that the new document no longer has. */
