@@ -72,6 +72,32 @@ describe('ApiKeysService', () => {
     await expect(service.authenticate(token)).rejects.toMatchObject({ reason: 'revoked api key' });
   });
 
+  it('keeps real keys cached through a flood of made-up tokens', async () => {
+    const generated = generateApiKeyToken();
+    const row = makeRow(generated.hash, generated.lookupId);
+    const looked: string[] = [];
+    const repository = {
+      findOneBy: async ({ lookupId }: { lookupId: string }) => {
+        looked.push(lookupId);
+        return lookupId === row.lookupId ? { ...row } : null;
+      },
+    } as unknown as Repository<ApiKeyEntity>;
+    const service = new ApiKeysService(repository, { apiKeyCacheTtlMs: 60_000 } as never);
+    await service.authenticate(generated.token);
+    for (let i = 0; i < 12_000; i += 1) {
+      const madeUp = `tg_${i.toString(16).padStart(16, '0')}_${'A'.repeat(43)}`;
+      await expect(service.authenticate(madeUp)).rejects.toMatchObject({ reason: 'unknown api key' });
+    }
+    looked.length = 0;
+    await expect(service.authenticate(generated.token)).resolves.toMatchObject({ subject: 'svc' });
+    expect(looked).toEqual([]);
+    // The latest misses are remembered too: a repeated made-up token is not read again.
+    await expect(
+      service.authenticate(`tg_${(11_999).toString(16).padStart(16, '0')}_${'A'.repeat(43)}`),
+    ).rejects.toThrow();
+    expect(looked).toEqual([]);
+  });
+
   it("authenticates as the key's subject and carries who minted it", async () => {
     const { service, token } = setup();
     await expect(service.authenticate(token)).resolves.toMatchObject({

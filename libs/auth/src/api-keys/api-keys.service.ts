@@ -20,6 +20,8 @@ import { API_KEY_DEFAULT_TTL_SEC, type CreateApiKeyDto } from './dto/create-api-
 
 const LIST_LIMIT = 500;
 const CACHE_MAX_ENTRIES = 10_000;
+/** Unknown lookup ids are remembered apart, so a flood of made-up tokens never pushes real keys out. */
+const MISS_CACHE_MAX_ENTRIES = 1_000;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 interface CachedKey {
@@ -80,6 +82,7 @@ function principalOf(key: ApiKeyEntity): Principal {
 export class ApiKeysService {
   private readonly logger = new Logger('ApiKeys');
   private readonly cache = new Map<string, CachedKey>();
+  private readonly misses = new Map<string, CachedKey>();
   /** Bumped by every change of a key; a lookup that read the row before a change does not cache it. */
   private changes = 0;
 
@@ -142,7 +145,7 @@ export class ApiKeysService {
 
   private async lookup(lookupId: string): Promise<CachedKey> {
     const now = Date.now();
-    const hit = this.cache.get(lookupId);
+    const hit = this.cache.get(lookupId) ?? this.misses.get(lookupId);
     if (hit && now - hit.loadedAt < this.config.apiKeyCacheTtlMs) return hit;
     const changes = this.changes;
     let entity: ApiKeyEntity | null;
@@ -154,9 +157,8 @@ export class ApiKeysService {
     const entry: CachedKey = { entity, loadedAt: now };
     // A revoke that ran while this row was read must not be undone by caching the row it replaced.
     if (this.config.apiKeyCacheTtlMs > 0 && changes === this.changes) {
-      this.cache.delete(lookupId);
-      if (this.cache.size >= CACHE_MAX_ENTRIES) this.cache.delete(this.cache.keys().next().value as string);
-      this.cache.set(lookupId, entry);
+      if (entity) remember(this.cache, CACHE_MAX_ENTRIES, lookupId, entry);
+      else remember(this.misses, MISS_CACHE_MAX_ENTRIES, lookupId, entry);
     }
     return entry;
   }
@@ -189,5 +191,13 @@ export class ApiKeysService {
   private forget(lookupId: string): void {
     this.changes += 1;
     this.cache.delete(lookupId);
+    this.misses.delete(lookupId);
   }
+}
+
+/** Puts `entry` last in a FIFO of at most `max` entries. */
+function remember(cache: Map<string, CachedKey>, max: number, lookupId: string, entry: CachedKey): void {
+  cache.delete(lookupId);
+  if (cache.size >= max) cache.delete(cache.keys().next().value as string);
+  cache.set(lookupId, entry);
 }
