@@ -48,6 +48,36 @@ describe('audit trail (e2e over HTTP)', () => {
     expect(Number(rows[1].seq)).toBeGreaterThan(Number(rows[0].seq));
   });
 
+  it("joins a call's events by the gateway's own id, not by the caller's X-Request-Id", async () => {
+    const headers = { 'x-request-id': 'agent-chosen-id' };
+    const first = await ag.call('reader', '/tools/test:echo/invoke', {
+      method: 'POST',
+      body: { message: 'one' },
+      headers,
+    });
+    const second = await ag.call('reader', '/tools/test:echo/invoke', {
+      method: 'POST',
+      body: { message: 'two' },
+      headers,
+    });
+    expect([first.status, second.status]).toEqual([200, 200]);
+    expect(first.headers.get('x-request-id')).toBe('agent-chosen-id');
+    const ids = [first.body.correlation_id, second.body.correlation_id];
+    for (const id of ids)
+      expect(id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+    expect(new Set(ids).size).toBe(2);
+    for (const [index, id] of ids.entries()) {
+      const rows = await eventsOf('correlation_id', id as string);
+      expect(
+        rows.map((row) => [row.status, row.request_id, (row.details as Json).arguments ?? null]),
+      ).toEqual([
+        ['intent', 'agent-chosen-id', { message: index === 0 ? 'one' : 'two' }],
+        ['ok', 'agent-chosen-id', null],
+      ]);
+    }
+    expect(await eventsOf('correlation_id', 'agent-chosen-id')).toEqual([]);
+  });
+
   it("masks the tool's sensitive_fields in the intent", async () => {
     const registered = await ag.call('admin', '/manifests/register', {
       method: 'POST',

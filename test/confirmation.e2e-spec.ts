@@ -101,7 +101,9 @@ describe('confirmation and approvals (e2e over HTTP)', () => {
         action_token: expect.stringMatching(/^[A-Za-z0-9_-]{32}$/),
         expires_at: expect.any(String),
         requires_approval: false,
+        correlation_id: expect.stringMatching(/^[0-9a-f-]{36}$/),
       });
+      expect(held.body.correlation_id).not.toBe(held.headers.get('x-request-id'));
       const ttl = Date.parse(held.body.expires_at) - Date.now();
       expect(ttl).toBeGreaterThan(290_000);
       expect(ttl).toBeLessThanOrEqual(300_000);
@@ -114,7 +116,7 @@ describe('confirmation and approvals (e2e over HTTP)', () => {
         toolId: 'test:echo',
         result: { message: 'hi', count: 1 },
         token_meta: { token_type: 'none', expires_in: 0, scopes: [] },
-        correlation_id: held.headers.get('x-request-id'),
+        correlation_id: held.body.correlation_id,
       });
       expect(confirmed.headers.get('x-request-id')).not.toBe(held.headers.get('x-request-id'));
       expect(ran('test:echo')).toBe(before + 1);
@@ -320,7 +322,7 @@ describe('confirmation and approvals (e2e over HTTP)', () => {
         approver_roles: ['approver'],
         policy_rule: 'destructive-needs-approval',
         expires_at: held.body.expires_at,
-        correlation_id: held.headers.get('x-request-id'),
+        correlation_id: held.body.correlation_id,
       };
       expect(listed).toMatchObject(view);
       expect(list.text).not.toContain('customer secret');
@@ -343,7 +345,7 @@ describe('confirmation and approvals (e2e over HTTP)', () => {
       expect(confirmed.status).toBe(200);
       expect(confirmed.body).toMatchObject({
         result: { destroyed: 'db-1' },
-        correlation_id: held.headers.get('x-request-id'),
+        correlation_id: held.body.correlation_id,
       });
       expect(ran('test:destroy')).toBe(before + 1);
       expect((await api.action('approver', id)).body.status).toBe('consumed');
@@ -388,7 +390,7 @@ describe('confirmation and approvals (e2e over HTTP)', () => {
       const [stored] = await db.query('SELECT arguments FROM pending_actions WHERE id = $1', [id]);
       expect(stored.arguments).toEqual(redacted);
       const events: { details: Json }[] = await db.query(
-        `SELECT details FROM audit_events WHERE tool_id = 'test:pay' AND event = 'tools.invoke'`,
+        `SELECT details FROM audit_events WHERE tool_id = 'test:pay' AND event = 'tools.invoke' AND status = 'intent'`,
       );
       expect(events.length).toBeGreaterThan(0);
       expect(events[0].details.arguments).toEqual(redacted);

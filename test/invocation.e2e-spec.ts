@@ -30,8 +30,9 @@ describe('tool invocation (e2e over HTTP)', () => {
       toolId: 'test:echo',
       result: expect.objectContaining({ message: 'hello' }),
       token_meta: { token_type: 'none', expires_in: 0, scopes: [] },
-      correlation_id: answer.headers.get('x-request-id'),
+      correlation_id: expect.stringMatching(/^[0-9a-f-]{36}$/),
     });
+    expect(answer.body.correlation_id).not.toBe(answer.headers.get('x-request-id'));
     expect(answer.headers.get('ratelimit-limit')).toMatch(/^\d+$/);
   });
 
@@ -102,6 +103,7 @@ describe('tool invocation (e2e over HTTP)', () => {
       action_token: expect.stringMatching(/^[A-Za-z0-9_-]{32}$/),
       expires_at: expect.any(String),
       requires_approval: true,
+      correlation_id: expect.stringMatching(/^[0-9a-f-]{36}$/),
     });
     expect(calls.get('test:destroy') ?? 0).toBe(before);
   });

@@ -233,6 +233,22 @@ describe('Toolgate as an MCP server (e2e, SDK clients and the Inspector CLI)', (
     });
     expect(again).toMatchObject({ isError: true, structuredContent: { status: 409 } });
     expect(drift.calls).toBe(before + 1);
+    // The hold, the confirm and the call share the gateway's own correlation id, not an HTTP request's id.
+    const correlation = (held.structuredContent as Json).correlation_id as string;
+    expect(correlation).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+    const events = await runSql<{ event: string; status: string; request_id: string }>(
+      mg.gw.databaseUrl,
+      'SELECT event, status, request_id FROM audit_events WHERE correlation_id = $1 ORDER BY seq',
+      [correlation],
+    );
+    expect(events.map((row) => `${row.event}:${row.status}`)).toEqual([
+      'actions.create:202',
+      'tools.confirm:ok',
+      'tools.invoke:intent',
+      'tools.invoke:ok',
+      'tools.confirm:409',
+    ]);
+    expect(events.every((row) => row.request_id !== correlation)).toBe(true);
   });
 
   it('confirms a call held in another session only with the tool id and the same arguments', async () => {

@@ -91,6 +91,7 @@ export class ConfirmationService {
       action_token: token,
       expires_at: action.expiresAt.toISOString(),
       requires_approval: action.requiresApproval,
+      correlation_id: action.correlationId,
     };
   }
 

@@ -65,6 +65,8 @@ export interface HeldAction {
   action_token: string;
   expires_at: string;
   requires_approval: boolean;
+  /** The gateway's id joining this call's audit events; the confirm's 200 answers the same one. */
+  correlation_id: string;
 }
 
 /** A confirm, after the caller was authenticated and authorized again for `toolId`. */

@@ -14,6 +14,7 @@ export {
   type ProblemViolation,
 } from './errors/problem.types';
 export { generateRequestId, REQUEST_ID_HEADER } from './http/request-id.util';
+export { correlationIdOf } from './http/correlation-id.util';
 export { validationExceptionFactory } from './http/validation.util';
 export { BoundedValidationPipe, MAX_BODY_DEPTH } from './http/bounded-validation.pipe';
 export { JsonTooDeepError, MAX_JSON_BODY_DEPTH, nestsDeeperThan } from './http/json-depth.util';

@@ -12,6 +12,7 @@ import { type FastifyRequest } from 'fastify';
 import {
   AUDIT_SINK,
   type AuditSink,
+  correlationIdOf,
   IS_PUBLIC_KEY,
   type Principal,
   principalOf,
@@ -104,7 +105,7 @@ export class PolicyGuard implements CanActivate {
         decision: 'deny',
         status: '403',
         request_id: String(request.id),
-        correlation_id: String(request.id),
+        correlation_id: correlationIdOf(request),
         policy_version: decision.policy_version,
         details: {
           denied_by: decision.denied_by,

@@ -9,7 +9,7 @@ import {
 import { type ConfigType } from '@nestjs/config';
 import { type FastifyRequest } from 'fastify';
 
-import { AUDIT_SINK, type AuditEventInput, type AuditSink } from '@toolgate/core';
+import { AUDIT_SINK, type AuditEventInput, type AuditSink, correlationIdOf } from '@toolgate/core';
 
 import { authConfig } from '../auth.config';
 import { AuthFailureWindow } from './auth-failure-window.util';
@@ -58,7 +58,7 @@ export class AuthFailureAuditService implements OnModuleInit, OnApplicationShutd
       tenant: AUTH_FAILURE_TENANT,
       status: '401',
       request_id: String(request.id),
-      correlation_id: String(request.id),
+      correlation_id: correlationIdOf(request),
       details: { reason, method: request.method, route, ip: request.ip, ...details },
     });
   }

@@ -10,7 +10,14 @@ import { Reflector } from '@nestjs/core';
 import { type FastifyReply, type FastifyRequest } from 'fastify';
 
 import { CatalogService } from '@toolgate/catalog';
-import { AUDIT_SINK, type AuditSink, IS_PUBLIC_KEY, type Principal, principalOf } from '@toolgate/core';
+import {
+  AUDIT_SINK,
+  type AuditSink,
+  correlationIdOf,
+  IS_PUBLIC_KEY,
+  type Principal,
+  principalOf,
+} from '@toolgate/core';
 import { type PolicyRequirement, REQUIRE_POLICY_KEY } from '@toolgate/policy';
 
 import { RateLimitedException } from '../invocation.exception';
@@ -68,7 +75,7 @@ export class RateLimitGuard implements CanActivate {
         tool_id: toolId,
         status: '429',
         request_id: String(request.id),
-        correlation_id: String(request.id),
+        correlation_id: correlationIdOf(request),
         details: {
           bucket,
           retry_after_seconds: retryAfter,

@@ -44,8 +44,11 @@ export class InvokeResponseDto {
 
   @ApiProperty({
     example: '2f1c7a8e-3b8e-4d55-9a57-0f9b8f1d2c3a',
-    maxLength: 128,
-    description: 'Joins the audit events of this call.',
+    format: 'uuid',
+    maxLength: 36,
+    description:
+      "Joins the audit events of this call (and of its confirm). Made by the gateway, never the caller's " +
+      'X-Request-Id, which the events keep as `request_id`.',
   })
   correlation_id: string;
 }
@@ -72,4 +75,13 @@ export class ConfirmationRequiredDto {
     description: 'True when a human approver must approve before confirm runs.',
   })
   requires_approval: boolean;
+
+  @ApiProperty({
+    example: '2f1c7a8e-3b8e-4d55-9a57-0f9b8f1d2c3a',
+    format: 'uuid',
+    maxLength: 36,
+    description:
+      "Made by the gateway (never the caller's X-Request-Id); the confirm's 200 answers the same one.",
+  })
+  correlation_id: string;
 }

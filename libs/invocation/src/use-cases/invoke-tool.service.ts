@@ -3,7 +3,7 @@ import { type FastifyRequest } from 'fastify';
 
 import { CatalogService, SchemaValidatorService, ToolNotFoundException } from '@toolgate/catalog';
 import { ConfirmationService } from '@toolgate/confirmation';
-import { canonicalJson, type Principal, principalOf, sha256Hex } from '@toolgate/core';
+import { canonicalJson, correlationIdOf, type Principal, principalOf, sha256Hex } from '@toolgate/core';
 import { policyDecisionOf, PolicyService } from '@toolgate/policy';
 
 import { parseIdempotencyKey } from '../idempotency/idempotency.service';
@@ -56,7 +56,7 @@ export class InvokeToolService {
       tenant: principal.tenant,
       principal,
       requestId,
-      correlationId: requestId,
+      correlationId: correlationIdOf(request),
       input,
       payloadDigest,
       decision: policyDecisionOf(request) ?? this.policy.decide(principal, 'tools.invoke', { ...manifest }),

@@ -1,3 +1,5 @@
+import { randomUUID } from 'node:crypto';
+
 import { Inject, Injectable, Logger, Optional } from '@nestjs/common';
 import { type CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 
@@ -55,12 +57,14 @@ export class GovernedCallService {
     args: unknown,
     correlationId?: string,
   ): Promise<AuthorizedCall> {
-    const { principal, requestId } = ctx;
+    const { principal } = ctx;
+    // The gateway's own id (never the caller's request id): it joins this call's events, confirm included.
+    const correlation = correlationId ?? randomUUID();
     const manifest = this.catalog.resolve(toolId, principal);
     if (!manifest) throw new ToolNotFoundException(toolId);
     const decision = this.policy.decide(principal, INVOKE_ACTION, resourceFromManifest(manifest));
     if (!decision.allowed) {
-      this.record(ctx, {
+      this.record(ctx, correlation, {
         event: 'tools.deny',
         tool_id: toolId,
         decision: 'deny',
@@ -70,10 +74,10 @@ export class GovernedCallService {
       });
       throw new PolicyDeniedException(INVOKE_ACTION, decision);
     }
-    await this.spend(ctx, manifest);
+    await this.spend(ctx, manifest, correlation);
     const input = asArguments(args);
     this.validator.assertValid(manifest, input);
-    return { manifest, call: this.callOf(ctx, manifest, input, decision, correlationId ?? requestId) };
+    return { manifest, call: this.callOf(ctx, manifest, input, decision, correlation) };
   }
 
   /** Runs an authorized call through the executor and returns its result as MCP content. */
@@ -105,11 +109,11 @@ export class GovernedCallService {
     };
   }
 
-  private async spend(ctx: McpRequestContext, manifest: CatalogManifest): Promise<void> {
+  private async spend(ctx: McpRequestContext, manifest: CatalogManifest, correlation: string): Promise<void> {
     const own = manifest.rate_limit;
     const state = await this.limits.consume(ctx.principal, own ? `tool:${manifest.toolId}` : 'tools', own);
     if (state.allowed) return;
-    this.record(ctx, {
+    this.record(ctx, correlation, {
       event: 'rate.limited',
       tool_id: manifest.toolId,
       status: '429',
@@ -118,14 +122,14 @@ export class GovernedCallService {
     throw new McpRateLimitedException(state.retryAfter);
   }
 
-  private record(ctx: McpRequestContext, event: Omit<AuditEventInput, 'tenant'>): void {
+  private record(ctx: McpRequestContext, correlation: string, event: Omit<AuditEventInput, 'tenant'>): void {
     this.audit
       ?.record({
         ...event,
         tenant: ctx.principal.tenant,
         subject: ctx.principal.subject,
         request_id: ctx.requestId,
-        correlation_id: ctx.requestId,
+        correlation_id: correlation,
       })
       .catch((error: unknown) =>
         this.logger.error({

@@ -33,6 +33,7 @@ function setup(answer: ElicitResult) {
     action_token: 't-1',
     expires_at: new Date(Date.now() + 60_000).toISOString(),
     requires_approval: false,
+    correlation_id: 'c-1',
   };
   const authorized = makeAuthorized();
   const calls = {
