@@ -1,5 +1,5 @@
 import { FAKE_GOOGLE_ADS_CREDENTIALS as CREDS, FakeGoogleAds } from '@toolgate/provider-ads';
-import { runSql } from '@toolgate/testing';
+import { runSql, waitUntil } from '@toolgate/testing';
 
 import {
   type Answer,
@@ -117,20 +117,39 @@ describe('ads provider, sandbox mode: the seed quickstart offline (e2e)', () => 
     expect(rows).toEqual([]);
   });
 
-  it('denies an account not granted to the tenant with 403 ADS.CUSTOMER_NOT_ALLOWED, like live mode', async () => {
-    const { confirmed } = await createCampaign(sg, {
-      ...SEED_ARGS,
-      name: 'Elsewhere',
-      budget: 10,
-      customerId: '123-456-7890',
+  it('denies an account not granted to the tenant with 403 ADS.CUSTOMER_NOT_ALLOWED before anyone approves', async () => {
+    const refused = await sg.call('financeAgent', '/tools/ads:createCampaign/invoke', {
+      method: 'POST',
+      body: { ...SEED_ARGS, name: 'Elsewhere', budget: 10, customerId: '123-456-7890' },
     });
-    expect(confirmed.status).toBe(403);
-    expect(confirmed.body).toMatchObject({ code: 'ADS.CUSTOMER_NOT_ALLOWED', customer_id: '1234567890' });
+    expect(refused.status).toBe(403);
+    expect(refused.body).toMatchObject({ code: 'ADS.CUSTOMER_NOT_ALLOWED', customer_id: '1234567890' });
+    // Nothing was held for the approver, stored or run; the refusal is in the audit trail.
+    const held = await runSql(
+      sg.gw.databaseUrl,
+      `SELECT id FROM pending_actions WHERE arguments->>'name' = 'Elsewhere'`,
+    );
+    expect(held).toEqual([]);
     const rows = await runSql(
       sg.gw.databaseUrl,
       `SELECT name FROM ads_sandbox_campaigns WHERE name = 'Elsewhere'`,
     );
     expect(rows).toEqual([]);
+    let denials: { status: string; details: Json }[] = [];
+    await waitUntil(async () => {
+      denials = await runSql(
+        sg.gw.databaseUrl,
+        `SELECT status, details FROM audit_events WHERE event = 'tools.deny' AND request_id = $1`,
+        [refused.headers.get('x-request-id')],
+      );
+      return denials.length > 0;
+    });
+    expect(denials).toEqual([
+      {
+        status: '403',
+        details: { denied_by: 'provider', provider_id: 'ads', code: 'ADS.CUSTOMER_NOT_ALLOWED' },
+      },
+    ]);
   });
 });
 
@@ -239,16 +258,13 @@ describe('ads provider, live mode against a local fake Google Ads (e2e)', () => 
     const calls = fake.mutateRequests().length;
     for (const customerId of ['345-678-9012', CREDS.loginCustomerId]) {
       for (const validate_only of [false, true]) {
-        const { confirmed } = await createCampaign(sg, {
-          ...SEED_ARGS,
-          name: `Not ours ${customerId}`,
-          budget: 10,
-          customerId,
-          validate_only,
+        const refused = await sg.call('financeAgent', '/tools/ads:createCampaign/invoke', {
+          method: 'POST',
+          body: { ...SEED_ARGS, name: `Not ours ${customerId}`, budget: 10, customerId, validate_only },
         });
-        expect(confirmed.status).toBe(403);
-        expect(confirmed.headers.get('content-type')).toMatch(/^application\/problem\+json/);
-        expect(confirmed.body).toMatchObject({
+        expect(refused.status).toBe(403);
+        expect(refused.headers.get('content-type')).toMatch(/^application\/problem\+json/);
+        expect(refused.body).toMatchObject({
           code: 'ADS.CUSTOMER_NOT_ALLOWED',
           customer_id: customerId.replace(/-/g, ''),
           errors: [{ pointer: '/customerId' }],

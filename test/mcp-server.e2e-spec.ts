@@ -251,6 +251,28 @@ describe('Toolgate as an MCP server (e2e, SDK clients and the Inspector CLI)', (
     expect(events.every((row) => row.request_id !== correlation)).toBe(true);
   });
 
+  it('refuses a call the provider would refuse before holding it: no approval is asked for', async () => {
+    const finance = await connect('finance');
+    const name = (await finance.listTools()).tools
+      .map((tool) => tool.name)
+      .find((n) => /createCampaign/.test(n));
+    const refused = await call(finance, name!, {
+      name: 'Not granted',
+      budget: 10,
+      startDate: '2025-10-10',
+      customerId: '123-456-7890',
+    });
+    expect(refused).toMatchObject({
+      isError: true,
+      structuredContent: { status: 403, code: 'ADS.CUSTOMER_NOT_ALLOWED' },
+    });
+    const held = await runSql(
+      mg.gw.databaseUrl,
+      `SELECT id FROM pending_actions WHERE arguments->>'name' = 'Not granted'`,
+    );
+    expect(held).toEqual([]);
+  });
+
   it('confirms a call held in another session only with the tool id and the same arguments', async () => {
     const held = (await call(await connect('agent', '/drift'), 'wipe', { id: 'r10' }))
       .structuredContent as Json;

@@ -15,6 +15,7 @@ export const MCP_PEOPLE: Record<string, { tenant: string; roles: string[] }> = {
   agent: { tenant: 'acme', roles: ['mcp-admin'] },
   limited: { tenant: 'acme', roles: ['mcp-user'] },
   nobody: { tenant: 'acme', roles: [] },
+  finance: { tenant: 'acme', roles: ['finance-write'] },
 };
 
 /** A replica whose catalog listener a test can cut off, as a network blip or a slow NOTIFY would. */

@@ -1,3 +1,4 @@
+import { type Principal } from '../auth/principal.types';
 import { type JsonSchema } from '../json/json-schema.util';
 import { type InvocationContext } from './invocation-context.types';
 
@@ -36,6 +37,13 @@ export interface ToolDefinition<I extends ToolInput = ToolInput, O = unknown> {
    * depth, a dotted path (`card.number`) from the top of the arguments.
    */
   sensitive_fields?: string[];
+  /**
+   * What only the provider can judge about one caller's arguments (an account the caller's tenant may use),
+   * checked before a call is held for confirmation or approval, so that nobody is asked to approve a call
+   * that would be refused. Throws the domain error. It is not a substitute for `execute`'s own check: it runs
+   * at hold time only, and the provider's configuration may change before the confirm.
+   */
+  admit?(input: I, principal: Principal): void;
   /** Runs the tool; when absent the host's `invoke` must handle it. */
   execute?(input: I, ctx: InvocationContext): Promise<O>;
 }

@@ -73,6 +73,11 @@ export class ToolsController {
     type: ConfirmationRequiredDto,
     description: 'Held for confirmation; nothing ran yet.',
   })
+  @ApiForbiddenResponse({
+    description:
+      'Denied by policy (names the rule or the missing scopes), or, for a call that would be held, refused ' +
+      'by the provider for these arguments (e.g. `ADS.CUSTOMER_NOT_ALLOWED`): nothing is held or run.',
+  })
   @ApiNotFoundResponse({ description: 'Unknown tool, or not visible to the caller.' })
   @ApiConflictResponse({ description: 'A request with the same Idempotency-Key is still running.' })
   @ApiUnprocessableEntityResponse({

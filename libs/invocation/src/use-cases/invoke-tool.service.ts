@@ -67,6 +67,7 @@ export class InvokeToolService {
       : undefined;
     return this.idempotent.run(scope, payloadDigest, { url: request.url, requestId }, async () => {
       if (!call.decision.require_confirmation) return this.executor.execute(call, manifest);
+      this.executor.admit(call);
       return jsonAnswer(202, await this.confirmation.hold(call));
     });
   }

@@ -4,6 +4,7 @@ import { type CredentialSource, type IssuedCredential, TokenBroker } from '@tool
 import {
   type AuditEventInput,
   type AuditSink,
+  DomainException,
   type ProviderRegistry,
   ProviderTimeoutException,
   ToolProviderHost,
@@ -46,6 +47,12 @@ function slowSource(delayMs: number): CredentialSource & { issued: number } {
   return source;
 }
 
+class ForbiddenAccountException extends DomainException {
+  constructor() {
+    super('TEST.ACCOUNT_NOT_ALLOWED', 403, 'Forbidden', { detail: 'Not your account.' });
+  }
+}
+
 const call: InvocationRequest = {
   toolId: 'p:x',
   manifestVersion: 1,
@@ -79,8 +86,14 @@ describe('ToolExecutorService', () => {
     const host = new EchoHost();
     const registry = {
       get: () => host,
-      findToolOf: (_provider: string, toolId: string) =>
-        toolId === 'p:listed' ? { definition: { ...manifest, name: 'listed', toolId } } : undefined,
+      findToolOf: (_provider: string, toolId: string) => {
+        if (toolId === 'p:listed') return { definition: { ...manifest, name: 'listed', toolId } };
+        if (toolId !== 'p:guarded') return undefined;
+        const admit = (input: { account?: string }) => {
+          if (input.account !== 'ours') throw new ForbiddenAccountException();
+        };
+        return { definition: { ...manifest, name: 'guarded', toolId, admit } };
+      },
     } as unknown as ProviderRegistry;
     const audit: AuditSink = {
       record: (event: AuditEventInput) => {
@@ -99,6 +112,27 @@ describe('ToolExecutorService', () => {
     expect(Date.now() - started).toBeLessThan(1_000);
     expect(events.map((event) => event.status)).toEqual(['intent', 'error']);
     expect(events[1].details).toMatchObject({ http_status: 504, code: 'PROVIDER.TIMEOUT' });
+  });
+
+  it("admits a call to be held only when the provider's own check passes, and records a refusal", async () => {
+    const guarded = { ...call, toolId: 'p:guarded' };
+    expect(() => executor.admit({ ...guarded, input: { account: 'ours' } })).not.toThrow();
+    expect(() => executor.admit({ ...call, toolId: 'p:listed' })).not.toThrow();
+    expect(() => executor.admit(call)).not.toThrow();
+    expect(events).toEqual([]);
+    expect(() => executor.admit({ ...guarded, input: { account: 'theirs' } })).toThrow(
+      ForbiddenAccountException,
+    );
+    expect(events).toEqual([
+      expect.objectContaining({
+        event: 'tools.deny',
+        decision: 'deny',
+        status: '403',
+        tool_id: 'p:guarded',
+        correlation_id: 'req-1',
+        details: { denied_by: 'provider', provider_id: 'p', code: 'TEST.ACCOUNT_NOT_ALLOWED' },
+      }),
+    ]);
   });
 
   it('runs the tool with a credential that arrives in time, then with the cached one', async () => {

@@ -121,6 +121,31 @@ export class ToolExecutorService {
     return answer;
   }
 
+  /**
+   * Before a call is held for confirmation: the provider's own check of its arguments (`ToolDefinition.admit`,
+   * for tools it lists). A refusal throws the provider's error and is recorded as `tools.deny` (not awaited:
+   * nothing ran and nothing was stored).
+   */
+  admit(call: InvocationRequest): void {
+    const definition = this.registry.findToolOf(call.providerId, call.toolId)?.definition;
+    if (!definition?.admit) return;
+    try {
+      definition.admit(call.input, call.principal);
+    } catch (error) {
+      const { status, code } = mapToProblem(error);
+      this.audit
+        ?.record({
+          ...invokeEvent(call, String(status), { denied_by: 'provider', provider_id: call.providerId, code }),
+          event: 'tools.deny',
+          decision: 'deny',
+        })
+        .catch((auditError: unknown) =>
+          this.logger.error({ msg: 'audit event lost', request_id: call.requestId, err: String(auditError) }),
+        );
+      throw error;
+    }
+  }
+
   /** Awaits the audit row; any failure becomes 503 `AUDIT.UNAVAILABLE`. */
   private async record(event: AuditEventInput, detail?: string): Promise<void> {
     if (!this.audit) return;

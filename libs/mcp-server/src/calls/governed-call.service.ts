@@ -50,7 +50,10 @@ export class GovernedCallService {
     @Optional() @Inject(AUDIT_SINK) private readonly audit?: AuditSink,
   ) {}
 
-  /** Throws the domain error (404, 403, 429, 422) that stops the call, or answers the authorized call. */
+  /**
+   * Throws the domain error (404, 403, 429, 422, or the provider's refusal of a call to be held) that stops
+   * the call, or answers the authorized call.
+   */
   async authorize(
     ctx: McpRequestContext,
     toolId: string,
@@ -77,7 +80,10 @@ export class GovernedCallService {
     await this.spend(ctx, manifest, correlation);
     const input = asArguments(args);
     this.validator.assertValid(manifest, input);
-    return { manifest, call: this.callOf(ctx, manifest, input, decision, correlation) };
+    const call = this.callOf(ctx, manifest, input, decision, correlation);
+    // A call about to be held gets the provider's own check first: nobody confirms what would be refused.
+    if (decision.require_confirmation) this.executor.admit(call);
+    return { manifest, call };
   }
 
   /** Runs an authorized call through the executor and returns its result as MCP content. */

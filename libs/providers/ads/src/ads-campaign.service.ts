@@ -25,6 +25,16 @@ export class AdsCampaignService {
     @Inject(adsConfig.KEY) private readonly config: ConfigType<typeof adsConfig>,
   ) {}
 
+  /**
+   * Before the call is held for approval: the account must be granted to the tenant (403 otherwise). Live
+   * mode without its credentials is left to the execution (503 naming them): that is the provider's state,
+   * not this caller's arguments, and may be fixed before the confirm.
+   */
+  admit(input: CreateCampaignInput, tenant: string): void {
+    if (this.config.mode === 'live' && this.config.missing.length > 0) return;
+    planCampaign(input, this.config, tenant);
+  }
+
   async create(input: CreateCampaignInput, ctx: InvocationContext): Promise<CampaignResult> {
     const { tenant, subject } = ctx.principal;
     if (this.config.mode === 'sandbox') {

@@ -264,6 +264,26 @@ describe('ads provider', () => {
       expect(stubs.plans.map((plan) => plan.customerId)).toEqual(['5556667777']);
     });
 
+    it('admits a call to be held only for an account granted to the tenant; unconfigured live waits', () => {
+      const refusal = (env: Record<string, string>, input: Record<string, unknown>, tenant = 'acme') => {
+        try {
+          provider(env).listTools()[0].admit!(input as never, { ...ctx().principal, tenant });
+          return undefined;
+        } catch (error) {
+          return error;
+        }
+      };
+      expect(refusal(LIVE_GRANTS, { ...SEED, customerId: '345-678-9012' })).toBeUndefined();
+      expect(refusal(LIVE_GRANTS, SEED)).toBeUndefined();
+      expect(refusal(GRANTS, { ...SEED, customerId: '4567890123' })).toMatchObject({
+        ...denied,
+        extensions: { customer_id: '4567890123' },
+      });
+      expect(refusal(LIVE_GRANTS, SEED, 'gamma')).toMatchObject({ status: 403 });
+      // Live mode without its credentials answers 503 at execution; the hold does not pre-empt that.
+      expect(refusal({ ADS_MODE: 'live' }, { ...SEED, customerId: '4567890123' })).toBeUndefined();
+    });
+
     it('sandbox applies the same rule: 403 and nothing stored for an account not granted', async () => {
       const stubs = new Stubs();
       await expect(run(provider(GRANTS, stubs), { ...SEED, customerId: '4567890123' })).rejects.toMatchObject(

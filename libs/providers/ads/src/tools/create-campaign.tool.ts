@@ -77,6 +77,8 @@ export function createCampaignTool(campaigns: AdsCampaignService) {
     required_scopes: ['ads.write'],
     safety_tags: ['financial', 'write'],
     timeout_ms: 30_000,
+    // Checked again when the call runs: the grants may change between the hold and the confirm.
+    admit: (input, principal) => campaigns.admit(input, principal.tenant),
     execute: (input, ctx) => campaigns.create(input, ctx),
   });
 }
