@@ -206,11 +206,27 @@ describe('tool invocation (e2e over HTTP)', () => {
       expect(reclaimed.headers.get('idempotent-replayed')).toBeNull();
     });
 
-    it('releases the key after a server error so the client can retry', async () => {
-      const headers = { 'idempotency-key': 'retry-after-502' };
-      expect((await invoke(cg, 'reader', 'test:fail', {}, headers)).status).toBe(502);
-      const again = await invoke(cg, 'reader', 'test:fail', {}, headers);
-      expect(again.status).toBe(502);
+    it('replays a server error once the provider was called: a retry with the key never runs it again', async () => {
+      for (const [tool, args, status] of [
+        ['test:fail', {}, 502],
+        ['test:slow', { ms: 5000 }, 504],
+      ] as const) {
+        const headers = { 'idempotency-key': `after-call-${status}` };
+        const before = calls.get(tool) ?? 0;
+        const first = await invoke(cg, 'reader', tool, args, headers);
+        expect(first.status).toBe(status);
+        const again = await invoke(cg, 'reader', tool, args, headers);
+        expect([again.status, again.headers.get('idempotent-replayed')]).toEqual([status, 'true']);
+        expect(again.text).toBe(first.text);
+        expect(calls.get(tool)).toBe(before + 1);
+      }
+    });
+
+    it('releases the key after a server error from before the provider ran, so the client can retry', async () => {
+      const headers = { 'idempotency-key': 'retry-after-503' };
+      expect((await invoke(cg, 'reader', 'test:fetch', {}, headers)).status).toBe(503);
+      const again = await invoke(cg, 'reader', 'test:fetch', {}, headers);
+      expect(again.status).toBe(503);
       expect(again.headers.get('idempotent-replayed')).toBeNull();
     });
   });

@@ -23,6 +23,16 @@ export interface StoredResponse {
   body: string;
 }
 
+/** One request's hold on a key: the record and when it was claimed (a takeover re-claims the same record). */
+export interface IdempotencyClaim {
+  id: string;
+  claimedAt: string;
+}
+
+/** What `begin` answers: this request claimed the key, or the answer to replay. */
+export type IdempotencyStart =
+  { claim: IdempotencyClaim; stored?: undefined } | { claim?: undefined; stored: StoredResponse };
+
 /**
  * A record left `in_flight` this long (its process died) may be claimed again: longer than any call can
  * live (the largest deadline, `TOOL_DEFAULT_TIMEOUT_MS` ≤ 600 s, plus a minute for its audit commits), so a
@@ -58,17 +68,21 @@ export class IdempotencyService {
     @Inject(invocationConfig.KEY) private readonly config: ConfigType<typeof invocationConfig>,
   ) {}
 
-  /** Claims the key (undefined: run the request) or returns the stored response to replay. */
-  async begin(scope: IdempotencyScope, digest: string): Promise<StoredResponse | undefined> {
-    const claimed: unknown[] = await this.dataSource.query(
+  /**
+   * Claims the key or returns the stored response to replay. A completed record may be claimed again once
+   * it expired; a record in flight only once it is stale, whatever `IDEMPOTENCY_TTL_SEC` says (a call may
+   * run longer than a short TTL), and it is not swept before then either.
+   */
+  async begin(scope: IdempotencyScope, digest: string): Promise<IdempotencyStart> {
+    const claimed: { id: string; claimed_at: string }[] = await this.dataSource.query(
       `INSERT INTO idempotency_keys AS k (tenant, subject, route, key, payload_digest, status, expires_at)
-       VALUES ($1, $2, $3, $4, $5, 'in_flight', now() + make_interval(secs => $6))
+       VALUES ($1, $2, $3, $4, $5, 'in_flight', now() + make_interval(secs => greatest($6::int, $7::int)))
        ON CONFLICT (tenant, subject, route, key) DO UPDATE
          SET payload_digest = EXCLUDED.payload_digest, status = 'in_flight', response_status = NULL,
              response_content_type = NULL, response_body = NULL, created_at = now(), expires_at = EXCLUDED.expires_at
-         WHERE k.expires_at < now()
+         WHERE (k.status = 'completed' AND k.expires_at < now())
             OR (k.status = 'in_flight' AND k.created_at < now() - make_interval(secs => $7))
-       RETURNING k.id`,
+       RETURNING k.id, k.created_at::text AS claimed_at`,
       [
         scope.tenant,
         scope.subject,
@@ -79,7 +93,7 @@ export class IdempotencyService {
         STALE_IN_FLIGHT_SEC,
       ],
     );
-    if (claimed.length > 0) return undefined;
+    if (claimed.length > 0) return { claim: { id: String(claimed[0].id), claimedAt: claimed[0].claimed_at } };
     const rows: {
       payload_digest: string;
       status: string;
@@ -96,33 +110,39 @@ export class IdempotencyService {
     if (existing.payload_digest !== digest) throw new IdempotencyKeyReusedException();
     if (existing.status !== 'completed') throw new IdempotencyInProgressException();
     return {
-      status: existing.response_status,
-      contentType: existing.response_content_type,
-      body: existing.response_body,
+      stored: {
+        status: existing.response_status,
+        contentType: existing.response_content_type,
+        body: existing.response_body,
+      },
     };
   }
 
-  async complete(scope: IdempotencyScope, response: StoredResponse): Promise<void> {
+  /**
+   * Stores the answer of the request that holds `claim`; kept `IDEMPOTENCY_TTL_SEC` from now. A claim that
+   * went stale and was taken over is left to its new holder.
+   */
+  async complete(claim: IdempotencyClaim, response: StoredResponse): Promise<void> {
     await this.dataSource.query(
-      `UPDATE idempotency_keys SET status = 'completed', response_status = $5, response_content_type = $6, response_body = $7
-        WHERE tenant = $1 AND subject = $2 AND route = $3 AND key = $4`,
+      `UPDATE idempotency_keys SET status = 'completed', response_status = $3, response_content_type = $4,
+              response_body = $5, expires_at = now() + make_interval(secs => $6)
+        WHERE id = $1 AND created_at = $2::timestamptz AND status = 'in_flight'`,
       [
-        scope.tenant,
-        scope.subject,
-        scope.route,
-        scope.key,
+        claim.id,
+        claim.claimedAt,
         response.status,
         response.contentType,
         response.body,
+        this.config.idempotencyTtlSec,
       ],
     );
   }
 
-  /** Releases the key after a transient failure (5xx) so the client may retry with it. */
-  async release(scope: IdempotencyScope): Promise<void> {
+  /** Frees the key of the request that holds `claim`, so the client may retry with it. */
+  async release(claim: IdempotencyClaim): Promise<void> {
     await this.dataSource.query(
-      `DELETE FROM idempotency_keys WHERE tenant = $1 AND subject = $2 AND route = $3 AND key = $4 AND status = 'in_flight'`,
-      [scope.tenant, scope.subject, scope.route, scope.key],
+      `DELETE FROM idempotency_keys WHERE id = $1 AND created_at = $2::timestamptz AND status = 'in_flight'`,
+      [claim.id, claim.claimedAt],
     );
   }
 

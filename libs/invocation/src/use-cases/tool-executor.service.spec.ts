@@ -13,6 +13,7 @@ import { makeCatalogManifest, makePrincipal } from '@toolgate/testing';
 
 import { type invocationConfig } from '../invocation.config';
 import { type InvocationRequest } from '../invocation.types';
+import { mayHaveRun } from './may-have-run.util';
 import { ToolExecutorService } from './tool-executor.service';
 
 class EchoHost extends ToolProviderHost {
@@ -133,6 +134,29 @@ describe('ToolExecutorService', () => {
         details: { denied_by: 'provider', provider_id: 'p', code: 'TEST.ACCOUNT_NOT_ALLOWED' },
       }),
     ]);
+  });
+
+  it('marks errors from once the provider was called, so an Idempotency-Key is not freed for a rerun', async () => {
+    const failing = (status: string) =>
+      new ToolExecutorService(
+        { get: () => new EchoHost(), findToolOf: () => undefined } as unknown as ProviderRegistry,
+        broker,
+        { defaultTimeoutMs: 30_000 } as ConfigType<typeof invocationConfig>,
+        {
+          record: (event: AuditEventInput) =>
+            event.status === status ? Promise.reject(new Error('down')) : Promise.resolve(),
+        },
+      );
+    const intentLost = await failing('intent')
+      .execute(call, manifest)
+      .catch((error: unknown) => error);
+    expect(intentLost).toMatchObject({ status: 503 });
+    expect(mayHaveRun(intentLost)).toBe(false);
+    const outcomeLost = await failing('ok')
+      .execute(call, manifest)
+      .catch((error: unknown) => error);
+    expect(outcomeLost).toMatchObject({ status: 503 });
+    expect(mayHaveRun(outcomeLost)).toBe(true);
   });
 
   it('runs the tool with a credential that arrives in time, then with the cached one', async () => {

@@ -18,12 +18,14 @@ import {
   mapToProblem,
   ProviderRegistry,
   ProviderUnavailableException,
+  ProviderUnconfiguredException,
   type ToolDefinition,
 } from '@toolgate/core';
 
 import { invocationConfig } from '../invocation.config';
 import { ResultNotSerializableException } from '../invocation.exception';
 import { type InvocationRequest } from '../invocation.types';
+import { markMayHaveRun } from './may-have-run.util';
 
 /** A JSON answer, serialised once: what is sent is exactly what idempotency stores. */
 export interface JsonAnswer {
@@ -114,10 +116,15 @@ export class ToolExecutorService {
     }
     const outcome = { http_status: answer.status, duration_ms: Math.round(performance.now() - started) };
     // No 2xx leaves before its outcome is committed.
-    await this.record(
-      invokeEvent(call, 'ok', outcome),
-      'The tool ran, but its outcome could not be audited.',
-    );
+    try {
+      await this.record(
+        invokeEvent(call, 'ok', outcome),
+        'The tool ran, but its outcome could not be audited.',
+      );
+    } catch (error) {
+      markMayHaveRun(error);
+      throw error;
+    }
     return answer;
   }
 
@@ -206,6 +213,10 @@ export class ToolExecutorService {
         reportCredentials: (used) => {
           reported = used;
         },
+      }).catch((error: unknown) => {
+        // The provider was called: unless it says it is not configured, the tool may have run.
+        if (!(error instanceof ProviderUnconfiguredException)) markMayHaveRun(error);
+        throw error;
       });
     } finally {
       deadline.dispose();
@@ -219,7 +230,9 @@ export class ToolExecutorService {
     try {
       return jsonAnswer(200, body);
     } catch {
-      throw new ResultNotSerializableException(call.providerId);
+      const error = new ResultNotSerializableException(call.providerId);
+      markMayHaveRun(error);
+      throw error;
     }
   }
 }
