@@ -153,6 +153,67 @@ describe('confirmation and approvals (e2e over HTTP)', () => {
       }
     });
 
+    it('refuses at confirm what the invoke would refuse: a number out of JSON range is 422 and stays pending', async () => {
+      const body = manifest({
+        toolId: 'test:set-limit',
+        name: 'Set limit',
+        description: 'Sets a limit; null clears it.',
+        inputs: { type: 'object', properties: { limit: { type: ['number', 'null'] } } },
+        required_scopes: ['test.read'],
+        safety_tags: ['destructive'],
+      });
+      expect((await cg.call('acmeAdmin', '/manifests/register', { method: 'POST', body })).status).toBe(201);
+      const held = await api.invoke('careful', 'test:set-limit', { limit: null });
+      expect(held.status).toBe(202);
+      const token = held.body.action_token as string;
+      // 1e400 parses to Infinity, which JSON (and the payload digest) would write as null.
+      const overflow = await cg.call('careful', '/tools/test:set-limit/confirm', {
+        method: 'POST',
+        raw: `{"action_token":"${token}","limit":1e400}`,
+      });
+      expect(overflow.status).toBe(422);
+      expect(overflow.body.errors).toEqual([
+        { pointer: '/limit', detail: expect.stringMatching(/not finite/) },
+      ]);
+      expect(await api.statusInDb(held.body.action_id)).toBe('pending');
+      const refused = await cg.call('careful', '/tools/test:set-limit/invoke', {
+        method: 'POST',
+        raw: '{"limit":-1e999}',
+      });
+      expect(refused.status).toBe(422);
+    });
+
+    it('takes the token from the Action-Token header, so a tool may have an argument named action_token', async () => {
+      const held = await api.invoke('careful', 'test:echo', { message: 'by header' });
+      const confirmed = await cg.call('careful', '/tools/test:echo/confirm', {
+        method: 'POST',
+        body: { message: 'by header' },
+        headers: { 'action-token': held.body.action_token as string },
+      });
+      expect([confirmed.status, confirmed.body.result]).toEqual([200, { message: 'by header' }]);
+
+      const body = manifest({
+        toolId: 'test:tokenized',
+        name: 'Tokenized',
+        description: 'Takes an argument named action_token.',
+        inputs: { type: 'object', properties: { action_token: { type: 'string' } } },
+        required_scopes: ['test.read'],
+        safety_tags: ['destructive'],
+      });
+      expect((await cg.call('acmeAdmin', '/manifests/register', { method: 'POST', body })).status).toBe(201);
+      const args = { action_token: 'the tool’s own value' };
+      const tokenized = await api.invoke('careful', 'test:tokenized', args);
+      expect(tokenized.status).toBe(202);
+      const byHeader = await cg.call('careful', '/tools/test:tokenized/confirm', {
+        method: 'POST',
+        body: args,
+        headers: { 'action-token': tokenized.body.action_token as string },
+      });
+      // The action was consumed for these exact arguments (the test provider itself has no such tool).
+      expect(byHeader.body.code).not.toMatch(/^(CONFIRMATION|REQUEST)\./);
+      expect(await api.statusInDb(tokenized.body.action_id)).toBe('consumed');
+    });
+
     it('binds the canonical JSON: reordered keys and whitespace confirm, a changed value is 422 and stays pending', async () => {
       const held = await api.invoke('careful', 'test:echo', { message: 'pay', count: 2 });
       const token = held.body.action_token as string;
@@ -188,7 +249,8 @@ describe('confirmation and approvals (e2e over HTTP)', () => {
         ...args,
       });
       expect([unknown.status, unknown.body.code]).toEqual([401, 'CONFIRMATION.INVALID_TOKEN']);
-      const otherTool = await api.confirm('careful', 'test:slow', { action_token, ...args });
+      // Arguments valid for the other tool: a confirm's arguments are checked against its schema first.
+      const otherTool = await api.confirm('careful', 'test:slow', { action_token, ms: 1 });
       expect([otherTool.status, otherTool.body.code]).toEqual([401, 'CONFIRMATION.INVALID_TOKEN']);
       const missing = await api.confirm('careful', 'test:echo', args);
       expect(missing.status).toBe(422);

@@ -2,9 +2,9 @@ import { Injectable, Logger } from '@nestjs/common';
 import { type ValidateFunction } from 'ajv';
 
 import {
+  argumentsViolation,
   createJsonSchemaAjv,
   declaresSchemaId,
-  depthViolation,
   MAX_ARGUMENT_DEPTH,
   PatternTextTooLongError,
   PatternTimeBudgetError,
@@ -24,7 +24,7 @@ type Compiled = { validate: ValidateFunction; shared: boolean } | { failure: str
 
 /**
  * Validates tool arguments against a manifest's `inputs` schema. Arguments nested deeper than
- * `MAX_ARGUMENT_DEPTH` are refused before anything walks them. Each (tenant, toolId, version) is compiled
+ * `MAX_ARGUMENT_DEPTH`, or holding a number out of JSON's range, are refused before anything else walks them. Each (tenant, toolId, version) is compiled
  * once (ajv, strict, allErrors, linear-time patterns) and reused; versions that left the catalog are dropped
  * after each reload. A string too long to match against a `pattern` within the match budget is a violation
  * like any other (422). A schema declaring a `$id` (stored before registration refused ids) is compiled in
@@ -43,8 +43,8 @@ export class SchemaValidatorService {
 
   /** Every violation of `input`, each with the JSON pointer of the offending value; empty when valid. */
   validate(manifest: CatalogManifest, input: unknown): ProblemViolation[] {
-    const tooDeep = depthViolation(input, MAX_ARGUMENT_DEPTH);
-    if (tooDeep) return [tooDeep];
+    const refused = argumentsViolation(input, MAX_ARGUMENT_DEPTH);
+    if (refused) return [refused];
     const key = manifestVersionKey(manifest);
     const validateFn = this.validatorFor(key, manifest);
     try {

@@ -108,6 +108,24 @@ describe('confirm body', () => {
     });
   });
 
+  it('takes the token from the Action-Token header when given: the whole body is the arguments', () => {
+    expect(splitConfirmBody({ action_token: 'an argument', a: 1 }, 'header-token')).toEqual({
+      actionToken: 'header-token',
+      input: { action_token: 'an argument', a: 1 },
+    });
+    expect(splitConfirmBody(undefined, 't')).toEqual({ actionToken: 't', input: {} });
+    for (const [body, header] of [
+      [{}, ['a', 'b']],
+      [{}, ''],
+      [[], 't'],
+      ['x', 't'],
+    ] as const) {
+      expect(() => splitConfirmBody(body, header as string | string[])).toThrow(
+        expect.objectContaining({ status: 422 }),
+      );
+    }
+  });
+
   it('refuses a body without a string action_token with 422', () => {
     for (const body of [undefined, null, [], 'x', {}, { action_token: 1 }]) {
       expect(() => splitConfirmBody(body)).toThrow(expect.objectContaining({ status: 422 }));

@@ -13,8 +13,21 @@ import {
 } from './confirmation.exception';
 import { type ConsumeRequest, type PendingAction } from './confirmation.types';
 
-/** Splits a confirm body into the action token and the arguments it must match. */
-export function splitConfirmBody(body: unknown): { actionToken: string; input: Record<string, unknown> } {
+/**
+ * Splits a confirm into the action token and the arguments it must match. With an `Action-Token` header the
+ * whole body is the arguments (for tools that have an argument named `action_token`); otherwise the body's
+ * `action_token` member is the token and the other members are the arguments.
+ */
+export function splitConfirmBody(
+  body: unknown,
+  headerToken?: string | string[],
+): { actionToken: string; input: Record<string, unknown> } {
+  if (headerToken !== undefined) {
+    if (typeof headerToken !== 'string' || headerToken.length === 0) throw new ActionTokenMissingException();
+    if (body === undefined || body === null) return { actionToken: headerToken, input: {} };
+    if (typeof body !== 'object' || Array.isArray(body)) throw new ActionTokenMissingException();
+    return { actionToken: headerToken, input: body as Record<string, unknown> };
+  }
   if (body === null || typeof body !== 'object' || Array.isArray(body))
     throw new ActionTokenMissingException();
   const { action_token: actionToken, ...input } = body as Record<string, unknown>;

@@ -97,7 +97,9 @@ export class ActionDecisionForbiddenException extends DomainException {
 export class ActionTokenMissingException extends DomainException {
   constructor() {
     super('REQUEST.VALIDATION_FAILED', 422, 'Unprocessable Content', {
-      detail: 'The body must be a JSON object with an `action_token` string and the same arguments.',
+      detail:
+        'The body must be a JSON object with an `action_token` string and the same arguments (or send the ' +
+        'token in the `Action-Token` header and only the arguments as the body).',
       errors: [{ pointer: '/action_token', detail: 'must be a string' }],
     });
   }

@@ -27,7 +27,12 @@ export { type JsonLimits, redactJson, type RedactOptions } from './redaction/red
 export { isSecretName, isSecretValue, REDACTED, SensitiveFields } from './redaction/sensitive-data.util';
 export { IsStorableText } from './http/storable-text.decorator';
 export { createJsonSchemaAjv, type JsonSchema, schemaProblems, toViolations } from './json/json-schema.util';
-export { depthViolation, MAX_ARGUMENT_DEPTH, MAX_SCHEMA_DEPTH } from './json/json-depth.util';
+export {
+  argumentsViolation,
+  depthViolation,
+  MAX_ARGUMENT_DEPTH,
+  MAX_SCHEMA_DEPTH,
+} from './json/json-depth.util';
 export { escapePointerSegment } from './json/json-pointer.util';
 export { SCHEMA_LISTS, SCHEMA_MAPS, SCHEMA_VALUES } from './json/schema-walk.util';
 export {

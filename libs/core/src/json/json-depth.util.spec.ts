@@ -1,4 +1,4 @@
-import { depthViolation, MAX_ARGUMENT_DEPTH, tooDeepPointer } from './json-depth.util';
+import { argumentsViolation, depthViolation, MAX_ARGUMENT_DEPTH, tooDeepPointer } from './json-depth.util';
 
 const nestedArrays = (depth: number): unknown => JSON.parse('['.repeat(depth) + ']'.repeat(depth));
 
@@ -29,5 +29,21 @@ describe('depthViolation', () => {
       detail: 'nests deeper than 2 levels of objects and arrays',
     });
     expect(depthViolation({ a: { b: {} } }, 3)).toBeUndefined();
+  });
+});
+
+describe('argumentsViolation', () => {
+  it('refuses numbers out of JSON range where they are, and nesting past the limit', () => {
+    expect(argumentsViolation({ a: [1, 'x', null, -0, 1e308] }, 4)).toBeUndefined();
+    expect(argumentsViolation(JSON.parse('{"a":{"b/c":[0,1e400]}}'), 4)).toEqual({
+      pointer: '/a/b~1c/1',
+      detail: 'is a number too large for JSON (not finite)',
+    });
+    expect(argumentsViolation({ n: Number.NaN }, 4)?.pointer).toBe('/n');
+    expect(argumentsViolation(-Infinity, 4)?.pointer).toBe('');
+    expect(argumentsViolation({ a: [[[]]] }, 3)).toEqual({
+      pointer: '/a/0/0',
+      detail: 'nests deeper than 3 levels of objects and arrays',
+    });
   });
 });

@@ -26,14 +26,26 @@ const keyAt = (frame: Frame, index: number) => frame.keys?.[index] ?? String(ind
 const childAt = (frame: Frame, index: number) =>
   frame.keys ? frame.container[frame.keys[index]] : (frame.container as unknown as unknown[])[index];
 
+const pointerOf = (stack: Frame[], prefix: string) =>
+  prefix + stack.map((frame) => `/${escapePointerSegment(keyAt(frame, frame.next - 1))}`).join('');
+
+/** A number JSON cannot write: `1e400` parses to `Infinity`, which `JSON.stringify` writes as `null`. */
+const isNonFinite = (value: unknown) => typeof value === 'number' && !Number.isFinite(value);
+
 /**
- * The JSON pointer (after `prefix`) of the first object or array nested deeper than `maxDepth` levels in
- * `value`, or undefined. Iterative (no recursion, so any depth is safe) and stops at the first one found.
+ * The first object or array nested deeper than `maxDepth` levels in `value` (`deep`), or the first leaf
+ * `refuse` refuses (`leaf`), with its JSON pointer after `prefix`; undefined when there is none. Iterative
+ * (no recursion, so any depth is safe) and stops at the first finding.
  */
-export function tooDeepPointer(value: unknown, maxDepth: number, prefix = ''): string | undefined {
+function firstFinding(
+  value: unknown,
+  maxDepth: number,
+  prefix: string,
+  refuse?: (leaf: unknown) => boolean,
+): { pointer: string; kind: 'deep' | 'leaf' } | undefined {
   const root = frameOf(value);
-  if (!root) return undefined;
-  if (maxDepth < 1) return prefix;
+  if (!root) return refuse?.(value) ? { pointer: prefix, kind: 'leaf' } : undefined;
+  if (maxDepth < 1) return { pointer: prefix, kind: 'deep' };
   const stack: Frame[] = [root];
   while (stack.length > 0) {
     const top = stack[stack.length - 1];
@@ -41,14 +53,37 @@ export function tooDeepPointer(value: unknown, maxDepth: number, prefix = ''): s
       stack.pop();
       continue;
     }
-    const child = frameOf(childAt(top, top.next++));
-    if (!child) continue;
-    if (stack.length >= maxDepth) {
-      return prefix + stack.map((frame) => `/${escapePointerSegment(keyAt(frame, frame.next - 1))}`).join('');
+    const item = childAt(top, top.next++);
+    const child = frameOf(item);
+    if (!child) {
+      if (refuse?.(item)) return { pointer: pointerOf(stack, prefix), kind: 'leaf' };
+      continue;
     }
+    if (stack.length >= maxDepth) return { pointer: pointerOf(stack, prefix), kind: 'deep' };
     stack.push(child);
   }
   return undefined;
+}
+
+/**
+ * The JSON pointer (after `prefix`) of the first object or array nested deeper than `maxDepth` levels in
+ * `value`, or undefined. Iterative (no recursion, so any depth is safe) and stops at the first one found.
+ */
+export function tooDeepPointer(value: unknown, maxDepth: number, prefix = ''): string | undefined {
+  return firstFinding(value, maxDepth, prefix)?.pointer;
+}
+
+/**
+ * Tool arguments' own limits, checked in one walk before any schema: nesting deeper than `maxDepth`, and
+ * numbers out of JSON's range (`1e400` would be stored, shown and hashed as `null`, so an approver would see
+ * another value than the one that runs).
+ */
+export function argumentsViolation(value: unknown, maxDepth: number): ProblemViolation | undefined {
+  const found = firstFinding(value, maxDepth, '', isNonFinite);
+  if (!found) return undefined;
+  return found.kind === 'deep'
+    ? { pointer: found.pointer, detail: `nests deeper than ${maxDepth} levels of objects and arrays` }
+    : { pointer: found.pointer, detail: 'is a number too large for JSON (not finite)' };
 }
 
 /** The violation for a value nested deeper than `maxDepth`, or undefined when it is not. */

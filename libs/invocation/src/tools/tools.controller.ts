@@ -110,8 +110,16 @@ export class ToolsController {
       'approval, confirm runs only after another principal approved (`POST /actions/{id}/approve`).',
   })
   @ApiParam(TOOL_ID_PARAM)
+  @ApiHeader({
+    name: 'Action-Token',
+    required: false,
+    description:
+      'The action token, for tools with an argument named `action_token`: the whole body is then the arguments.',
+    schema: { type: 'string', maxLength: 86, pattern: '^[A-Za-z0-9_-]{22,86}$' },
+  })
   @ApiBody({
-    description: 'The action token from the 202 answer and the same tool arguments.',
+    description:
+      'The action token from the 202 answer and the same tool arguments (only the arguments with `Action-Token`).',
     schema: {
       type: 'object',
       required: ['action_token'],

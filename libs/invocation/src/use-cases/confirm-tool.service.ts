@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { type FastifyRequest } from 'fastify';
 
-import { CatalogService, ToolNotFoundException } from '@toolgate/catalog';
+import { CatalogService, SchemaValidatorService, ToolNotFoundException } from '@toolgate/catalog';
 import { ConfirmationService, payloadDigestOf, splitConfirmBody } from '@toolgate/confirmation';
 import { type Principal, principalOf } from '@toolgate/core';
 import { policyDecisionOf, PolicyService } from '@toolgate/policy';
@@ -18,6 +18,7 @@ import { type JsonAnswer, ToolExecutorService } from './tool-executor.service';
 export class ConfirmToolService {
   constructor(
     private readonly catalog: CatalogService,
+    private readonly validator: SchemaValidatorService,
     private readonly policy: PolicyService,
     private readonly confirmation: ConfirmationService,
     private readonly executor: ToolExecutorService,
@@ -27,7 +28,10 @@ export class ConfirmToolService {
     const principal = principalOf(request) as Principal;
     const manifest = this.catalog.resolve(toolId, principal);
     if (!manifest) throw new ToolNotFoundException(toolId);
-    const { actionToken, input } = splitConfirmBody(body);
+    const { actionToken, input } = splitConfirmBody(body, request.headers['action-token']);
+    // The arguments are checked as at the invoke before the action is consumed: a confirm runs only what
+    // the invoke would have accepted (and a refused confirm leaves the action pending).
+    this.validator.assertValid(manifest, input);
     const decision =
       policyDecisionOf(request) ?? this.policy.decide(principal, 'tools.invoke', { ...manifest });
     const requestId = String(request.id);
