@@ -6,6 +6,7 @@ import { promisify } from 'node:util';
 
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
+import { type FetchLike } from '@modelcontextprotocol/sdk/shared/transport.js';
 import {
   type CallToolResult,
   ElicitRequestSchema,
@@ -14,7 +15,7 @@ import {
 
 import { runSql, waitUntil } from '@toolgate/testing';
 
-import { discovered, type Json, type McpGateway, startMcpGateway } from './support/mcp-gateway';
+import { discovered, type Json, MCP_PEOPLE, type McpGateway, startMcpGateway } from './support/mcp-gateway';
 import { type DriftServer, type McpPeer, startDriftServer, startEverything } from './support/mcp-peers';
 
 const INSPECTOR = join(
@@ -28,11 +29,15 @@ describe('Toolgate as an MCP server (e2e, SDK clients and the Inspector CLI)', (
   let drift: DriftServer;
   const clients: Client[] = [];
 
-  /** An SDK client of `/mcp<path>` as `who`; `onElicit` declares elicitation and answers it. */
+  /**
+   * An SDK client of `/mcp<path>` as `who`; `onElicit` declares elicitation and answers it; `fetch`
+   * replaces the HTTP client (to change the credential of some requests).
+   */
   async function connect(
     who: string,
     path = '',
     onElicit?: (request: ElicitRequest) => Json,
+    fetch?: FetchLike,
   ): Promise<Client> {
     const client = new Client(
       { name: 'e2e-agent', version: '1.0.0' },
@@ -42,6 +47,7 @@ describe('Toolgate as an MCP server (e2e, SDK clients and the Inspector CLI)', (
       client.setRequestHandler(ElicitRequestSchema, async (request) => onElicit(request) as never);
     const transport = new StreamableHTTPClientTransport(new URL(`${mg.gw.baseUrl}/mcp${path}`), {
       requestInit: { headers: { authorization: `Bearer ${mg.tokens[who]}` } },
+      ...(fetch ? { fetch } : {}),
     });
     await client.connect(transport);
     clients.push(client);
@@ -198,12 +204,47 @@ describe('Toolgate as an MCP server (e2e, SDK clients and the Inspector CLI)', (
     const declined = await call(agent, 'mcp_drift__wipe', { id: 'r8' });
     expect(declined).toMatchObject({ isError: true, structuredContent: { code: 'CONFIRMATION.DECLINED' } });
     expect(drift.calls).toBe(before + 1);
+    // The declined action is cancelled at once, not left open until it expires.
+    const statuses = await runSql<{ status: string }>(
+      mg.gw.databaseUrl,
+      `SELECT status FROM pending_actions WHERE subject = 'agent' AND arguments->>'id' = 'r8'`,
+    );
+    expect(statuses).toEqual([{ status: 'cancelled' }]);
     answer = { action: 'accept' };
     const unconfirmed = await call(agent, 'mcp_drift__wipe', { id: 'r8' });
     expect(unconfirmed).toMatchObject({
       isError: true,
       structuredContent: { code: 'CONFIRMATION.DECLINED' },
     });
+    expect(drift.calls).toBe(before + 1);
+  });
+
+  it('re-checks an accepted confirmation as the request carrying the answer; a refusal keeps the token', async () => {
+    // The answer comes under another credential of the same subject, one that may no longer use the tool.
+    const weak = await mg.mint({ subject: 'agent', tenant: MCP_PEOPLE.agent.tenant, roles: [] });
+    const answerAsWeak: FetchLike = (url, init) => {
+      const headers = new Headers(init?.headers);
+      const message = typeof init?.body === 'string' ? (JSON.parse(init.body) as Json) : {};
+      if ('result' in message && !('method' in message)) headers.set('authorization', `Bearer ${weak}`);
+      return fetch(url, { ...init, headers });
+    };
+    const accept = () => ({ action: 'accept', content: { confirm: true } });
+    const agent = await connect('agent', '', accept, answerAsWeak);
+    const before = drift.calls;
+    const refused = await call(agent, 'mcp_drift__wipe', { id: 'r12' });
+    expect(refused).toMatchObject({
+      isError: true,
+      structuredContent: {
+        code: 'POLICY.DENIED',
+        status: 403,
+        action_id: expect.any(String),
+        action_token: expect.any(String),
+      },
+    });
+    expect(drift.calls).toBe(before);
+    const { action_id, action_token } = refused.structuredContent as Json;
+    const confirmed = await call(agent, 'toolgate_confirm', { action_id, action_token });
+    expect(confirmed.content).toEqual([{ type: 'text', text: 'wiped r12' }]);
     expect(drift.calls).toBe(before + 1);
   });
 

@@ -29,6 +29,8 @@ export interface DeafenableReplica extends TestGateway {
 export interface McpGateway {
   gw: TestGateway;
   tokens: Record<string, string>;
+  /** Signs another dev token for this gateway (e.g. a second credential of the same subject). */
+  mint(options: Parameters<typeof devToken>[1]): Promise<string>;
   call(
     who: string,
     path: string,
@@ -90,6 +92,7 @@ export async function startMcpGateway(env: Record<string, string> = {}): Promise
   return {
     gw,
     tokens,
+    mint: (options) => devToken(runtime.dir, options),
     call,
     startReplica: () => startGateway({ env: gatewayEnv, databaseUrl: gw.databaseUrl }),
     startDeafenableReplica: async () => {

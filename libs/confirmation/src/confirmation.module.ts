@@ -14,7 +14,8 @@ import { PendingActionStore } from './pending-action-store.service';
 /**
  * Pending actions: holding tool calls that need confirmation (hashed single-use tokens bound to the exact
  * call), consuming them once, approvals by other principals, cancellation, expiry. Exports
- * `ConfirmationService` for the invoke/confirm use cases and the MCP server.
+ * `ConfirmationService` for the invoke/confirm use cases and the MCP server, and `ActionsService` (the MCP
+ * server cancels an action its user declined).
  */
 @Module({
   imports: [ConfigModule.forFeature(confirmationConfig), TypeOrmModule.forFeature([PendingActionEntity])],
@@ -26,6 +27,6 @@ import { PendingActionStore } from './pending-action-store.service';
     ActionsService,
     ActionSweeperService,
   ],
-  exports: [ConfirmationService],
+  exports: [ConfirmationService, ActionsService],
 })
 export class ConfirmationModule {}

@@ -1,5 +1,6 @@
 export { ConfirmationModule } from './confirmation.module';
 export { ConfirmationService } from './confirmation.service';
+export { ActionsService } from './actions.service';
 export { confirmationConfig, type ConfirmationConfig } from './confirmation.config';
 export {
   ACTION_STATUSES,

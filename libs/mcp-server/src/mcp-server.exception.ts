@@ -68,3 +68,23 @@ export class McpConfirmationDeclinedException extends DomainException {
     });
   }
 }
+
+/**
+ * An elicitation answer that cannot confirm the call: the credential behind it expired while the user was
+ * asked (401), or it came from another principal (403). Nothing ran; the action is still pending.
+ */
+export class McpAnswerRefusedException extends DomainException {
+  constructor(reason: 'expired' | 'other principal') {
+    const expired = reason === 'expired';
+    super(
+      expired ? 'AUTH.INVALID_TOKEN' : 'MCP.ANSWER_FORBIDDEN',
+      expired ? 401 : 403,
+      expired ? 'Unauthorized' : 'Forbidden',
+      {
+        detail: expired
+          ? 'Your credential expired while the confirmation was pending; the call did not run.'
+          : 'The confirmation came from another principal; the call did not run.',
+      },
+    );
+  }
+}

@@ -11,11 +11,17 @@ export interface McpRequestContext {
   requestId: string;
 }
 
+/** The user's answer to an elicitation, and who sent the HTTP request carrying it (when known). */
+export interface ElicitAnswer {
+  result: ElicitResult;
+  answeredBy?: McpRequestContext;
+}
+
 /** A tool call over MCP: the caller, and how to ask them to confirm (when the client supports elicitation). */
 export interface McpCallContext extends McpRequestContext {
   /** Calls this session held for confirmation. */
   held: HeldCalls;
-  elicit?: (params: Omit<ElicitRequestFormParams, 'mode'>, timeoutMs: number) => Promise<ElicitResult>;
+  elicit?: (params: Omit<ElicitRequestFormParams, 'mode'>, timeoutMs: number) => Promise<ElicitAnswer>;
 }
 
 /** The `authInfo` the transport hands to request handlers: our principal and request id, never the token. */
@@ -29,10 +35,16 @@ export function authInfoOf(ctx: McpRequestContext): AuthInfo {
   };
 }
 
+/** The context carried by an `authInfo` (set by the HTTP handler for every request), if any. */
+export function carriedContext(authInfo?: AuthInfo): McpRequestContext | undefined {
+  const carried = authInfo?.extra as Partial<McpRequestContext> | undefined;
+  if (!carried?.principal || typeof carried.requestId !== 'string') return undefined;
+  return { principal: carried.principal, requestId: carried.requestId };
+}
+
 /** The context of a request handler (set by the HTTP handler for every request). */
 export function contextOf(extra: { authInfo?: AuthInfo }): McpRequestContext {
-  const carried = extra.authInfo?.extra as Partial<McpRequestContext> | undefined;
-  if (!carried?.principal || typeof carried.requestId !== 'string')
-    throw new Error('MCP request without a principal');
-  return { principal: carried.principal, requestId: carried.requestId };
+  const ctx = carriedContext(extra.authInfo);
+  if (!ctx) throw new Error('MCP request without a principal');
+  return ctx;
 }

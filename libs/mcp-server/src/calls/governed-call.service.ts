@@ -31,6 +31,12 @@ export interface AuthorizedCall {
   call: InvocationRequest;
 }
 
+export interface AuthorizeOptions {
+  correlationId?: string;
+  /** `false`: the rate limit is not spent again. */
+  spend?: boolean;
+}
+
 /**
  * The REST invoke pipeline for MCP `tools/call`: the tool as the caller sees it (404 otherwise), the policy
  * decision (403, audited `tools.deny`), the tool's or the caller's rate limit (429, audited `rate.limited`),
@@ -52,17 +58,18 @@ export class GovernedCallService {
 
   /**
    * Throws the domain error (404, 403, 429, 422, or the provider's refusal of a call to be held) that stops
-   * the call, or answers the authorized call.
+   * the call, or answers the authorized call. `spend: false` skips the rate limit (the re-check of a call
+   * this same `tools/call` already paid for, confirmed by elicitation).
    */
   async authorize(
     ctx: McpRequestContext,
     toolId: string,
     args: unknown,
-    correlationId?: string,
+    options: AuthorizeOptions = {},
   ): Promise<AuthorizedCall> {
     const { principal } = ctx;
     // The gateway's own id (never the caller's request id): it joins this call's events, confirm included.
-    const correlation = correlationId ?? randomUUID();
+    const correlation = options.correlationId ?? randomUUID();
     const manifest = this.catalog.resolve(toolId, principal);
     if (!manifest) throw new ToolNotFoundException(toolId);
     const decision = this.policy.decide(principal, INVOKE_ACTION, resourceFromManifest(manifest));
@@ -77,7 +84,7 @@ export class GovernedCallService {
       });
       throw new PolicyDeniedException(INVOKE_ACTION, decision);
     }
-    await this.spend(ctx, manifest, correlation);
+    if (options.spend !== false) await this.spend(ctx, manifest, correlation);
     const input = asArguments(args);
     this.validator.assertValid(manifest, input);
     const call = this.callOf(ctx, manifest, input, decision, correlation);

@@ -1,15 +1,15 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { type CallToolResult, type ElicitResult } from '@modelcontextprotocol/sdk/types.js';
+import { type CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 
-import { ConfirmationService, type HeldAction } from '@toolgate/confirmation';
-import { RequestValidationException } from '@toolgate/core';
+import { ActionsService, ConfirmationService, type HeldAction } from '@toolgate/confirmation';
+import { type Principal, RequestValidationException } from '@toolgate/core';
 
-import { McpConfirmationDeclinedException } from '../mcp-server.exception';
-import { type McpCallContext } from '../mcp-server.types';
+import { McpAnswerRefusedException, McpConfirmationDeclinedException } from '../mcp-server.exception';
+import { type ElicitAnswer, type McpCallContext, type McpRequestContext } from '../mcp-server.types';
 import { summarizeArguments } from './argument-summary.util';
 import { type AuthorizedCall, GovernedCallService } from './governed-call.service';
+import { heldResult, stillHeldResult } from './held-result.util';
 import { errorResult } from './tool-result.util';
-import { CONFIRM_TOOL } from './tool-name.util';
 
 const MAX_ELICIT_MS = 10 * 60_000;
 
@@ -26,8 +26,8 @@ export interface ConfirmArguments {
  * Confirmation over MCP, on the confirmation lib's pending actions (same tokens, expiry, approvals and
  * audit as REST). A call that needs confirmation is held; when the client declared elicitation (and no
  * approval by someone else is needed) the user is asked with `elicitation/create` and the call runs on
- * accept; otherwise the result is a tool error carrying `action_id`, `action_token` and `expires_at`, to
- * be confirmed with `toolgate_confirm`.
+ * accept, re-checked under the principal of the request that carried the answer; otherwise the result is a
+ * tool error carrying `action_id`, `action_token` and `expires_at`, to be confirmed with `toolgate_confirm`.
  */
 @Injectable()
 export class McpConfirmationService {
@@ -36,10 +36,11 @@ export class McpConfirmationService {
   constructor(
     private readonly calls: GovernedCallService,
     private readonly confirmation: ConfirmationService,
+    private readonly actions: ActionsService,
   ) {}
 
   async hold(ctx: McpCallContext, authorized: AuthorizedCall, toolName: string): Promise<CallToolResult> {
-    const { call, manifest } = authorized;
+    const { call } = authorized;
     const held = await this.confirmation.hold({
       principal: call.principal,
       toolId: call.toolId,
@@ -50,45 +51,24 @@ export class McpConfirmationService {
       correlationId: call.correlationId,
       requestId: call.requestId,
     });
-    const expiresAt = Date.parse(held.expires_at);
-    ctx.held.remember(held.action_id, { toolId: call.toolId, input: call.input, expiresAt });
+    ctx.held.remember(held.action_id, {
+      toolId: call.toolId,
+      input: call.input,
+      expiresAt: Date.parse(held.expires_at),
+    });
     if (!ctx.elicit || held.requires_approval) return heldResult(held, call.toolId, toolName);
-    const summary = summarizeArguments(call.input, call.sensitiveFields);
-    let answer: ElicitResult;
-    try {
-      answer = await ctx.elicit(
-        {
-          message:
-            `Confirm ${manifest.name} (${call.toolId}) with ${summary}. ` +
-            `Tags: ${manifest.safety_tags.join(', ') || 'none'}. This request expires at ${held.expires_at}.`,
-          requestedSchema: {
-            type: 'object',
-            properties: { confirm: { type: 'boolean', title: 'Run this call', default: false } },
-            required: ['confirm'],
-          },
-        },
-        Math.min(Math.max(1_000, expiresAt - Date.now()), MAX_ELICIT_MS),
-      );
-    } catch (error) {
-      this.logger.warn({
-        msg: 'elicitation failed: answering with the action token',
-        request_id: call.requestId,
-        err: String(error),
-      });
-      return heldResult(held, call.toolId, toolName);
-    }
+    const answer = await this.ask(ctx, authorized, held);
+    if (!answer) return heldResult(held, call.toolId, toolName);
     // Only an explicit `confirm: true` runs the call: `accept` without content (or without the box ticked)
     // is no consent.
-    if (answer.action !== 'accept' || answer.content?.confirm !== true) {
+    const { result } = answer;
+    if (result.action !== 'accept' || result.content?.confirm !== true) {
       ctx.held.forget(held.action_id);
-      return errorResult(
-        new McpConfirmationDeclinedException(
-          held.action_id,
-          answer.action === 'accept' ? 'not confirmed' : answer.action,
-        ),
-      );
+      await this.withdraw(ctx, held);
+      const said = result.action === 'accept' ? 'not confirmed' : result.action;
+      return errorResult(new McpConfirmationDeclinedException(held.action_id, said));
     }
-    return this.confirm(ctx, { action_id: held.action_id, action_token: held.action_token });
+    return this.runAccepted(ctx, answer, authorized, held);
   }
 
   /** `toolgate_confirm`: re-authorizes the caller, consumes the action once, runs the call. */
@@ -106,11 +86,95 @@ export class McpConfirmationService {
         ],
         'Unknown action in this session.',
       );
-    const authorized = await this.calls.authorize(ctx, toolId, input);
-    const { call, manifest } = authorized;
+    return this.consumeAndRun(ctx, await this.calls.authorize(ctx, toolId, input), args);
+  }
+
+  /** Asks the user; undefined when the elicitation failed (the client then gets the action token). */
+  /**
+   * The user declined: the requester's own action is cancelled (audited `actions.cancel`), so it neither
+   * waits for its expiry nor counts toward the open actions. A refusal (policy) only leaves it to expire.
+   */
+  private async withdraw(ctx: McpCallContext, held: HeldAction): Promise<void> {
+    try {
+      await this.actions.cancel(ctx.principal, held.action_id, ctx.requestId);
+    } catch (error) {
+      this.logger.warn({
+        msg: 'declined action left to expire',
+        action_id: held.action_id,
+        request_id: ctx.requestId,
+        err: String(error),
+      });
+    }
+  }
+
+  private async ask(
+    ctx: McpCallContext,
+    { call, manifest }: AuthorizedCall,
+    held: HeldAction,
+  ): Promise<ElicitAnswer | undefined> {
+    const summary = summarizeArguments(call.input, call.sensitiveFields);
+    const timeoutMs = Math.min(Math.max(1_000, Date.parse(held.expires_at) - Date.now()), MAX_ELICIT_MS);
+    try {
+      return await ctx.elicit!(
+        {
+          message:
+            `Confirm ${manifest.name} (${call.toolId}) with ${summary}. ` +
+            `Tags: ${manifest.safety_tags.join(', ') || 'none'}. This request expires at ${held.expires_at}.`,
+          requestedSchema: {
+            type: 'object',
+            properties: { confirm: { type: 'boolean', title: 'Run this call', default: false } },
+            required: ['confirm'],
+          },
+        },
+        timeoutMs,
+      );
+    } catch (error) {
+      this.logger.warn({
+        msg: 'elicitation failed: answering with the action token',
+        request_id: call.requestId,
+        err: String(error),
+      });
+      return undefined;
+    }
+  }
+
+  /**
+   * After `accept`: the call is checked again (policy, validation, the provider's admit; the rate limit was
+   * spent by this `tools/call` already) as the principal of the request that carried the answer, which
+   * must be the caller and still valid. A refusal before the action is consumed answers the problem with
+   * the action's id and token, so the client can retry with `toolgate_confirm`.
+   */
+  private async runAccepted(
+    ctx: McpCallContext,
+    answer: ElicitAnswer,
+    { call }: AuthorizedCall,
+    held: HeldAction,
+  ): Promise<CallToolResult> {
+    let authorized: AuthorizedCall;
+    let answerer: McpCallContext;
+    try {
+      answerer = { ...ctx, principal: answererOf(ctx, answer.answeredBy) };
+      authorized = await this.calls.authorize(answerer, call.toolId, call.input, {
+        correlationId: call.correlationId,
+        spend: false,
+      });
+    } catch (error) {
+      return stillHeldResult(error, held, call.toolId);
+    }
+    return this.consumeAndRun(answerer, authorized, {
+      action_id: held.action_id,
+      action_token: held.action_token,
+    });
+  }
+
+  private async consumeAndRun(
+    ctx: McpCallContext,
+    { call, manifest }: AuthorizedCall,
+    args: ConfirmArguments,
+  ): Promise<CallToolResult> {
     const action = await this.confirmation.consume({
       principal: call.principal,
-      toolId,
+      toolId: call.toolId,
       actionToken: args.action_token,
       input: call.input,
       manifestVersion: manifest.version,
@@ -123,23 +187,15 @@ export class McpConfirmationService {
   }
 }
 
-function heldResult(held: HeldAction, toolId: string, toolName: string): CallToolResult {
-  const next = held.requires_approval
-    ? `Another person must approve action ${held.action_id} first; then call ${CONFIRM_TOOL}.`
-    : `Call ${CONFIRM_TOOL} with action_id and action_token to run it.`;
-  return {
-    isError: true,
-    content: [
-      {
-        type: 'text',
-        text: `${toolName} needs confirmation and did not run. ${next} The request expires at ${held.expires_at}.`,
-      },
-    ],
-    structuredContent: {
-      ...held,
-      code: 'CONFIRMATION.REQUIRED',
-      tool_id: toolId,
-      confirm_with: CONFIRM_TOOL,
-    },
-  };
+/**
+ * Whose answer confirms the call: the principal of the request that carried it (the caller of the
+ * `tools/call` otherwise), which must be the same tenant and subject and not expired.
+ */
+function answererOf(ctx: McpRequestContext, answeredBy?: McpRequestContext): Principal {
+  const principal = answeredBy?.principal ?? ctx.principal;
+  if (principal.tenant !== ctx.principal.tenant || principal.subject !== ctx.principal.subject)
+    throw new McpAnswerRefusedException('other principal');
+  if (principal.expiresAt !== undefined && principal.expiresAt * 1000 <= Date.now())
+    throw new McpAnswerRefusedException('expired');
+  return principal;
 }

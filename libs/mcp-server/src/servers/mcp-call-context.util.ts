@@ -5,7 +5,8 @@ import { ErrorCode, McpError, type RequestId } from '@modelcontextprotocol/sdk/t
 import { mapToProblem } from '@toolgate/core';
 
 import { type HeldCalls } from '../calls/held-calls.util';
-import { contextOf, type McpCallContext } from '../mcp-server.types';
+import { carriedContext, contextOf, type ElicitAnswer, type McpCallContext } from '../mcp-server.types';
+import { AnsweringTransport } from '../sessions/elicitation-answers.util';
 
 export const SERVER_VERSION = '0.1.0';
 
@@ -16,18 +17,28 @@ export interface HandlerExtra {
   signal: AbortSignal;
 }
 
-/** The call context of one request: the caller, the session's held calls, elicitation if the client has it. */
+/**
+ * The call context of one request: the caller, the session's held calls, elicitation if the client has
+ * it. An elicitation's answer comes with the principal of the HTTP request that carried it.
+ */
 export function callContext(server: Server, extra: HandlerExtra, held: HeldCalls): McpCallContext {
   const ctx = contextOf(extra);
   if (!server.getClientCapabilities()?.elicitation?.form) return { ...ctx, held };
   return {
     ...ctx,
     held,
-    elicit: (params, timeoutMs) =>
-      server.elicitInput(
-        { mode: 'form', ...params },
-        { relatedRequestId: extra.requestId, timeout: timeoutMs, signal: extra.signal },
-      ),
+    elicit: async (params, timeoutMs): Promise<ElicitAnswer> => {
+      const answers = server.transport instanceof AnsweringTransport ? server.transport.answers : undefined;
+      try {
+        const result = await server.elicitInput(
+          { mode: 'form', ...params },
+          { relatedRequestId: extra.requestId, timeout: timeoutMs, signal: extra.signal },
+        );
+        return { result, answeredBy: carriedContext(answers?.answererOf(extra.requestId)) };
+      } finally {
+        answers?.forget(extra.requestId);
+      }
+    },
   };
 }
 

@@ -3,7 +3,6 @@ import { type IncomingMessage } from 'node:http';
 
 import { Inject, Injectable, Logger, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
 import { type Server } from '@modelcontextprotocol/sdk/server/index.js';
-import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
 import { isInitializeRequest } from '@modelcontextprotocol/sdk/types.js';
 import { type FastifyReply, type FastifyRequest } from 'fastify';
 
@@ -17,13 +16,14 @@ import {
   McpSessionsExhaustedException,
 } from '../mcp-server.exception';
 import { authInfoOf, type McpRequestContext } from '../mcp-server.types';
+import { AnsweringTransport } from './elicitation-answers.util';
 import { holdWhileAnswering } from './in-flight.util';
-import { makeRoom, type SessionSlot } from './session-eviction.util';
+import { idleSessions, makeRoom, type SessionSlot } from './session-eviction.util';
 
 interface McpSession extends SessionSlot {
   /** `catalog` or `upstream:<name>`: a session serves the endpoint it was opened on only. */
   endpoint: string;
-  transport: StreamableHTTPServerTransport;
+  transport: AnsweringTransport;
   server: Server;
 }
 
@@ -33,7 +33,8 @@ const ownerOf = (principal: Principal) => `${principal.tenant}\u0000${principal.
 /**
  * Streamable HTTP sessions of this replica (stateful, so the server can send `elicitation/create` during a
  * call and read the answer). A session belongs to the principal that initialized it and to one endpoint:
- * anyone else presenting its id gets 404, as for an unknown id. Idle sessions are closed; all on shutdown.
+ * anyone else presenting its id gets 404, as for an unknown id. Idle sessions (none with a request in
+ * flight) are closed; all on shutdown.
  * Caps per principal and per replica decide which session makes room for a new one (`makeRoom`); a
  * session is registered when its initialize arrives, so concurrent initializes cannot overshoot the caps.
  * Replicas behind a load balancer need session affinity on `Mcp-Session-Id`.
@@ -116,7 +117,7 @@ export class McpSessionsService implements OnModuleInit, OnApplicationShutdown {
       server,
       lastSeen: Date.now(),
       inFlight: 0,
-      transport: new StreamableHTTPServerTransport({
+      transport: new AnsweringTransport({
         sessionIdGenerator: () => id,
         onsessionclosed: () => void this.sessions.delete(id),
       }),
@@ -149,9 +150,10 @@ export class McpSessionsService implements OnModuleInit, OnApplicationShutdown {
     }
   }
 
+  /** Closes idle sessions; a session with a request in flight (a call awaiting an answer) is kept. */
   private sweep(): void {
-    const cutoff = Date.now() - this.config.sessionIdleMs;
-    for (const [id, session] of this.sessions) if (session.lastSeen < cutoff) void this.close(id);
+    for (const id of idleSessions(this.sessions.values(), Date.now() - this.config.sessionIdleMs))
+      void this.close(id);
   }
 
   private async close(id: string): Promise<void> {

@@ -1,4 +1,4 @@
-import { makeRoom, type SessionSlot } from './session-eviction.util';
+import { idleSessions, makeRoom, type SessionSlot } from './session-eviction.util';
 
 let clock = 0;
 /** `count` sessions of `owner`, each used later than the previous one. */
@@ -102,5 +102,16 @@ describe('makeRoom (MCP session eviction)', () => {
     flood(sessions, 'flooder', 50, { max: 5, perPrincipal: 4 });
     expect(countOf(sessions, 'victim')).toBe(1);
     expect(countOf(sessions, 'flooder')).toBe(4);
+  });
+});
+
+describe('idleSessions', () => {
+  it('names sessions unused since the cutoff, never one with a request in flight', () => {
+    const sessions: SessionSlot[] = [
+      { id: 'old-idle', owner: 'a', lastSeen: 10, inFlight: 0 },
+      { id: 'old-busy', owner: 'a', lastSeen: 10, inFlight: 1 },
+      { id: 'recent', owner: 'a', lastSeen: 100, inFlight: 0 },
+    ];
+    expect(idleSessions(sessions, 50)).toEqual(['old-idle']);
   });
 });

@@ -56,3 +56,10 @@ export function makeRoom(sessions: Iterable<SessionSlot>, owner: string, limits:
   const chosen = victim ?? ownOldest;
   return chosen ? { kind: 'evict', id: chosen.id } : { kind: 'replica-full' };
 }
+
+/** Sessions unused since `cutoff` (ms): never one with a request in flight, however long it has waited. */
+export function idleSessions(sessions: Iterable<SessionSlot>, cutoff: number): string[] {
+  return [...sessions]
+    .filter((session) => session.inFlight === 0 && session.lastSeen < cutoff)
+    .map((session) => session.id);
+}
