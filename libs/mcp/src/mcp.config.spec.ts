@@ -29,13 +29,16 @@ describe('MCP configuration', () => {
     expect(() => loadMcpConfig({ MCP_DISCOVERY_RETRIES: 'many' })).toThrow(/MCP_DISCOVERY_RETRIES/);
   });
 
-  it('defaults to 3 retries from 500 ms, no stdio, no stdio variables and 4 MiB answers', () => {
+  it('defaults to 3 retries from 500 ms, no stdio, no stdio variables, 4 MiB answers and 500 tools', () => {
     expect(loadMcpConfig({ PATH: '/usr/bin' })).toMatchObject({
       discoveryRetries: 3,
       discoveryBackoffMs: 500,
       stdio: { allowlist: [], envAllowlist: [], searchPath: '/usr/bin' },
       maxResponseBytes: 4 * 1024 * 1024,
+      maxToolsPerServer: 500,
     });
+    expect(loadMcpConfig({ MCP_MAX_TOOLS_PER_SERVER: '20' }).maxToolsPerServer).toBe(20);
+    expect(() => loadMcpConfig({ MCP_MAX_TOOLS_PER_SERVER: '0' })).toThrow(/MCP_MAX_TOOLS_PER_SERVER/);
   });
 
   it('refuses a stdio variable allow-list naming a loader variable, or allowing every variable', () => {

@@ -55,6 +55,12 @@ export class McpEnv {
   @Min(65_536)
   @Max(268_435_456)
   MCP_MAX_RESPONSE_BYTES = 4_194_304;
+
+  @EnvInt()
+  @IsInt()
+  @Min(1)
+  @Max(10_000)
+  MCP_MAX_TOOLS_PER_SERVER = 500;
 }
 
 export interface McpConfig {
@@ -71,6 +77,8 @@ export interface McpConfig {
   stdio: StdioPolicy;
   /** `MCP_MAX_RESPONSE_BYTES`: the most an upstream answer (one HTTP body, SSE event or stdio line) may hold. */
   maxResponseBytes: number;
+  /** `MCP_MAX_TOOLS_PER_SERVER`: the most tools one upstream may publish (the ones listed after are skipped). */
+  maxToolsPerServer: number;
   /** Hosts the SSRF guard lets registered upstreams reach although not public (`HTTP_PROVIDER_ALLOWED_HOSTS`). */
   allowedHosts: string[];
   /** Upstreams declared by `MCP_<NAME>_URL` (+ `_TRANSPORT`, `_BEARER_TOKEN`). */
@@ -140,6 +148,7 @@ export function loadMcpConfig(env: NodeJS.ProcessEnv = process.env): McpConfig {
     pingIntervalMs: e.MCP_PING_INTERVAL_MS,
     stdio: { allowlist: e.MCP_STDIO_ALLOWLIST ?? [], envAllowlist, searchPath: env.PATH ?? '' },
     maxResponseBytes: e.MCP_MAX_RESPONSE_BYTES,
+    maxToolsPerServer: e.MCP_MAX_TOOLS_PER_SERVER,
     allowedHosts: loadSsrfConfig(env).allowedHosts,
     envServers: envServers(env),
   };

@@ -57,6 +57,14 @@ export interface McpServerStatus {
   server_info: { name: string; version: string } | null;
 }
 
+/** What discovery made of an upstream's tool list. */
+export interface McpSyncReport {
+  /** Tools kept: addressable, listed once, within `MCP_MAX_TOOLS_PER_SERVER`. */
+  tools: number;
+  /** Why listed tools were skipped (the server's `last_error`); empty when none was. */
+  problems: string[];
+}
+
 /** `mcp.<server>:<tool>` */
 export function mcpToolId(server: string, tool: string): string {
   return `mcp.${server}:${tool}`;

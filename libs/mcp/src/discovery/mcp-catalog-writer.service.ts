@@ -3,6 +3,7 @@ import { Injectable } from '@nestjs/common';
 import {
   CatalogService,
   ManifestAdminService,
+  manifestHash,
   ManifestNotFoundException,
   PUBLIC_TENANT,
   type ToolManifest,
@@ -34,9 +35,20 @@ export class McpCatalogWriter {
     return this.catalog.resolve(toolId, { tenant: PUBLIC_TENANT });
   }
 
-  /** Creates, updates or re-enables manifests in one batch (identical content is not written). */
+  /**
+   * Creates, updates or re-enables manifests in one batch. A manifest the catalog already serves as is
+   * (same content, source `mcp`) is left out, so a resync that changes nothing writes nothing.
+   */
   async upsert(manifests: ToolManifest[], actor: Principal = MCP_SYNC_PRINCIPAL): Promise<void> {
-    if (manifests.length > 0) await this.admin.upsertMany(actor, manifests, 'mcp');
+    const changed = manifests.filter((manifest) => !this.isServed(manifest));
+    if (changed.length > 0) await this.admin.upsertMany(actor, changed, 'mcp');
+  }
+
+  private isServed(manifest: ToolManifest): boolean {
+    const active = this.active(manifest.toolId);
+    if (active?.source !== 'mcp' || active.tenant !== manifest.tenant) return false;
+    const { version: _version, source: _source, ...served } = active;
+    return manifestHash(served) === manifestHash(manifest);
   }
 
   /** Disables a manifest; nothing happens when it is not active. */

@@ -5,26 +5,38 @@ import { CatalogEvents, type ManifestChangeEvent, type ToolManifest } from '@too
 import { AUDIT_SINK, type AuditSink, type Principal } from '@toolgate/core';
 
 import { type McpToolEntity } from '../entities/mcp-tool.entity';
-import { MCP_TOOL_NAME, mcpToolId, parseMcpToolId } from '../mcp.types';
+import { type McpConfig, mcpConfig } from '../mcp.config';
+import { type McpSyncReport, mcpToolId, parseMcpToolId } from '../mcp.types';
 import { MCP_SYNC_PRINCIPAL, McpCatalogWriter } from './mcp-catalog-writer.service';
 import { definitionHash, manifestFromDefinition, toolDefinitionOf } from './mcp-manifest.util';
+import { sanitizeInputSchema, type SanitizedSchema } from './mcp-schema.util';
+import { screenTools } from './mcp-tool-list.util';
 import { McpToolStore } from './mcp-tool-store.service';
+
+/** Tools whose sanitized input schema is kept: the cap of a few servers' worth of tools. */
+const SCHEMA_CACHE_SIZE = 5_000;
 
 /**
  * Turns an upstream's tool list into catalog manifests, with drift protection: a tool seen for the first
  * time is trusted as listed (its hash becomes the approved one); when its description, schemas or
  * annotations later change, it is disabled until a platform admin approves the new definition; a tool
  * that disappears upstream is disabled and comes back if it returns unchanged; a tool whose manifest an
- * admin disabled stays disabled. Every change is audited.
+ * admin disabled stays disabled. Every change is audited. Tools past `MCP_MAX_TOOLS_PER_SERVER` and names
+ * listed twice are treated as not listed (see `screenTools`).
  */
 @Injectable()
 export class McpDiscoveryService implements OnModuleInit {
   private readonly logger = new Logger('McpDiscovery');
+  /** Sanitized input schemas by approved definition hash (oldest evicted first). */
+  private readonly schemas = new Map<string, SanitizedSchema>();
+  /** The problems last logged per server: each is logged when it appears, not at every resync. */
+  private readonly logged = new Map<string, string>();
 
   constructor(
     private readonly tools: McpToolStore,
     private readonly writer: McpCatalogWriter,
     private readonly events: CatalogEvents,
+    @Inject(mcpConfig.KEY) private readonly config: McpConfig,
     @Optional() @Inject(AUDIT_SINK) private readonly audit?: AuditSink,
   ) {}
 
@@ -32,31 +44,28 @@ export class McpDiscoveryService implements OnModuleInit {
     this.events.subscribe((event) => this.onCatalogChange(event));
   }
 
-  async sync(server: string, upstream: Tool[]): Promise<void> {
+  /** Syncs an upstream's tool list; answers how many tools were kept and why others were skipped. */
+  async sync(server: string, upstream: Tool[]): Promise<McpSyncReport> {
+    const { tools, unaddressable, problems } = screenTools(upstream, this.config.maxToolsPerServer);
+    for (const tool of unaddressable)
+      this.logger.warn({ msg: 'MCP tool skipped: name not addressable', server, tool });
+    this.logProblems(server, problems);
     const rows = new Map((await this.tools.forServer(server)).map((row) => [row.toolName, row]));
     const publish: ToolManifest[] = [];
-    const seen = new Set<string>();
-    for (const tool of upstream) {
-      if (!MCP_TOOL_NAME.test(tool.name)) {
-        this.logger.warn({
-          msg: 'MCP tool skipped: name not addressable',
-          server,
-          tool: tool.name.slice(0, 200),
-        });
-        continue;
-      }
-      seen.add(tool.name);
+    for (const tool of tools) {
       const row = await this.syncTool(server, tool, rows.get(tool.name));
       if (row) publish.push(this.manifestOf(row));
     }
     await this.writer.upsert(publish);
+    const listed = new Set(tools.map(({ name }) => name));
     for (const row of rows.values()) {
-      if (seen.has(row.toolName) || row.status === 'removed' || row.status === 'blocked') continue;
+      if (listed.has(row.toolName) || row.status === 'removed' || row.status === 'blocked') continue;
       await this.writer.disable(mcpToolId(server, row.toolName));
       row.status = 'removed';
       await this.tools.save(row);
       await this.record('mcp.tool.removed', MCP_SYNC_PRINCIPAL, row, {});
     }
+    return { tools: tools.length, problems };
   }
 
   /** A platform admin approves the tool's current definition: it is enabled again, as it is now. */
@@ -86,6 +95,7 @@ export class McpDiscoveryService implements OnModuleInit {
    * for approval instead of being trusted as first seen.
    */
   async retire(server: string): Promise<void> {
+    this.logged.delete(server);
     for (const row of await this.tools.forServer(server)) {
       await this.writer.disable(mcpToolId(server, row.toolName));
       if (row.status === 'removed' || row.status === 'blocked') continue;
@@ -111,8 +121,9 @@ export class McpDiscoveryService implements OnModuleInit {
         approvedBy: MCP_SYNC_PRINCIPAL.subject,
         approvedAt: new Date(),
       });
-      if (await this.tools.insertIfAbsent(fresh))
-        await this.record('mcp.tool.discovered', MCP_SYNC_PRINCIPAL, fresh, { definition_hash: hash });
+      // Another replica inserting it first publishes its own; what this one listed is checked next resync.
+      if (!(await this.tools.insertIfAbsent(fresh))) return undefined;
+      await this.record('mcp.tool.discovered', MCP_SYNC_PRINCIPAL, fresh, { definition_hash: hash });
       return fresh;
     }
     if (row.status === 'blocked') return undefined;
@@ -140,13 +151,8 @@ export class McpDiscoveryService implements OnModuleInit {
   private manifestOf(row: McpToolEntity): ToolManifest {
     const active = this.writer.active(mcpToolId(row.serverName, row.toolName));
     const keep = [...(active?.safety_tags ?? []), ...row.adminTags];
-    const { manifest, schema } = manifestFromDefinition(row.serverName, row.approvedDefinition, keep);
-    if (schema.changes.length > 0)
-      this.logger.debug({
-        msg: 'MCP input schema relaxed',
-        toolId: manifest.toolId,
-        changes: schema.changes,
-      });
+    const schema = this.schemaOf(row);
+    const { manifest } = manifestFromDefinition(row.serverName, row.approvedDefinition, keep, schema);
     if (!active) return manifest;
     return {
       ...manifest,
@@ -155,6 +161,29 @@ export class McpDiscoveryService implements OnModuleInit {
       ...(active.rate_limit ? { rate_limit: active.rate_limit } : {}),
       ...(active.sensitive_fields ? { sensitive_fields: active.sensitive_fields } : {}),
     };
+  }
+
+  /** The approved definition's input schema, sanitized once (checking it costs about a millisecond). */
+  private schemaOf(row: McpToolEntity): SanitizedSchema {
+    const cached = this.schemas.get(row.approvedHash);
+    if (cached) return cached;
+    const schema = sanitizeInputSchema(row.approvedDefinition.inputSchema);
+    if (schema.changes.length > 0) {
+      const toolId = mcpToolId(row.serverName, row.toolName);
+      this.logger.debug({ msg: 'MCP input schema relaxed', toolId, changes: schema.changes });
+    }
+    const oldest = this.schemas.keys().next();
+    if (this.schemas.size >= SCHEMA_CACHE_SIZE && !oldest.done) this.schemas.delete(oldest.value);
+    this.schemas.set(row.approvedHash, schema);
+    return schema;
+  }
+
+  private logProblems(server: string, problems: string[]): void {
+    const text = problems.join('; ');
+    if (text === (this.logged.get(server) ?? '')) return;
+    if (text) this.logged.set(server, text);
+    else this.logged.delete(server);
+    if (text) this.logger.warn({ msg: 'MCP tools skipped', server, problems });
   }
 
   /** An admin disabled an MCP tool's manifest: keep it disabled across resyncs. */

@@ -46,14 +46,15 @@ const truncate = (text: string, max: number) => (text.length > max ? `${text.sli
 /**
  * The `public` catalog manifest of an upstream tool: `mcp.<server>:<tool>`, provider `mcp`, scope
  * `mcp.<server>`, the input schema made to compile under strict ajv. `keepTags` (tags already on the
- * stored manifest, tags an admin added) are never removed by anything the upstream says.
+ * stored manifest, tags an admin added) are never removed by anything the upstream says. `schema` is the
+ * sanitized input schema when the caller already has it.
  */
 export function manifestFromDefinition(
   server: string,
   definition: McpToolDefinition,
   keepTags: readonly string[] = [],
+  schema: SanitizedSchema = sanitizeInputSchema(definition.inputSchema),
 ): { manifest: ToolManifest; schema: SanitizedSchema } {
-  const schema = sanitizeInputSchema(definition.inputSchema);
   const description = definition.description?.trim() || definition.title || definition.name;
   const tags = new Set([...keepTags, ...tagsFromAnnotations(definition.annotations)]);
   return {

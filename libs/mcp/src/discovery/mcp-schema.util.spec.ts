@@ -1,3 +1,4 @@
+import type * as Core from '@toolgate/core';
 import { createJsonSchemaAjv, schemaProblems } from '@toolgate/core';
 
 import { sanitizeInputSchema } from './mcp-schema.util';
@@ -92,5 +93,29 @@ describe('sanitizeInputSchema', () => {
     });
     expect(sanitizeInputSchema({ type: 'string' }).schema).toEqual({ type: 'object' });
     expect(sanitizeInputSchema(undefined).schema).toEqual({ type: 'object' });
+  });
+
+  it('checks the schemas of every tool with one shared ajv', () => {
+    let created = 0;
+    jest.isolateModules(() => {
+      jest.doMock('@toolgate/core', () => {
+        const core = jest.requireActual<typeof Core>('@toolgate/core');
+        return { ...core, createJsonSchemaAjv: () => (created++, core.createJsonSchemaAjv()) };
+      });
+      const isolated = jest.requireActual<{ sanitizeInputSchema: typeof sanitizeInputSchema }>(
+        './mcp-schema.util',
+      );
+      const schema = (n: number) => ({
+        type: 'object',
+        properties: { [`p${n}`]: { type: 'string', pattern: '^a+$' } },
+      });
+      for (let n = 0; n < 20; n += 1) expect(isolated.sanitizeInputSchema(schema(n)).changes).toEqual([]);
+      expect(
+        isolated.sanitizeInputSchema({ type: 'object', properties: { p0: { $ref: '#/x' } } }).schema,
+      ).toEqual({
+        type: 'object',
+      });
+    });
+    expect(created).toBe(1);
   });
 });

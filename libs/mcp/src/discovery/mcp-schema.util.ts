@@ -41,6 +41,12 @@ const TYPE_OF_KEYWORD: Record<string, string> = {
   required: 'object',
 };
 
+/**
+ * The ajv every upstream schema is checked with (one per tool cost more than the check): `schemaProblems`
+ * removes what it compiled, so nothing accumulates across tools.
+ */
+let sharedAjv: Ajv | undefined;
+
 const isNode = (value: unknown): value is Node =>
   typeof value === 'object' && value !== null && !Array.isArray(value);
 
@@ -118,7 +124,10 @@ function addStrictRequirements(node: Node, path: string, changes: string[]): Nod
  * still does not compile (or nests deeper than `MAX_SCHEMA_DEPTH`), `{ "type": "object" }`
  * (the upstream still validates its own arguments). The top level is always an object schema.
  */
-export function sanitizeInputSchema(input: unknown, ajv: Ajv = createJsonSchemaAjv()): SanitizedSchema {
+export function sanitizeInputSchema(
+  input: unknown,
+  ajv: Ajv = (sharedAjv ??= createJsonSchemaAjv()),
+): SanitizedSchema {
   if (!isNode(input))
     return { schema: { type: 'object' }, changes: ['not a schema object: accepting any object'] };
   const tooDeep = depthViolation(input, MAX_SCHEMA_DEPTH, '#');

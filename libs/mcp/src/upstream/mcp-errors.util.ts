@@ -1,4 +1,5 @@
 import { StreamableHTTPError } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
+import { type Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
 import { ErrorCode, McpError } from '@modelcontextprotocol/sdk/types.js';
 
 import { DomainException, ProviderTimeoutException, ProviderUpstreamException } from '@toolgate/core';
@@ -12,11 +13,29 @@ export function isSessionGone(error: unknown): boolean {
   return error instanceof StreamableHTTPError && error.code === 404;
 }
 
-/** A failure of the connection itself (as opposed to a JSON-RPC error the upstream answered). */
+/** What a transport's `send` threw: the request never got an answer. */
+const sendFailures = new WeakSet<object>();
+
+/** `transport`, noting for `isTransportFailure` what its `send` throws (network or HTTP error, dead child). */
+export function withSendFailuresNoted<T extends Transport>(transport: T): T {
+  const send = transport.send.bind(transport);
+  transport.send = (message, options) =>
+    send(message, options).catch((error: unknown) => {
+      if (typeof error === 'object' && error !== null) sendFailures.add(error);
+      throw error;
+    });
+  return transport;
+}
+
+/**
+ * A failure of the connection itself: the connection closed, or a request could not be sent (noted by
+ * `withSendFailuresNoted`). Not a JSON-RPC error the upstream answered, a gateway limit, an answer the SDK
+ * refused (malformed result) or any other error raised while handling an answer: the session is fine.
+ */
 export function isTransportFailure(error: unknown): boolean {
   if (error instanceof DomainException) return false;
   if (error instanceof McpError) return error.code === ErrorCode.ConnectionClosed;
-  return true;
+  return typeof error === 'object' && error !== null && sendFailures.has(error);
 }
 
 /** A short, single-line description of an error (statuses, error names), safe to show to admins. */
@@ -44,8 +63,9 @@ function describeRawError(error: unknown): string {
 
 /**
  * Maps what an upstream request threw to the gateway's errors: the deadline → 504 `PROVIDER.TIMEOUT`; a
- * JSON-RPC error answered by the upstream → 502 naming its code and (bounded) message; anything else
- * (refused connection, dropped stream, HTTP error) → 502 "unreachable".
+ * JSON-RPC error answered by the upstream → 502 naming its code and (bounded) message; an answer the SDK
+ * refused → 502 "malformed result"; anything else (refused connection, dropped stream, HTTP error) → 502
+ * "unreachable".
  */
 export function toUpstreamError(
   error: unknown,
@@ -67,8 +87,8 @@ export function toUpstreamError(
       extensions: { server, jsonrpc_code: error.code },
     });
   }
-  return new ProviderUpstreamException(MCP_PROVIDER_KEY, `MCP server ${server} is unreachable.`, {
-    cause: error,
-    extensions: { server },
-  });
+  // The SDK's schemas refused the answer (zod: its message lists every issue, as JSON).
+  const malformed = error instanceof Error && /^\$?ZodError$/.test(error.name);
+  const detail = `MCP server ${server} ${malformed ? 'answered a malformed result' : 'is unreachable'}.`;
+  return new ProviderUpstreamException(MCP_PROVIDER_KEY, detail, { cause: error, extensions: { server } });
 }

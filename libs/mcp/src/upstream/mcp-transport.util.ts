@@ -6,6 +6,7 @@ import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/
 import { type FetchLike, type Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
 
 import { type McpServerSpec } from '../mcp.types';
+import { withSendFailuresNoted } from './mcp-errors.util';
 import { cappedFetch } from './mcp-fetch.util';
 import { checkStdioLaunch, type StdioPolicy } from './mcp-stdio-policy.util';
 
@@ -47,8 +48,12 @@ function pipeLines(stream: Readable | null, onLine: (line: string) => void): voi
   });
 }
 
-/** A fresh SDK client transport for one session with `spec`. */
+/** A fresh SDK client transport for one session with `spec` (failed sends noted as transport failures). */
 export function createTransport(spec: McpServerSpec, options: TransportOptions): Transport {
+  return withSendFailuresNoted(openTransport(spec, options));
+}
+
+function openTransport(spec: McpServerSpec, options: TransportOptions): Transport {
   if (spec.transport === 'stdio') {
     const launch = checkStdioLaunch(spec.command ?? '', spec.args, spec.env, options.stdio);
     if (launch.problems.length > 0)

@@ -1,6 +1,11 @@
 import { type Logger } from '@nestjs/common';
 
-import { loadMcpConfig } from '../mcp.config';
+import { loadMcpConfig, type McpConfig } from '../mcp.config';
+import {
+  type FakeUpstream,
+  type FakeUpstreamOptions,
+  startFakeUpstream,
+} from '../testing/fake-upstream.util';
 import { httpServerSpec } from '../testing/server-spec.util';
 import { McpUpstreamClient } from './mcp-upstream.client';
 
@@ -98,5 +103,96 @@ describe('McpUpstreamClient', () => {
     expect(gaps[2]).toBeGreaterThanOrEqual(158);
     expect(client.status).toMatchObject({ state: 'closed', last_error: 'ECONNREFUSED' });
     await expect(client.request('tools/list', async () => 1)).rejects.toMatchObject({ status: 502 });
+  });
+});
+
+describe('McpUpstreamClient against a misbehaving upstream', () => {
+  const upstreams: FakeUpstream[] = [];
+  const clients: McpUpstreamClient[] = [];
+  afterEach(async () => {
+    await Promise.all(clients.splice(0).map((client) => client.close()));
+    await Promise.all(upstreams.splice(0).map((upstream) => upstream.close()));
+  });
+
+  async function connect(options: FakeUpstreamOptions, config: Partial<McpConfig> = {}) {
+    const upstream = await startFakeUpstream(options);
+    const listed: string[][] = [];
+    const client = new McpUpstreamClient(httpServerSpec('fake', { url: upstream.url }), {
+      config: { ...loadMcpConfig({}), pingIntervalMs: 0, ...config },
+      fetch: (url, init) => fetch(url, init),
+      authorization: async () => undefined,
+      onTools: async (_, tools) => void listed.push(tools.map(({ name }) => name)),
+      logger: quiet,
+    });
+    upstreams.push(upstream);
+    clients.push(client);
+    const count = (method: string) => upstream.methods.filter((name) => name === method).length;
+    return { upstream, client, listed, count };
+  }
+  const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+  it('never runs an upstream outputSchema pattern: a backtracking one cannot block the event loop', async () => {
+    const pattern = { type: 'object', properties: { x: { type: 'string', pattern: '^(a+)+$' } } };
+    const { client } = await connect({
+      tools: () => [{ name: 'lookup', inputSchema: { type: 'object' }, outputSchema: pattern }],
+      structured: { x: `${'a'.repeat(25)}!` },
+    });
+    await client.resync();
+    const started = Date.now();
+    const result = await client.request('tools/call', (session) =>
+      session.callTool({ name: 'lookup', arguments: {} }, undefined, { timeout: 5_000 }),
+    );
+    expect(Date.now() - started).toBeLessThan(200);
+    expect(result.structuredContent).toEqual({ x: `${'a'.repeat(25)}!` });
+  });
+
+  it('lists tools whose outputSchema does not compile, without reconnecting', async () => {
+    const broken = { type: 'object', properties: { x: { $ref: '#/definitions/missing' } } };
+    const { client, listed, count } = await connect({
+      tools: () => [
+        { name: 'good', inputSchema: { type: 'object' } },
+        { name: 'odd', inputSchema: { type: 'object' }, outputSchema: broken },
+      ],
+    });
+    client.start();
+    await sleep(1_500);
+    expect(count('initialize')).toBeLessThanOrEqual(2);
+    expect(listed[0]).toContain('good');
+    expect(client.status).toMatchObject({ state: 'up', last_error: null });
+  });
+
+  it('keeps the session when tools/list answers garbage, and lists again backing off', async () => {
+    let valid = false;
+    const { client, listed, count } = await connect(
+      { tools: () => [valid ? { name: 'ok', inputSchema: { type: 'object' } } : { name: 'bad' }] },
+      { discoveryBackoffMs: 50 },
+    );
+    client.start();
+    await sleep(1_000);
+    // One session; listings at about 0, 50, 150, 350 and 750 ms (not one every 50 ms).
+    expect(count('initialize')).toBe(1);
+    expect(count('tools/list')).toBeGreaterThanOrEqual(3);
+    expect(count('tools/list')).toBeLessThanOrEqual(6);
+    expect(client.status).toMatchObject({
+      state: 'up',
+      last_error: 'discovery failed: MCP server fake answered a malformed result.',
+    });
+    valid = true;
+    for (let waited = 0; listed.length === 0 && waited < 3_000; waited += 50) await sleep(50);
+    expect(listed).toEqual([['ok']]);
+    expect(client.status.last_error).toBeNull();
+  });
+
+  it('backs off reconnecting when every session fails its tools/list', async () => {
+    const { client, count } = await connect(
+      { tools: () => [], failing: () => ['tools/list'] },
+      { discoveryBackoffMs: 50, reconnectMaxMs: 10_000 },
+    );
+    client.start();
+    await sleep(1_000);
+    // Sessions at about 0, 50, 150, 350 and 750 ms: the failures count until a listing succeeds.
+    expect(count('initialize')).toBeGreaterThanOrEqual(3);
+    expect(count('initialize')).toBeLessThanOrEqual(6);
+    expect(client.status.state).toBe('down');
   });
 });

@@ -1,5 +1,5 @@
 import { type Logger } from '@nestjs/common';
-import { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { type Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { type FetchLike } from '@modelcontextprotocol/sdk/shared/transport.js';
 import { type Tool } from '@modelcontextprotocol/sdk/types.js';
 
@@ -7,27 +7,30 @@ import { ProviderUpstreamException } from '@toolgate/core';
 
 import { type McpConfig } from '../mcp.config';
 import { MCP_PROVIDER_KEY } from '../mcp-provider.types';
-import { type McpServerSpec, type McpServerStatus } from '../mcp.types';
+import { type McpServerSpec, type McpServerStatus, type McpSyncReport } from '../mcp.types';
 import { describeError, isSessionGone, isTransportFailure, toUpstreamError } from './mcp-errors.util';
+import { McpRetry } from './mcp-retry.util';
+import { listTools, newSdkClient, untilAborted } from './mcp-session.util';
 import { createTransport } from './mcp-transport.util';
-
-const CLIENT_INFO = { name: 'toolgate', version: '0.1.0' };
-const MAX_PAGES = 50;
 
 export interface UpstreamDeps {
   config: McpConfig;
   fetch: FetchLike;
   authorization: () => Promise<string | undefined>;
-  /** After each (re)connect and on `notifications/tools/list_changed`, with the upstream's full tool list. */
-  onTools: (spec: McpServerSpec, tools: Tool[]) => Promise<void>;
+  /**
+   * After each (re)connect and on `notifications/tools/list_changed`, with the upstream's tool list (no more
+   * than one past `MCP_MAX_TOOLS_PER_SERVER`); answers what discovery made of it, if it ran.
+   */
+  onTools: (spec: McpServerSpec, tools: Tool[]) => Promise<McpSyncReport | void>;
   logger: Logger;
 }
 
 /**
  * One long-lived session with one upstream. Connects in the background (initialize + paginated
- * `tools/list`), retries with exponential backoff (`MCP_DISCOVERY_BACKOFF_MS` doubling, capped at
- * `MCP_RECONNECT_MAX_MS`), reconnects the same way when the session drops, and resyncs the tools on
- * `list_changed`. A request while down tries one immediate reconnect before failing with 502.
+ * `tools/list`), retries with exponential backoff (`McpRetry`), reconnects the same way when the session
+ * drops, and resyncs the tools on `list_changed`. Failures count until a listing reaches discovery; a
+ * listing that fails on a live session (answer refused, JSON-RPC error) is retried on it the same way. A
+ * request while down tries one immediate reconnect before failing with 502.
  */
 export class McpUpstreamClient {
   readonly status: McpServerStatus = {
@@ -43,20 +46,27 @@ export class McpUpstreamClient {
   private opening?: Promise<Client>;
   /** Aborted by `close()`: whoever waits for a session stops waiting at once. */
   private readonly stopping = new AbortController();
-  private timer?: NodeJS.Timeout;
+  private readonly retry: McpRetry;
   private pinger?: NodeJS.Timeout;
-  private failures = 0;
   private closed = false;
   private syncing: Promise<void> = Promise.resolve();
 
   constructor(
     readonly spec: McpServerSpec,
     private readonly deps: UpstreamDeps,
-  ) {}
+  ) {
+    const spent = (retries: number) =>
+      deps.logger.warn({
+        msg: `MCP discovery failed after ${retries} retries; retrying in the background`,
+        server: spec.name,
+        err: this.status.last_error,
+      });
+    this.retry = new McpRetry(deps.config, () => this.attempt(), spent);
+  }
 
   /** Starts connecting in the background; never throws, never blocks the caller. */
   start(): void {
-    this.schedule(0);
+    this.retry.at(0);
   }
 
   /** Runs `run` on a connected session; a session the upstream forgot (restart) is renewed once. */
@@ -74,42 +84,22 @@ export class McpUpstreamClient {
     }
   }
 
-  /** Every tool of the upstream (`tools/list`, all pages). */
-  async listTools(client: Client): Promise<Tool[]> {
-    const tools: Tool[] = [];
-    let cursor: string | undefined;
-    for (let page = 0; page < MAX_PAGES; page += 1) {
-      const result = await client.listTools(cursor ? { cursor } : undefined, this.timeouts());
-      tools.push(...result.tools);
-      cursor = result.nextCursor;
-      if (!cursor) break;
-    }
-    return tools;
-  }
-
   /**
    * Re-reads the tool list and hands it to discovery (serialised: one resync at a time). Never rejects: a
-   * failure is kept in `status.last_error`. Once closed, nothing more reaches discovery.
+   * failure is kept in `status.last_error` (as are tools discovery skipped). Once closed, nothing more
+   * reaches discovery.
    */
   resync(): Promise<void> {
     this.syncing = this.syncing
       .then(async () => {
         if (this.closed) return;
-        const tools = await this.request('tools/list', (client) => this.listTools(client));
+        const tools = await this.request('tools/list', (client) =>
+          listTools(client, this.deps.config.maxToolsPerServer, this.timeouts()),
+        );
         if (this.closed) return;
-        await this.deps.onTools(this.spec, tools);
-        this.status.tool_count = tools.length;
-        this.status.last_discovery_at = new Date().toISOString();
+        this.synced(tools, await this.deps.onTools(this.spec, tools));
       })
-      .catch((error: unknown) => {
-        if (this.closed) return;
-        this.status.last_error = `discovery failed: ${describeError(error)}`;
-        this.deps.logger.warn({
-          msg: 'MCP discovery failed',
-          server: this.spec.name,
-          err: describeError(error),
-        });
-      });
+      .catch((error: unknown) => this.syncFailed(error));
     return this.syncing;
   }
 
@@ -120,7 +110,7 @@ export class McpUpstreamClient {
   async close(): Promise<void> {
     this.closed = true;
     this.stopping.abort();
-    clearTimeout(this.timer);
+    this.retry.stop();
     clearInterval(this.pinger);
     const sessions = [this.client, this.connecting];
     this.client = undefined;
@@ -138,20 +128,10 @@ export class McpUpstreamClient {
     if (this.closed) throw this.removed();
     this.opening ??= this.open().finally(() => (this.opening = undefined));
     try {
-      return await this.untilClosed(this.opening);
+      return await untilAborted(this.opening, this.stopping.signal, () => this.removed());
     } catch (error) {
       throw toUpstreamError(error, this.spec.name, 'connect', signal);
     }
-  }
-
-  /** `work`, or the "removed" error as soon as the session is closed (a connect may still be unwinding). */
-  private untilClosed<T>(work: Promise<T>): Promise<T> {
-    const { signal } = this.stopping;
-    return new Promise<T>((resolve, reject) => {
-      const stop = () => reject(this.removed());
-      signal.addEventListener('abort', stop, { once: true });
-      work.then(resolve, reject).finally(() => signal.removeEventListener('abort', stop));
-    });
   }
 
   private removed(): ProviderUpstreamException {
@@ -161,10 +141,7 @@ export class McpUpstreamClient {
   private async open(): Promise<Client> {
     // A known-down upstream stays `down` (health) while we try again.
     if (this.status.state !== 'down') this.status.state = 'connecting';
-    const client = new Client(CLIENT_INFO, {
-      capabilities: {},
-      listChanged: { tools: { autoRefresh: false, debounceMs: 100, onChanged: () => void this.resync() } },
-    });
+    const client = newSdkClient(() => void this.resync());
     this.connecting = client;
     try {
       const transport = createTransport(this.spec, {
@@ -189,22 +166,24 @@ export class McpUpstreamClient {
       await client.close().catch(() => undefined);
       throw this.removed();
     }
+    this.connected(client);
+    return client;
+  }
+
+  private connected(client: Client): void {
     client.onclose = () => this.lost(client, 'connection closed');
     client.onerror = () => this.probeSoon(client);
     this.client = client;
-    this.failures = 0;
+    // Whatever was due (a reconnect) is done; the resync below schedules its own retry if it fails.
+    this.retry.cancel();
     this.status.state = 'up';
     this.status.last_error = null;
     const info = client.getServerVersion();
     this.status.server_info = info ? { name: info.name, version: info.version } : null;
-    this.deps.logger.log({
-      msg: 'MCP upstream connected',
-      server: this.spec.name,
-      transport: this.spec.transport,
-    });
+    const { name: server, transport } = this.spec;
+    this.deps.logger.log({ msg: 'MCP upstream connected', server, transport });
     void this.resync();
     this.startPing(client);
-    return client;
   }
 
   private failed(error: unknown, what: string, signal?: AbortSignal) {
@@ -221,7 +200,23 @@ export class McpUpstreamClient {
     this.deps.logger.warn({ msg: 'MCP upstream lost', server: this.spec.name, reason });
     client.onclose = undefined;
     void client.close().catch(() => undefined);
-    this.schedule(this.deps.config.discoveryBackoffMs);
+    this.retry.failed();
+  }
+
+  /** A listing reached discovery: the failures are forgotten. */
+  private synced(tools: Tool[], report: McpSyncReport | void): void {
+    this.retry.succeeded();
+    this.status.tool_count = report ? report.tools : tools.length;
+    this.status.last_discovery_at = new Date().toISOString();
+    this.status.last_error = report && report.problems.length > 0 ? report.problems.join('; ') : null;
+  }
+
+  private syncFailed(error: unknown): void {
+    if (this.closed) return;
+    this.status.last_error = `discovery failed: ${describeError(error)}`;
+    this.deps.logger.warn({ msg: 'MCP discovery failed', server: this.spec.name, err: describeError(error) });
+    // A lost session reconnects on its own (and lists then); a live one lists again later.
+    if (this.client) this.retry.failed();
   }
 
   private markDown(error: unknown): void {
@@ -229,28 +224,12 @@ export class McpUpstreamClient {
     this.status.last_error = typeof error === 'string' ? error : describeError(error);
   }
 
-  private schedule(delayMs: number): void {
-    clearTimeout(this.timer);
+  /** The attempt due after a failure: list again on a live session, else connect (which lists). */
+  private attempt(): void {
     if (this.closed) return;
-    this.timer = setTimeout(() => {
-      if (this.client || this.closed) return;
-      this.opening ??= this.open().finally(() => (this.opening = undefined));
-      this.opening.catch(() => this.retryLater());
-    }, delayMs);
-    this.timer.unref();
-  }
-
-  private retryLater(): void {
-    this.failures += 1;
-    const { discoveryRetries, discoveryBackoffMs, reconnectMaxMs } = this.deps.config;
-    if (this.failures === discoveryRetries + 1) {
-      this.deps.logger.warn({
-        msg: `MCP discovery failed after ${discoveryRetries} retries; reconnecting in the background`,
-        server: this.spec.name,
-        err: this.status.last_error,
-      });
-    }
-    this.schedule(Math.min(discoveryBackoffMs * 2 ** (this.failures - 1), reconnectMaxMs));
+    if (this.client) return void this.resync();
+    this.opening ??= this.open().finally(() => (this.opening = undefined));
+    this.opening.catch(() => this.retry.failed());
   }
 
   private startPing(client: Client): void {

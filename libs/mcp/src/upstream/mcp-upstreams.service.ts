@@ -23,7 +23,7 @@ import { HealthContributors } from '@toolgate/observability';
 
 import { McpDiscoveryService } from '../discovery/mcp-discovery.service';
 import { type McpConfig, mcpConfig } from '../mcp.config';
-import { type McpServerSpec, mcpScope, sameRegistration } from '../mcp.types';
+import { type McpServerSpec, mcpScope, type McpSyncReport, sameRegistration } from '../mcp.types';
 import { McpServerStore } from '../servers/mcp-server-store.service';
 import { refusedSecretSource, secretRefusal } from './mcp-secret-policy.util';
 import { McpUpstreamClient } from './mcp-upstream.client';
@@ -155,7 +155,7 @@ export class McpUpstreamsService implements OnApplicationBootstrap, OnApplicatio
   }
 
   /** Hands a tool list to discovery only while `client` is the live session of the current registration. */
-  private async publish(client: McpUpstreamClient, tools: Tool[]): Promise<void> {
+  private async publish(client: McpUpstreamClient, tools: Tool[]): Promise<McpSyncReport | undefined> {
     const { name, source } = client.spec;
     if (this.clients.get(name) !== client) return;
     if (source === 'api' && !(await this.isCurrent(client.spec))) {
@@ -165,7 +165,7 @@ export class McpUpstreamsService implements OnApplicationBootstrap, OnApplicatio
       );
       return;
     }
-    if (this.clients.get(name) === client) await this.discovery.sync(name, tools);
+    return this.clients.get(name) === client ? this.discovery.sync(name, tools) : undefined;
   }
 
   private scheduleReconcile(): void {
