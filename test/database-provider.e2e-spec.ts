@@ -248,6 +248,13 @@ describe('database provider (e2e over HTTP)', () => {
     });
     expect(await checksum()).toBe(before);
   });
+
+  it('accepts the sample logins (not superusers, no way to end other sessions): no refusal, no warning', () => {
+    // The calls above waited for the login checks, so their verdicts are logged by now.
+    expect(db.gw.logs.text()).not.toMatch(
+      /refuse the (reader|writer) login|Warning: the (reader|writer) login/,
+    );
+  });
 });
 
 describe('database provider unreachable (e2e)', () => {

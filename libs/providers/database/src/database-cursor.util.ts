@@ -1,7 +1,8 @@
 import { type FieldDef } from 'pg';
 import Cursor from 'pg-cursor';
 
-import { type RowCollector, typeName } from './database-guard.util';
+import { type RowCollector } from './database-guard.util';
+import { RESULT_TYPES, typeName } from './database-values.util';
 import { type ResultColumn } from './database.types';
 
 interface CopyCapableConnection {
@@ -25,7 +26,7 @@ export class SafeCursor extends Cursor<unknown[]> {
   copyRefused = false;
 
   constructor(text: string, values: unknown[]) {
-    super(text, values, { rowMode: 'array' });
+    super(text, values, { rowMode: 'array', types: RESULT_TYPES });
   }
 
   handleCopyInResponse(connection: CopyCapableConnection): void {

@@ -4,14 +4,14 @@ import { DomainException } from '@toolgate/core';
 
 import { SafeCursor, StatementCursor } from './database-cursor.util';
 import {
-  jsonValue,
   readCapped,
   RowCollector,
   statementTimeoutFor,
   toDomainError,
-  typeName,
   watchBytes,
+  withinDeadline,
 } from './database-guard.util';
+import { jsonValue, RESULT_TYPES, typeName } from './database-values.util';
 import { scramVerifier } from './sample/sample-credentials.util';
 
 /** A row source serving `total` one-column rows in the batch sizes asked for. */
@@ -82,6 +82,32 @@ describe('database guards', () => {
     expect(typeName(999_999)).toBe('oid:999999');
   });
 
+  it('answers NaN, ±Infinity and infinite dates as Postgres writes them, never as null', () => {
+    expect([NaN, Infinity, -Infinity, [1, NaN], null].map(jsonValue)).toEqual([
+      'NaN',
+      'Infinity',
+      '-Infinity',
+      [1, 'NaN'],
+      null,
+    ]);
+    const parse = (oid: number, text: string) => RESULT_TYPES.getTypeParser(oid, 'text')(text);
+    expect(parse(1184, 'infinity')).toBe('infinity');
+    expect(parse(1082, '-infinity')).toBe('-infinity');
+    expect(parse(1185, '{infinity,"2024-01-02 00:00:00+00"}')).toEqual(['infinity', expect.any(Date)]);
+    expect(parse(1186, '-infinity')).toBe('-infinity');
+    expect(parse(1186, '1 day')).toMatchObject({ days: 1 });
+    expect(parse(701, 'NaN')).toBeNaN();
+  });
+
+  it('waits for work until the deadline only, handing a late value back', async () => {
+    const late: string[] = [];
+    await expect(withinDeadline(Promise.resolve('now'), 50, (v) => late.push(v))).resolves.toBe('now');
+    const slow = new Promise<string>((resolve) => setTimeout(() => resolve('later'), 60));
+    await expect(withinDeadline(slow, 10, (v) => late.push(v))).resolves.toBeUndefined();
+    await slow;
+    expect(late).toEqual(['later']);
+  });
+
   it('cuts a connection that receives more bytes than the cap', () => {
     const stream = new PassThrough();
     const guard = watchBytes(stream, 10);
@@ -129,6 +155,28 @@ describe('database guards', () => {
         expect(mapped.detail).toContain('DATABASE_TOOLS_URL');
         expect(mapped.detail).not.toContain('127.0.0.1');
       }
+    });
+
+    it("maps a protocol violation (08P01: parameter count) to 422, it is the caller's", () => {
+      const error = toDomainError(pgError('08P01', 'bind message supplies 0 parameters'), 't:x', 'V');
+      expect(error).toMatchObject({
+        status: 422,
+        code: 'DATABASE.QUERY_FAILED',
+        extensions: { sqlstate: '08P01' },
+      });
+      expect(toDomainError(pgError('08006', 'connection failure'), 't:x', 'V')).toMatchObject({
+        status: 503,
+      });
+    });
+
+    it('cuts a huge message and hint to a few kB, marking the cut', () => {
+      const huge = Object.assign(pgError('22P02', `bad "${'x'.repeat(1_000_000)}"`), {
+        hint: 'h'.repeat(10_000),
+      });
+      const error = toDomainError(huge, 't:x', 'V');
+      expect(error.detail.length).toBeLessThan(4_200);
+      expect(error.detail).toMatch(/^bad "x+… \[995\d{3} more characters cut\]$/);
+      expect(String(error.extensions.hint)).toMatch(/^h+… \[5904 more characters cut\]$/);
     });
 
     it('passes domain exceptions through', () => {

@@ -1,7 +1,5 @@
 import { type Duplex } from 'node:stream';
 
-import { types } from 'pg';
-
 import {
   DomainException,
   ProviderTimeoutException,
@@ -10,12 +8,19 @@ import {
 } from '@toolgate/core';
 
 import { DATABASE_PROVIDER_KEY, DatabaseQueryException } from './database.exception';
+import { jsonValue } from './database-values.util';
 
 /** Head room left between the statement timeout and the call's deadline, so Postgres answers first. */
 const DEADLINE_MARGIN_MS = 50;
 
-/** SQLSTATEs meaning "the server or the login is the problem", not the statement: 503. */
-const UNAVAILABLE_SQLSTATE = /^(08|28|3D|57P|53300)/;
+/**
+ * SQLSTATEs meaning "the server or the login is the problem", not the statement: 503. Not 08P01 (protocol
+ * violation): the caller's own doing (a parameter count that does not match the placeholders).
+ */
+const UNAVAILABLE_SQLSTATE = /^(08(?!P01)|28|3D|57P|53300)/;
+
+/** Longest database message or hint a 422 repeats (a message can quote a whole value). */
+export const MAX_ERROR_TEXT = 4_096;
 
 export interface ResultLimits {
   maxRows: number;
@@ -35,11 +40,42 @@ export function statementTimeoutFor(configuredMs: number, deadlineAt: number, no
   return Math.floor(Math.min(configuredMs, deadlineAt - now - DEADLINE_MARGIN_MS));
 }
 
-/** A value as JSON can carry it: `bytea` as `\x…` hex like psql, everything else as pg parsed it. */
-export function jsonValue(value: unknown): unknown {
-  if (Buffer.isBuffer(value)) return `\\x${value.toString('hex')}`;
-  if (typeof value === 'bigint') return value.toString();
-  return value;
+/** Remaining ms before the call's deadline, less the margin left for Postgres to answer first. */
+export function remainingMs(deadlineAt: number, now = Date.now()): number {
+  return statementTimeoutFor(Number.POSITIVE_INFINITY, deadlineAt, now);
+}
+
+/**
+ * `work` if it settles within `ms`, else `undefined`; a value that arrives later goes to `late` (a pooled
+ * connection to release), a late failure is dropped.
+ */
+export async function withinDeadline<T>(
+  work: Promise<T>,
+  ms: number,
+  late: (value: T) => void,
+): Promise<T | undefined> {
+  let timer: NodeJS.Timeout | undefined;
+  let expired = false;
+  const deadline = new Promise<undefined>((resolve) => {
+    timer = setTimeout(
+      () => {
+        expired = true;
+        resolve(undefined);
+      },
+      Math.max(0, ms),
+    );
+  });
+  work.then(
+    (value) => {
+      if (expired) late(value);
+    },
+    () => undefined,
+  );
+  try {
+    return await Promise.race([work, deadline]);
+  } finally {
+    clearTimeout(timer);
+  }
 }
 
 /**
@@ -124,15 +160,6 @@ export function watchBytes(stream: Duplex, cap: number): { exceeded(): boolean; 
   return { exceeded: () => exceeded, stop: () => stream.off('data', onData) };
 }
 
-const TYPE_NAMES = new Map<number, string>(
-  Object.entries(types.builtins).map(([name, oid]) => [oid, name.toLowerCase()]),
-);
-
-/** Name of a built-in Postgres type by OID (`int4`, `timestamptz`…), `oid:<n>` for others. */
-export function typeName(oid: number): string {
-  return TYPE_NAMES.get(oid) ?? `oid:${oid}`;
-}
-
 interface PgErrorLike {
   code?: unknown;
   message?: unknown;
@@ -145,6 +172,29 @@ const sqlstateOf = (error: unknown): string | undefined => {
   const code = (error as PgErrorLike | null)?.code;
   return typeof code === 'string' && /^[0-9A-Z]{5}$/.test(code) ? code : undefined;
 };
+
+/** Whether a failure is the server's or the login's (503), not the statement's: no SQLSTATE, or an 08/28… one. */
+export function isUnavailable(error: unknown): boolean {
+  const sqlstate = sqlstateOf(error);
+  return !sqlstate || UNAVAILABLE_SQLSTATE.test(sqlstate);
+}
+
+/** `text` cut to `max` characters (never inside a surrogate pair), saying how much was cut. */
+export function capText(text: string, max = MAX_ERROR_TEXT): string {
+  if (text.length <= max) return text;
+  const end = /[\uD800-\uDBFF]/.test(text[max - 1]) ? max - 1 : max;
+  return `${text.slice(0, end)}… [${text.length - end} more characters cut]`;
+}
+
+/** Postgres takes no NUL character in statement text (the protocol ends strings there): 422 before sending. */
+export function refuseNul(sql: string): void {
+  if (sql.includes('\u0000')) {
+    throw new DatabaseQueryException(
+      'The SQL text contains a NUL character (\\u0000), which Postgres does not accept; remove it.',
+      '22021',
+    );
+  }
+}
 
 /**
  * Maps a failure of the tools database to the gateway's answer: statement timeout 504, server or login
@@ -161,11 +211,11 @@ export function toDomainError(error: unknown, toolId: string, variable: string):
       extensions: { sqlstate },
     });
   }
-  if (sqlstate && !UNAVAILABLE_SQLSTATE.test(sqlstate)) {
+  if (sqlstate && !isUnavailable(error)) {
     const extensions: Record<string, unknown> = {};
     if (typeof pg.position === 'string') extensions.position = Number(pg.position);
-    if (typeof pg.hint === 'string') extensions.hint = pg.hint;
-    return new DatabaseQueryException(String(pg.message), sqlstate, { cause: error, extensions });
+    if (typeof pg.hint === 'string') extensions.hint = capText(pg.hint);
+    return new DatabaseQueryException(capText(String(pg.message)), sqlstate, { cause: error, extensions });
   }
   return new ProviderUnavailableException(
     DATABASE_PROVIDER_KEY,

@@ -6,7 +6,7 @@ import { createTestDatabase } from '@toolgate/testing';
 
 import { DatabaseClient } from './database.client';
 import { TOOLS_URL_ENV } from './database.config';
-import { provisionSample, runQuery, type SampleFixture, sql } from './testing/sample-fixture.util';
+import { budget, provisionSample, runQuery, type SampleFixture, sql } from './testing/sample-fixture.util';
 
 /** The limits of `executeQuery` and what the harmless-looking escapes leave behind (nothing). */
 describe('database:executeQuery limits (embedded Postgres)', () => {
@@ -42,6 +42,60 @@ describe('database:executeQuery limits (embedded Postgres)', () => {
     const injected = await run('SELECT id FROM customers WHERE name = $1', ["x') OR 1=1; --"]);
     expect(injected.answer).toMatchObject({ rows: [], row_count: 0, truncated: false });
     expect((await run('SELECT count(*) FROM customers')).answer?.rows).toEqual([['2000']]);
+  });
+
+  it('answers 422 with the database message for a parameter count mismatch (08P01), and NUL up front', async () => {
+    for (const [text, params, message] of [
+      ['SELECT $1::int', [], /supplies 0 parameters, but prepared statement "" requires 1/],
+      ['SELECT 1', ['x'], /supplies 1 parameters, but prepared statement "" requires 0/],
+    ] as const) {
+      const error = await sample.client.query(text, [...params], budget()).catch((e: unknown) => e);
+      expect(error).toMatchObject({
+        status: 422,
+        code: 'DATABASE.QUERY_FAILED',
+        detail: expect.stringMatching(message),
+        extensions: { sqlstate: '08P01' },
+      });
+    }
+    const nul = await sample.client.query('SELECT 1\u0000', [], budget()).catch((e: unknown) => e);
+    expect(nul).toMatchObject({ status: 422, detail: expect.stringContaining('NUL character') });
+    expect((await run('SELECT $1::text', ['a\u0000b'])).status).toBe(422);
+    expect((await run('SELECT 1 AS one')).answer?.rows).toEqual([[1]]);
+  });
+
+  it('keeps infinite dates and intervals and non-finite floats apart from NULL and zero', async () => {
+    const special = await run(
+      "SELECT 'infinity'::timestamptz, '-infinity'::date, 'NaN'::float8, 'Infinity'::float8, '-Infinity'::float4, " +
+        "NULL::text, ARRAY['infinity'::timestamp, '2024-01-02'], ARRAY['NaN'::float8], 'NaN'::numeric, " +
+        "'infinity'::interval, '0'::interval",
+    );
+    expect(special.answer?.rows).toEqual([
+      [
+        'infinity',
+        '-infinity',
+        'NaN',
+        'Infinity',
+        '-Infinity',
+        null,
+        ['infinity', expect.any(Date)],
+        ['NaN'],
+        'NaN',
+        'infinity',
+        {},
+      ],
+    ]);
+  });
+
+  it('cuts a huge database message to a few kB, saying so', async () => {
+    const error = await sample.client
+      .query("SELECT repeat('x', 1000000)::int", [], budget())
+      .catch((e: { status: number; detail: string }) => e);
+    expect(error).toMatchObject({
+      status: 422,
+      detail: expect.stringMatching(/^invalid input syntax for type integer/),
+    });
+    expect((error as { detail: string }).detail.length).toBeLessThan(5_000);
+    expect((error as { detail: string }).detail).toMatch(/more characters cut\]$/);
   });
 
   it('wipes the session between calls: advisory locks, prepared statements, settings', async () => {

@@ -68,6 +68,10 @@ export class DatabaseProviderService extends ToolProviderHost implements OnAppli
     return this.tools;
   }
 
+  /**
+   * `down` when the reader does not answer or a login was refused (with the reason); `up`, with the warnings
+   * of the login check as detail when there are some.
+   */
   async check(): Promise<ProviderHealth> {
     const status = this.client.status();
     if (!status.configured) {
@@ -76,15 +80,17 @@ export class DatabaseProviderService extends ToolProviderHost implements OnAppli
         detail: `set ${status.variable}${status.reason ? ` (${status.reason})` : ''}`,
       };
     }
+    const budget = { toolId: `${DATABASE_PROVIDER_KEY}:health`, deadlineAt: Date.now() + HEALTH_TIMEOUT_MS };
     try {
-      await this.client.ping({
-        toolId: `${DATABASE_PROVIDER_KEY}:health`,
-        deadlineAt: Date.now() + HEALTH_TIMEOUT_MS,
-      });
-      return { status: 'up' };
+      await this.client.ping(budget);
     } catch (error) {
       return { status: 'down', detail: error instanceof Error ? error.message : String(error) };
     }
+    const verdicts = await this.client.loginVerdicts(budget);
+    const refused = verdicts.find((verdict) => verdict.refused)?.refused;
+    if (refused) return { status: 'down', detail: refused };
+    const warnings = verdicts.flatMap((verdict) => verdict.warnings);
+    return warnings.length ? { status: 'up', detail: warnings.join(' ') } : { status: 'up' };
   }
 
   /** `DATABASE_TOOLS_URL` as given, or the sample database's logins (provisioned now), or why neither. */

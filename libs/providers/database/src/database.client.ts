@@ -7,17 +7,31 @@ import { ProviderTimeoutException } from '@toolgate/core';
 import { SafeCursor, StatementCursor } from './database-cursor.util';
 import {
   readCapped,
+  refuseNul,
+  remainingMs,
   RowCollector,
   statementTimeoutFor,
   toDomainError,
   unconfigured,
   watchBytes,
+  withinDeadline,
 } from './database-guard.util';
+import { LoginChecks, type LoginVerdict } from './database-login.util';
+import {
+  configuredRoles,
+  localLimitsSql,
+  poolConfig,
+  type Role,
+  rollbackAndReseedSql,
+  socketCap,
+  targetOf,
+} from './database-session.util';
 import {
   copyRefused,
   DATABASE_PROVIDER_KEY,
   DatabaseQueryException,
   DatabaseResultTooLargeException,
+  loginRefused,
 } from './database.exception';
 import { databaseToolsConfig, TOOLS_URL_ENV } from './database.config';
 import {
@@ -28,34 +42,36 @@ import {
   type StatementAnswer,
 } from './database.types';
 
-type Role = 'reader' | 'writer';
-
-/** Socket bytes allowed per query beyond the JSON result cap (protocol overhead, one oversized row). */
-const SOCKET_SLACK_BYTES = 1 << 20;
-
 /**
- * All I/O of provider `database`: one small pg pool per login (reader, writer), the guarded query and
- * statement paths, and admin sessions for provisioning. The walls are the login's privileges and the
- * transaction, never the SQL text: a read-only repeatable-read transaction with its snapshot taken,
- * `SET LOCAL statement_timeout`, a cursor read under row and byte caps, always rolled back, then
- * `DISCARD ALL` so nothing a statement left in the session (prepared statements, advisory locks,
- * settings, LISTEN) reaches the next call. User SQL only ever goes through the extended protocol, which
- * refuses several statements in one text.
+ * All I/O of provider `database`: one small pg pool per login (reader, writer), each login checked once per
+ * configuration (`judgeLogin`), the guarded query and statement paths, and admin sessions for provisioning.
+ * The walls are the login's privileges and the transaction, never the SQL text: a read-only repeatable-read
+ * transaction with its snapshot taken, `SET LOCAL statement_timeout`, a cursor read under row and byte caps,
+ * always rolled back, then `DISCARD ALL` (and a new random seed), so nothing a statement left in the session
+ * reaches the next call. User SQL only goes through the extended protocol (one statement per text).
  */
 @Injectable()
 export class DatabaseClient implements BeforeApplicationShutdown {
   private readonly logger = new Logger('DatabaseTools');
   private targets: DatabaseTargets = { readerVariable: TOOLS_URL_ENV, writerVariable: TOOLS_URL_ENV };
   private readonly pools: Partial<Record<Role, Pool>> = {};
+  private readonly logins = new LoginChecks<Role>(
+    (role) => this.pool(role),
+    (role) => `the ${role} login (${this.variableOf(role)})`,
+  );
 
   constructor(
     @Inject(databaseToolsConfig.KEY) private readonly config: ConfigType<typeof databaseToolsConfig>,
   ) {}
 
-  /** Points the pools at new targets (closing the old ones). */
+  /**
+   * Points the pools at new targets (closing the old ones) and starts checking their logins in the
+   * background: the boot does not wait for a slow server, calls wait for the verdict.
+   */
   async configure(targets: DatabaseTargets): Promise<void> {
     await this.close();
     this.targets = targets;
+    for (const role of configuredRoles(targets)) void this.logins.verdict(role).catch(() => undefined);
   }
 
   /** Whether a reader connection is configured, and why not. */
@@ -64,14 +80,19 @@ export class DatabaseClient implements BeforeApplicationShutdown {
     return { configured: readerUrl !== undefined, variable: readerVariable, reason };
   }
 
+  /** Verdicts on the configured logins, waited for until the deadline; one not checked by then is left out. */
+  loginVerdicts(budget: CallBudget): Promise<LoginVerdict[]> {
+    return this.logins.settled(configuredRoles(this.targets), remainingMs(budget.deadlineAt));
+  }
+
   /** Runs one user statement read-only and returns its first rows under the row and byte caps. */
   async query(sql: string, params: unknown[], budget: CallBudget): Promise<QueryAnswer> {
-    const timeoutMs = this.timeoutFor(budget);
-    return this.withSession('reader', budget, async (client) => {
+    refuseNul(sql);
+    return this.withSession('reader', budget, async (client, timeoutMs) => {
       await client.query(
-        `BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY; ${this.localLimits(timeoutMs)}; SELECT 1`,
+        `BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY; ${localLimitsSql(timeoutMs, this.config)}; SELECT 1`,
       );
-      const guard = watchBytes(client.connection.stream, this.socketCap());
+      const guard = watchBytes(client.connection.stream, socketCap(this.config));
       try {
         const cursor = client.query(new SafeCursor(sql, params));
         const capped = await readCapped((count) => cursor.readRows(count), this.limits(), guard.exceeded);
@@ -90,13 +111,15 @@ export class DatabaseClient implements BeforeApplicationShutdown {
    * count and, when the statement returns rows (RETURNING), the first of them under the same caps as `query`.
    */
   async statement(sql: string, params: unknown[], budget: CallBudget): Promise<StatementAnswer> {
-    const timeoutMs = this.timeoutFor(budget);
-    return this.withSession('writer', budget, async (client) => {
-      await client.query(`BEGIN ISOLATION LEVEL READ COMMITTED READ WRITE; ${this.localLimits(timeoutMs)}`);
+    refuseNul(sql);
+    return this.withSession('writer', budget, async (client, timeoutMs) => {
+      await client.query(
+        `BEGIN ISOLATION LEVEL READ COMMITTED READ WRITE; ${localLimitsSql(timeoutMs, this.config)}`,
+      );
       // A cursor, not `client.query(text)`: pg would keep every returned row. The cursor always uses the
       // extended protocol, which refuses `a; b` (the simple one would run both).
       const cursor = new StatementCursor(sql, params, new RowCollector(this.limits()));
-      const guard = watchBytes(client.connection.stream, this.socketCap());
+      const guard = watchBytes(client.connection.stream, socketCap(this.config));
       try {
         await client.query(cursor).run();
       } catch (error) {
@@ -106,7 +129,7 @@ export class DatabaseClient implements BeforeApplicationShutdown {
       }
       if (cursor.copyRefused) throw copyRefused(budget.toolId);
       // The connection is cut before COMMIT was sent: the server rolls the transaction back.
-      if (guard.exceeded()) throw new DatabaseResultTooLargeException(budget.toolId, this.socketCap());
+      if (guard.exceeded()) throw new DatabaseResultTooLargeException(budget.toolId, socketCap(this.config));
       await client.query('COMMIT');
       const answer = { command: cursor.command, row_count: cursor.rowCount };
       return cursor.fields.length ? { ...answer, columns: cursor.columns, ...cursor.kept.result() } : answer;
@@ -138,6 +161,7 @@ export class DatabaseClient implements BeforeApplicationShutdown {
     const pools = Object.values(this.pools);
     delete this.pools.reader;
     delete this.pools.writer;
+    this.logins.forget();
     await Promise.all(pools.map((pool) => pool.end().catch(() => undefined)));
   }
 
@@ -146,92 +170,72 @@ export class DatabaseClient implements BeforeApplicationShutdown {
     await this.close();
   }
 
+  /** Runs `work` on a pooled session, always reset after; a session that cannot be reset is destroyed. */
   private async withSession<T>(
     role: Role,
     budget: CallBudget,
-    work: (client: PoolClient) => Promise<T>,
+    work: (client: PoolClient, timeoutMs: number) => Promise<T>,
   ): Promise<T> {
-    const variable = role === 'reader' ? this.targets.readerVariable : this.targets.writerVariable;
-    const pool = this.pool(role);
-    const client = await pool.connect().catch((error: unknown) => {
-      throw toDomainError(error, budget.toolId, variable);
-    });
+    const { client, timeoutMs } = await this.acquire(role, budget);
     let broken: Error | undefined;
     const onError = (error: Error): void => {
       broken = error;
     };
     client.on('error', onError);
     try {
-      return await work(client);
+      return await work(client, timeoutMs);
     } catch (error) {
       // Anything that is not a server error (cut socket, protocol surprise) may leave the session unusable.
       if (!(error instanceof DatabaseQueryException) && !(error as { code?: unknown }).code) {
         broken ??= error instanceof Error ? error : new Error(String(error));
       }
-      throw toDomainError(error, budget.toolId, variable);
+      throw toDomainError(error, budget.toolId, this.variableOf(role));
     } finally {
-      await this.reset(client).catch((error: Error) => (broken ??= error));
+      // Two round trips: DISCARD ALL refuses to share one with the ROLLBACK.
+      await client
+        .query(rollbackAndReseedSql())
+        .then(() => client.query('DISCARD ALL'))
+        .catch((error: Error) => (broken ??= error));
       client.off('error', onError);
       client.release(broken ?? undefined);
     }
   }
 
-  /** Ends the transaction and wipes session state; a session that cannot be reset is destroyed. */
-  private async reset(client: PoolClient): Promise<void> {
-    await client.query('ROLLBACK');
-    await client.query('DISCARD ALL');
+  /**
+   * A session of `role`'s pool once its login passed the check, waited for until the call's deadline, and
+   * the statement timeout left after that wait. Past the deadline: 504 without running anything (a session
+   * that arrives later goes back to the pool).
+   */
+  private async acquire(role: Role, budget: CallBudget): Promise<{ client: PoolClient; timeoutMs: number }> {
+    const waitMs = remainingMs(budget.deadlineAt);
+    if (waitMs < 1) throw new ProviderTimeoutException(DATABASE_PROVIDER_KEY, budget.toolId);
+    const pool = this.pool(role);
+    const session = this.logins.verdict(role).then((verdict) => {
+      if (verdict.refused) throw loginRefused(this.variableOf(role), verdict.refused);
+      return pool.connect();
+    });
+    const client = await withinDeadline(session, waitMs, (late) => late.release()).catch((error: unknown) => {
+      throw toDomainError(error, budget.toolId, this.variableOf(role));
+    });
+    const timeoutMs = statementTimeoutFor(this.config.statementTimeoutMs, budget.deadlineAt);
+    if (client && timeoutMs >= 1) return { client, timeoutMs };
+    client?.release();
+    throw new ProviderTimeoutException(DATABASE_PROVIDER_KEY, budget.toolId);
   }
 
   private pool(role: Role): Pool {
     const existing = this.pools[role];
     if (existing) return existing;
-    const url = role === 'reader' ? this.targets.readerUrl : this.targets.writerUrl;
-    if (!url) {
-      throw unconfigured(
-        role === 'reader' ? this.targets.readerVariable : this.targets.writerVariable,
-        this.targets.reason,
-      );
-    }
-    const pool = new Pool({
-      connectionString: url,
-      max: role === 'reader' ? this.config.poolSize : Math.max(1, Math.ceil(this.config.poolSize / 2)),
-      idleTimeoutMillis: 30_000,
-      connectionTimeoutMillis: 3_000,
-      application_name: `toolgate-database-tools-${role}`,
-      // Session defaults as a second wall (the role's own settings are the third).
-      options: [
-        `-c statement_timeout=${this.config.statementTimeoutMs}`,
-        `-c idle_in_transaction_session_timeout=${this.idleInTransactionMs()}`,
-        `-c lock_timeout=${this.config.statementTimeoutMs}`,
-        ...(role === 'reader' ? ['-c default_transaction_read_only=on'] : []),
-      ].join(' '),
-    });
+    const { url, variable } = targetOf(this.targets, role);
+    if (!url) throw unconfigured(variable, this.targets.reason);
+    const pool = new Pool(poolConfig(role, url, this.config));
     pool.on('error', (error) => this.logger.warn(`Idle ${role} connection lost: ${error.message}`));
     this.pools[role] = pool;
     return pool;
   }
 
-  private timeoutFor(budget: CallBudget): number {
-    const timeoutMs = statementTimeoutFor(this.config.statementTimeoutMs, budget.deadlineAt);
-    if (timeoutMs < 1) throw new ProviderTimeoutException(DATABASE_PROVIDER_KEY, budget.toolId);
-    return timeoutMs;
-  }
-
-  /** Our own constant text with integers only: safe to send through the simple protocol. */
-  private localLimits(timeoutMs: number): string {
-    return (
-      `SET LOCAL statement_timeout = ${timeoutMs}; ` +
-      `SET LOCAL idle_in_transaction_session_timeout = ${this.idleInTransactionMs()}`
-    );
-  }
-
-  private idleInTransactionMs(): number {
-    return Math.max(1_000, this.config.statementTimeoutMs);
-  }
-
-  /** Socket bytes one call may receive before its connection is cut (see `watchBytes`). */
-  private socketCap(): number {
-    return this.config.maxResultBytes * 2 + SOCKET_SLACK_BYTES;
+  private variableOf(role: Role): string {
+    return targetOf(this.targets, role).variable;
   }
 
   private limits() {

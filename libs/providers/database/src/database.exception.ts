@@ -1,4 +1,4 @@
-import { DomainException, type DomainExceptionOptions } from '@toolgate/core';
+import { DomainException, type DomainExceptionOptions, ProviderUnavailableException } from '@toolgate/core';
 
 export const DATABASE_PROVIDER_KEY = 'database';
 
@@ -41,4 +41,11 @@ export class DatabaseResultTooLargeException extends DomainException {
       extensions: { provider: DATABASE_PROVIDER_KEY, max_bytes: maxBytes },
     });
   }
+}
+
+/** The configured login holds powers the tools' walls cannot contain (see `judgeLogin`): 503 naming why. */
+export function loginRefused(variable: string, reason: string): ProviderUnavailableException {
+  return new ProviderUnavailableException(DATABASE_PROVIDER_KEY, reason, {
+    extensions: { missing: [variable] },
+  });
 }

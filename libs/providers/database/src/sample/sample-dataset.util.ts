@@ -121,12 +121,15 @@ export function roleSettingsSql(
 
 /**
  * Functions every role may call by default that the logins must not: ending other sessions of the same
- * login, and server-side large objects (files in, data piling up outside the tables). Revoked from PUBLIC
- * in the sample database only (function privileges are per database); needs a superuser.
+ * login, reading their SQL text (every caller shares the login), and server-side large objects (files in,
+ * data piling up outside the tables). Revoked from PUBLIC in the sample database only (function privileges
+ * are per database); needs a superuser.
  */
 export const RISKY_FUNCTIONS = [
   'pg_terminate_backend',
   'pg_cancel_backend',
+  'pg_stat_get_activity',
+  'pg_stat_get_backend_activity',
   'lo_import',
   'lo_export',
   'lo_create',
@@ -134,3 +137,6 @@ export const RISKY_FUNCTIONS = [
   'lo_from_bytea',
   'lo_put',
 ];
+
+/** Catalog views every role may read by default that show other sessions' SQL text (same login). */
+export const RISKY_VIEWS = ['pg_stat_activity'];

@@ -8,6 +8,7 @@ import {
   budget,
   fingerprint,
   provisionSample,
+  runQuery,
   type SampleFixture,
   sql,
 } from '../testing/sample-fixture.util';
@@ -111,7 +112,8 @@ describe('sample database provisioning (embedded Postgres)', () => {
               has_table_privilege($2, 'customers', 'TRUNCATE') AS writer_truncate,
               has_schema_privilege($1, 'public', 'CREATE') OR has_schema_privilege($2, 'public', 'CREATE') AS create_schema,
               has_database_privilege($1, current_database(), 'TEMP') AS reader_temp,
-              has_function_privilege($1, 'pg_terminate_backend(integer,bigint)', 'EXECUTE') AS terminate`,
+              has_function_privilege($1, 'pg_terminate_backend(integer,bigint)', 'EXECUTE') AS terminate,
+              has_table_privilege($1, 'pg_stat_activity', 'SELECT') AS activity`,
       [sample.logins.reader, sample.logins.writer],
     );
     expect(privileges).toEqual({
@@ -122,7 +124,24 @@ describe('sample database provisioning (embedded Postgres)', () => {
       create_schema: false,
       reader_temp: false,
       terminate: false,
+      activity: false,
     });
+  });
+
+  it("hides other callers' SQL text from the logins, not from the admin", async () => {
+    const marker = `secret-${randomBytes(4).toString('hex')}`;
+    const other = sample.client.query(`SELECT pg_sleep(1), '${marker}'`, [], budget());
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    for (const spy of [
+      'SELECT query FROM pg_stat_activity',
+      'SELECT query FROM pg_stat_get_activity(NULL)',
+      'SELECT pg_stat_get_backend_activity(id) FROM pg_stat_get_backend_idset() AS id',
+    ]) {
+      expect(await runQuery(sample.client, spy)).toMatchObject({ status: 422, sqlstate: '42501' });
+    }
+    const seen = await sql<{ query: string }>(sample.sampleAdminUrl, 'SELECT query FROM pg_stat_activity');
+    expect(seen.map((row) => row.query)).toContainEqual(expect.stringContaining(marker));
+    await other;
   });
 
   it('runs executeStatement as the writer, committed, in one statement only', async () => {
@@ -159,6 +178,30 @@ describe('sample database provisioning (embedded Postgres)', () => {
     // Not the owner: Postgres only warns "no privileges were granted"; the fingerprint includes the ACLs.
     await sample.client.statement('GRANT ALL ON customers TO PUBLIC', [], budget());
     expect(await fingerprint(sample.sampleAdminUrl)).toEqual(before);
+  });
+
+  it('provisions with CREATEDB + CREATEROLE only: the tools serve it, warned that callers can end each other', async () => {
+    // Not a superuser: it cannot revoke pg_terminate_backend / pg_cancel_backend from PUBLIC.
+    const admin = `creator_${randomBytes(4).toString('hex')}`;
+    await sql(gatewayUrl, `CREATE ROLE ${admin} LOGIN CREATEDB CREATEROLE PASSWORD 'creator-password'`);
+    const url = new URL(gatewayUrl);
+    url.username = admin;
+    url.password = 'creator-password';
+    const weaker = await provisionSample(url.toString(), uniqueName('creator'));
+    try {
+      await expect(weaker.client.query('SELECT count(*) FROM orders', [], budget())).resolves.toMatchObject({
+        rows: [['8000']],
+      });
+      const warning = expect.stringContaining(
+        "may execute pg_cancel_backend, pg_terminate_backend, so one caller can end other callers' queries",
+      );
+      await expect(weaker.client.loginVerdicts(budget())).resolves.toEqual([
+        { warnings: [warning] },
+        { warnings: [warning] },
+      ]);
+    } finally {
+      await weaker.close();
+    }
   });
 
   it('refuses to provision with a role that may not create databases and roles', async () => {

@@ -11,6 +11,7 @@ import {
   grantsSql,
   ident,
   RISKY_FUNCTIONS,
+  RISKY_VIEWS,
   roleSettingsSql,
   sampleDatasetSql,
   SAMPLE_TABLES,
@@ -162,15 +163,17 @@ export class SampleProvisioner {
     for (const { granted } of memberships) await session.query(`REVOKE ${granted} FROM ${ident(role)}`);
   }
 
+  /** In the sample database: PUBLIC loses the functions and views that let one caller reach another. */
   private async revokeRiskyFunctions(session: AdminSession): Promise<void> {
     const functions = await session.query<{ signature: string }>(
       `SELECT p.oid::regprocedure::text AS signature FROM pg_proc p
        WHERE p.pronamespace = 'pg_catalog'::regnamespace AND p.proname = ANY($1)`,
       [RISKY_FUNCTIONS],
     );
-    if (functions.length === 0) return;
     const list = functions.map((fn) => `pg_catalog.${fn.signature}`).join(', ');
-    await session.query(`REVOKE EXECUTE ON FUNCTION ${list} FROM PUBLIC`);
+    if (list) await session.query(`REVOKE EXECUTE ON FUNCTION ${list} FROM PUBLIC`);
+    const views = RISKY_VIEWS.map((view) => `pg_catalog.${ident(view)}`).join(', ');
+    await session.query(`REVOKE SELECT ON ${views} FROM PUBLIC`);
   }
 }
 
