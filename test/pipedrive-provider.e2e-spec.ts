@@ -125,6 +125,36 @@ describe('pipedrive provider (e2e over HTTP, against a local fake Pipedrive)', (
     expect(fake.requests.map((r) => r.method)).toEqual(['GET', 'GET']);
   });
 
+  it('a created deal whose 201 answer cannot be read: one POST, 502 PIPEDRIVE.ANSWER_UNREADABLE', async () => {
+    for (const spoil of ['oversize', 'cut'] as const) {
+      fake.reset();
+      fake.deals.clear();
+      fake.script({ spoil });
+      const answer = await invoke(sg, 'salesAgent', 'pipedrive:createDeal', { title: `ACME ${spoil}` });
+      expect(fake.requests).toHaveLength(1);
+      expect(fake.deals.size).toBe(1);
+      expect(answer.status).toBe(502);
+      expect(answer.body).toMatchObject({ code: 'PIPEDRIVE.ANSWER_UNREADABLE', upstream_status: 201 });
+      expect(answer.body.detail).toMatch(/deal was probably created.*do not retry/i);
+      expect(answer.body.detail).not.toContain('could not be reached');
+      expect(answer.text).not.toContain(PROVIDER_TOKEN);
+      expect(answer.text).not.toContain('xxxxxxxx');
+    }
+    expect(sg.gw.logs.text()).not.toContain(PROVIDER_TOKEN);
+    expect(sg.gw.logs.text()).not.toContain('xxxxxxxx');
+  });
+
+  it('a read whose answer is over the size limit is not retried: one GET, 502 saying so', async () => {
+    const created = await invoke(sg, 'salesAgent', 'pipedrive:createDeal', { title: 'big' });
+    fake.reset();
+    fake.script({ spoil: 'oversize' }, { spoil: 'oversize' }, { spoil: 'oversize' });
+    const read = await invoke(sg, 'salesAgent', 'pipedrive:getDeal', { id: created.body.result.id });
+    expect(fake.requests.map((r) => r.method)).toEqual(['GET']);
+    expect(read.status).toBe(502);
+    expect(read.body).toMatchObject({ code: 'PROVIDER.UPSTREAM_ERROR' });
+    expect(read.body.detail).toMatch(/answer exceeded the 2 MB limit/);
+  });
+
   it('validates arguments against the Pipedrive field schema before calling out (422)', async () => {
     const invalid = await invoke(sg, 'salesAgent', 'pipedrive:createDeal', { value: -1, status: 'maybe' });
     expect(invalid.status).toBe(422);

@@ -1,10 +1,10 @@
 import { Logger } from '@nestjs/common';
 
-import { createDeadline, type DomainException } from '@toolgate/core';
+import { createDeadline } from '@toolgate/core';
 import { waitUntil } from '@toolgate/testing';
 
-import { type PipedriveCall, PipedriveClient } from './pipedrive.client';
-import { loadPipedriveConfig } from './pipedrive.config';
+import { type PipedriveCall, type PipedriveClient } from './pipedrive.client';
+import { failureOf, startFakeClient, stopFakeClient } from './testing/fake-client.util';
 import { FakePipedrive } from './testing/fake-pipedrive.util';
 import { retryAfterMs } from '@toolgate/core';
 
@@ -14,24 +14,12 @@ describe('PipedriveClient (against a local fake Pipedrive)', () => {
   const fake = new FakePipedrive(TOKEN);
   let client: PipedriveClient;
   const call = (ms = 5_000, apiToken = TOKEN): PipedriveCall => ({ apiToken, deadline: createDeadline(ms) });
-  const failure = (promise: Promise<unknown>) =>
-    promise.then(
-      () => {
-        throw new Error('expected a failure');
-      },
-      (error: DomainException) => error,
-    );
+  const failure = failureOf;
 
   beforeAll(async () => {
-    const baseUrl = await fake.start();
-    client = new PipedriveClient(
-      loadPipedriveConfig({ PIPEDRIVE_BASE_URL: baseUrl, PIPEDRIVE_API_TOKEN: 'x' }),
-    );
+    client = await startFakeClient(fake);
   });
-  afterAll(async () => {
-    await client.onModuleDestroy();
-    await fake.stop();
-  });
+  afterAll(() => stopFakeClient(client, fake));
   beforeEach(() => fake.reset());
 
   it('creates a deal with POST /api/v1/deals, the token in x-api-token and never in the URL', async () => {

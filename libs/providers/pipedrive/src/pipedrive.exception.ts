@@ -79,6 +79,39 @@ export function pipedriveUnreachable(cause: unknown): DomainException {
   return new ProviderUpstreamException(PROVIDER, 'Pipedrive could not be reached.', { cause });
 }
 
+/** A write of the API: what it writes (`deal`, `person`) and how (`POST` creates, `PUT` updates). */
+export interface PipedriveWrite {
+  method: 'POST' | 'PUT';
+  record: 'deal' | 'person';
+}
+
+/**
+ * Pipedrive accepted a write (2xx) but its answer could not be read (too large, cut off, not JSON, no
+ * record): the write was most likely applied, so the caller must look before trying again. Never the body.
+ */
+export class PipedriveAnswerUnreadableException extends DomainException {
+  constructor(write: PipedriveWrite, status: number, reason: string, cause?: unknown) {
+    const done = write.method === 'POST' ? 'created' : 'updated';
+    super('PIPEDRIVE.ANSWER_UNREADABLE', 502, 'Bad Gateway', {
+      detail:
+        `Pipedrive accepted the request (HTTP ${status}) but its answer could not be read: ${reason}. ` +
+        `The ${write.record} was probably ${done}: check Pipedrive before trying again; do not retry ` +
+        `blindly, that could apply the change twice.`,
+      extensions: { provider: PROVIDER, upstream_status: status },
+      cause,
+    });
+  }
+}
+
+/** An answer over the size limit: never read, never retried (the same request would get it again). */
+export function pipedriveAnswerTooLarge(status: number, limit: string): DomainException {
+  return new ProviderUpstreamException(
+    PROVIDER,
+    `Pipedrive's answer exceeded the ${limit} limit and was not read (HTTP ${status}).`,
+    { extensions: { upstream_status: status } },
+  );
+}
+
 export function pipedriveBadAnswer(detail: string, cause?: unknown): DomainException {
   return new ProviderUpstreamException(PROVIDER, detail, { cause });
 }

@@ -17,10 +17,19 @@ export interface FakePipedriveRequest {
 }
 
 /**
- * A scripted answer for the next request: a status/body/headers, `drop` (the socket is destroyed) or `hang`
- * (never answered; `closedByClient` counts the ones the client gave up on).
+ * A scripted answer for the next request: a status/body/headers, `drop` (the socket is destroyed before any
+ * answer), `hang` (never answered; `closedByClient` counts the ones the client gave up on) or `{ spoil }`.
  */
-export type FakePipedriveAnswer = FakeReply | 'drop' | 'hang';
+export type FakePipedriveAnswer = FakeReply | FakePipedriveSpoil | 'drop' | 'hang';
+
+/**
+ * The request is carried out as usual (a create really stores the record), then its answer is spoiled:
+ * `oversize` pads the JSON past 3 MB, `cut` sends the status and headers then destroys the socket,
+ * `not-json` answers HTML, `no-record` answers `{ success: true }` without `data`.
+ */
+export interface FakePipedriveSpoil {
+  spoil: 'oversize' | 'cut' | 'not-json' | 'no-record';
+}
 
 interface FakeReply {
   status: number;
@@ -89,7 +98,9 @@ export class FakePipedrive {
     const scripted = this.scripted.shift();
     if (scripted === 'drop') return void req.socket.destroy();
     if (scripted === 'hang') return void res.on('close', () => (this.closedByClient += 1));
-    const answer = scripted ?? this.route(req.method ?? '', url.pathname, req.headers, body as Json);
+    const routed = () => this.route(req.method ?? '', url.pathname, req.headers, body as Json);
+    if (scripted && 'spoil' in scripted) return spoilAnswer(req, res, routed(), scripted.spoil);
+    const answer = scripted ?? routed();
     res.writeHead(answer.status, { 'content-type': 'application/json', ...answer.headers });
     res.end(answer.body === undefined ? '' : JSON.stringify(answer.body));
   }
@@ -129,4 +140,24 @@ export class FakePipedrive {
 
 function fail(status: number, error: string, extra: Json = {}): FakeReply {
   return { status, body: { success: false, error, error_info: ERROR_INFO, data: null, ...extra } };
+}
+
+function spoilAnswer(
+  req: IncomingMessage,
+  res: ServerResponse,
+  answer: FakeReply,
+  spoil: FakePipedriveSpoil['spoil'],
+): void {
+  if (spoil === 'cut') {
+    res.writeHead(answer.status, { 'content-type': 'application/json', 'content-length': '1000' });
+    return void res.write('', () => req.socket.destroy());
+  }
+  if (spoil === 'not-json') {
+    res.writeHead(answer.status, { 'content-type': 'text/html' });
+    return void res.end('<html><body>Done</body></html>');
+  }
+  const body =
+    spoil === 'oversize' ? { ...(answer.body as Json), padding: 'x'.repeat(3 << 20) } : { success: true };
+  res.writeHead(answer.status, { 'content-type': 'application/json' });
+  res.end(JSON.stringify(body));
 }
