@@ -142,6 +142,9 @@ describe('upstream MCP servers (e2e, real MCP peers)', () => {
     const body = { name: 'events', transport: 'sse', url: sse.url };
     expect((await mg.call('acmeRoot', '/mcp-servers', { method: 'POST', body })).status).toBe(403);
     expect((await mg.call('agent', '/mcp-servers', { method: 'POST', body })).status).toBe(403);
+    // A tenant's admin cannot force a resync of the shared upstreams either.
+    const refresh = await mg.call('acmeRoot', '/mcp-servers/everything/refresh', { method: 'POST' });
+    expect([refresh.status, refresh.body.code]).toEqual([403, 'MCP.TENANT_FORBIDDEN']);
     const created = await mg.call('root', '/mcp-servers', { method: 'POST', body });
     expect(created.status).toBe(201);
     expect((await mg.call('root', '/mcp-servers', { method: 'POST', body })).status).toBe(409);

@@ -68,6 +68,23 @@ describe('JwksCache', () => {
     expect(await t.cache.get('key-a')).toBeUndefined();
   });
 
+  it('keeps the same key object across a refetch that changed nothing, a new one when the material changed', async () => {
+    const t = setup(buildTestJwks(keyA, keyB));
+    await t.cache.refresh();
+    const [a, b] = [await t.cache.get('key-a'), await t.cache.get('key-b')];
+    t.advance(30_000);
+    expect(await t.cache.get('unknown')).toBeUndefined(); // a refetch of the same set
+    expect(t.fetcher).toHaveBeenCalledTimes(2);
+    expect(await t.cache.get('key-a')).toBe(a);
+    expect(await t.cache.get('key-b')).toBe(b);
+    // The same kid with other key material is a new key: tokens cached under the old one are checked again.
+    t.serve(buildTestJwks(createTestSigningKey('RS256', 'key-a'), keyB));
+    t.advance(30_000);
+    await t.cache.refresh();
+    expect(await t.cache.get('key-a')).not.toBe(a);
+    expect(await t.cache.get('key-b')).toBe(b);
+  });
+
   it('keeps the cached keys when the IdP fails or serves no usable key', async () => {
     const t = setup(buildTestJwks(keyA));
     await t.cache.refresh();

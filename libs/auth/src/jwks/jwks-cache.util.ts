@@ -63,11 +63,27 @@ export class JwksCache {
     try {
       const { keys, skipped } = importKeySet(await this.options.fetcher());
       if (keys.size === 0) throw new Error(`JWKS has no usable signing key (${skipped} skipped)`);
-      this.keys = keys;
+      this.keys = keepUnchanged(this.keys, keys);
       this.loadedAt = this.now();
       this.options.onLoaded?.(keys.size, skipped);
     } catch (error) {
       this.options.onError?.(error);
     }
   }
+}
+
+/**
+ * The new set, where each key identical to the one it replaces (kid, algorithm and public key) is the old
+ * object: cached tokens are trusted only while their key is the same object, so a refetch that changed
+ * nothing must not send every cached token through its signature check again.
+ */
+function keepUnchanged(
+  previous: ReadonlyMap<string, VerificationKey>,
+  next: Map<string, VerificationKey>,
+): Map<string, VerificationKey> {
+  for (const [kid, key] of next) {
+    const old = previous.get(kid);
+    if (old && old.alg === key.alg && old.key.equals(key.key)) next.set(kid, old);
+  }
+  return next;
 }

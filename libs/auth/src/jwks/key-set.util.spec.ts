@@ -25,6 +25,8 @@ describe('importKeySet', () => {
         { ...rsa.publicJwk, kid: 'enc', use: 'enc' },
         { ...rsa.publicJwk, kid: 'rs512', alg: 'RS512' },
         { ...publicJwkOf(weak), kid: 'weak' },
+        { ...rsa.publicJwk, kid: 'e1', e: 'AQ' },
+        { ...rsa.publicJwk, kid: 'e3', e: 'Aw' },
         { ...p384, kid: 'p384' },
         { ...rsa.publicJwk, kid: undefined },
         { ...rsa.publicJwk, kid: 'dup' },
@@ -36,7 +38,7 @@ describe('importKeySet', () => {
       ],
     });
     expect([...keys.keys()]).toEqual(['ec-1']);
-    expect(skipped).toBe(12);
+    expect(skipped).toBe(14);
   });
 
   it('treats anything that is not a JWKS as empty', () => {

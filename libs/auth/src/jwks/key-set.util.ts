@@ -39,6 +39,8 @@ const MAX_KEYS = 100;
 /** The longest `kid` accepted, in a JWKS document and in a token's header alike. */
 export const MAX_KID_LENGTH = 256;
 const MIN_RSA_BITS = 2048;
+/** F4, the exponent of every RSA key an IdP publishes. */
+const RSA_EXPONENT = 65537n;
 
 function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
@@ -68,14 +70,18 @@ function toPublicJwk(jwk: Record<string, unknown>): PublicJwk | undefined {
   return undefined;
 }
 
-/** Imports one public JWK to a KeyObject, or undefined when Node refuses it or the RSA key is too short. */
+/**
+ * Imports one public JWK to a KeyObject, or undefined when Node refuses it, or the RSA key is too short or
+ * has a public exponent other than 65537 (with e = 1 anyone can "sign"; every real IdP uses 65537).
+ */
 export function importPublicJwk(jwk: PublicJwk): VerificationKey | undefined {
   const material: JsonWebKey =
     jwk.kty === 'RSA' ? { kty: 'RSA', n: jwk.n, e: jwk.e } : { kty: 'EC', crv: jwk.crv, x: jwk.x, y: jwk.y };
   try {
     const key = createPublicKey({ key: material, format: 'jwk' });
     const bits = key.asymmetricKeyDetails?.modulusLength ?? 0;
-    if (jwk.kty === 'RSA' && bits < MIN_RSA_BITS) return undefined;
+    const exponent = key.asymmetricKeyDetails?.publicExponent;
+    if (jwk.kty === 'RSA' && (bits < MIN_RSA_BITS || exponent !== RSA_EXPONENT)) return undefined;
     return { kid: jwk.kid, alg: jwk.alg, key };
   } catch {
     return undefined;

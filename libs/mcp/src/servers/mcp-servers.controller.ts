@@ -125,6 +125,7 @@ export class McpServersController {
   @ApiParam(SERVER_PARAM)
   @ApiOkResponse({ type: McpServerDetailDto })
   @ApiNotFoundResponse({ description: 'No such server.' })
+  @ApiForbiddenResponse({ description: 'Not a platform admin of the public tenant.' })
   refresh(
     @CurrentPrincipal() principal: Principal,
     @Param('name') name: string,

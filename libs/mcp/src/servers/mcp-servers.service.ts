@@ -90,6 +90,7 @@ export class McpServersService {
 
   /** Reconnects if needed and lists the tools again; answers the status after the attempt. */
   async refresh(principal: Principal, name: string): Promise<McpServerDetailDto> {
+    assertPlatformTenant(principal);
     const client = await this.upstreams.ensure(name);
     if (!client) throw new McpServerNotFoundException(name);
     await client.resync();

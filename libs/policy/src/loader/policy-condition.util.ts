@@ -1,4 +1,4 @@
-import { isGlob } from '../engine/glob.util';
+import { globsToRegExpSource, isGlob } from '../engine/glob.util';
 import {
   COMPARABLE_SUBJECT_ATTRIBUTES,
   type ComparableSubjectAttribute,
@@ -106,6 +106,12 @@ function parseResource(attribute: string, value: unknown, scope: RuleScope, pars
     parsed.resource.push({ attribute: attribute as ResourceAttribute, match } satisfies ResourceCondition);
 }
 
+/** How a principal can authenticate (`Principal.kind`). */
+const PRINCIPAL_KINDS = ['jwt', 'api_key'] as const;
+
+const matchesGlob = (pattern: string, value: string) =>
+  isGlob(pattern) ? new RegExp(globsToRegExpSource([pattern])).test(value) : pattern === value;
+
 function mapAny(patterns: string[] | undefined): ValueMatch | undefined {
   return patterns ? { op: 'any', patterns } : undefined;
 }
@@ -122,6 +128,12 @@ function parseSubject(attribute: string, value: unknown, scope: RuleScope, parse
     const unknown = patterns.find((role) => !scope.roles.has(role));
     if (unknown !== undefined)
       return scope.report(key, `unknown role "${unknown}" (not defined under roles)`);
+  }
+  if (attribute === 'kind') {
+    // A kind no principal has would make its rule match nothing: a misspelt deny would silently allow.
+    const unknown = patterns.find((kind) => !PRINCIPAL_KINDS.some((known) => matchesGlob(kind, known)));
+    if (unknown !== undefined)
+      return scope.report(key, `unknown kind "${unknown}" (known: ${PRINCIPAL_KINDS.join(', ')})`);
   }
   parsed.subject.push({ attribute: attribute as SubjectAttribute, patterns } satisfies SubjectCondition);
 }

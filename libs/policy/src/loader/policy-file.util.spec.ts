@@ -168,6 +168,22 @@ describe('policy loader', () => {
     ]);
   });
 
+  it('refuses a subject.kind no principal has (a misspelt deny would never deny), accepts the real ones', () => {
+    for (const kind of ['apikey', 'API_KEY', '[jwt, token]', 'x*']) {
+      const issue = onlyIssue(
+        withRule(`  - id: r\n    effect: deny\n    when:\n      subject.kind: ${kind}\n`),
+      );
+      expect([issue.key, issue.message]).toEqual([
+        'when.subject.kind',
+        expect.stringMatching(/^unknown kind "/),
+      ]);
+    }
+    for (const kind of ['api_key', 'jwt', '[jwt, api_key]', 'api_*'])
+      expect(() =>
+        parsePolicy(withRule(`  - id: r\n    effect: deny\n    when:\n      subject.kind: ${kind}\n`), FILE),
+      ).not.toThrow();
+  });
+
   it('refuses confirmation or approval on deny rules and an empty when', () => {
     const issues = issuesOf(
       withRule('  - id: d\n    effect: deny\n    when: {}\n    require_confirmation: true\n'),
