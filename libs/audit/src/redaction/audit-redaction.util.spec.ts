@@ -52,6 +52,46 @@ describe('audit redaction', () => {
     expect(JSON.stringify(out)).not.toContain('eyJhbGci');
   });
 
+  it('masks secrets under any casing and credentials inside longer strings, keeping the rest', () => {
+    const jwt = 'eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJhZ2VudC0xIn0.c2lnbmF0dXJlc2lnbmF0dXJl';
+    const out = redactDetails({
+      arguments: {
+        AccessToken: 'at-123',
+        SecretAccessKey: 'AKIA/secret-1',
+        clientsecret: 'cs-456',
+        DBPassword: 'hunter2',
+        nested: [[{ AuthToken: 'q-789', maxTokens: 256 }]],
+        headers: [`Authorization: Bearer ${jwt}`, 'Accept: application/json'],
+        callback: `https://example.com/cb?token=${jwt}`,
+        note: `use key tg_${'a'.repeat(24)} please`,
+        header_pairs: [['Authorization', 'Basic dXNlcjpzM2NyM3RwYXNz']],
+        dsn: 'postgres://admin:s3cr3t-pw@db.internal:5432/prod',
+      },
+    });
+    const text = JSON.stringify(out);
+    for (const secret of [
+      'at-123',
+      'AKIA/secret-1',
+      'cs-456',
+      'hunter2',
+      'q-789',
+      jwt,
+      'tg_aaaa',
+      'dXNlcjpz',
+      's3cr3t',
+    ]) {
+      expect(text).not.toContain(secret);
+    }
+    expect(out.arguments).toMatchObject({
+      nested: [[{ AuthToken: '[REDACTED]', maxTokens: 256 }]],
+      headers: ['Authorization: [REDACTED]', 'Accept: application/json'],
+      callback: 'https://example.com/cb?token=[REDACTED]',
+      note: 'use key [REDACTED] please',
+      header_pairs: [['Authorization', '[REDACTED]']],
+      dsn: 'postgres://admin:[REDACTED]@db.internal:5432/prod',
+    });
+  });
+
   it('sorts keys, bounds sizes and keeps only what JSON and jsonb can hold', () => {
     const out = redactDetails({
       z: 1,

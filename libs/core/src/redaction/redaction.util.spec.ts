@@ -78,6 +78,56 @@ describe('redactJson: the one redactor of tool arguments', () => {
     }
   });
 
+  it.each([
+    'AccessToken',
+    'SessionToken',
+    'SecretAccessKey',
+    'ClientSecret',
+    'DBPassword',
+    'accesstoken',
+    'clientsecret',
+    'accessTOKEN',
+    'AuthToken',
+  ])('hides the value of %s, whatever its casing', (name) => {
+    expect(redactJson({ nested: [{ [name]: 'hunter2' }] })).toEqual({ nested: [{ [name]: '[REDACTED]' }] });
+  });
+
+  it.each([
+    [['Authorization: Bearer ' + JWT], ['Authorization: [REDACTED]']],
+    [`https://x/cb?token=${JWT}`, 'https://x/cb?token=[REDACTED]'],
+    [`use key tg_${'a'.repeat(24)} please`, 'use key [REDACTED] please'],
+    [`${JWT}\n`, '[REDACTED]\n'],
+    [
+      ['Authorization', 'Basic dXNlcjpzM2NyM3RwYXNz'],
+      ['Authorization', '[REDACTED]'],
+    ],
+    ['postgres://admin:s3cr3t-pw@db.internal:5432/prod', 'postgres://admin:[REDACTED]@db.internal:5432/prod'],
+  ])('hides the credential inside %j and keeps the rest', (value, expected) => {
+    expect(redactJson({ value })).toEqual({ value: expected });
+  });
+
+  it('leaves look-alikes of secrets as they are', () => {
+    const input = {
+      maxTokens: 256,
+      token_count: 12,
+      model: 'tokenizer',
+      note: 'the bearer of this letter may collect the parcel',
+      url: 'https://example.com:8443/orders?id=42',
+    };
+    expect(redactJson(input)).toEqual(input);
+  });
+
+  it('redacts a megabyte of near-misses in linear time', () => {
+    const name = `${'aB'.repeat(250_000)}Token`;
+    const input = { [name]: 'x', a: `eyJ${'a'.repeat(16)}.x `.repeat(20_000), b: 'bearer '.repeat(50_000) };
+    redactJson({ a: input.a.slice(0, 100) });
+    const started = performance.now();
+    const out = redactJson(input);
+    expect(performance.now() - started).toBeLessThan(1500);
+    // Compared as booleans: a failure must not print megabytes.
+    expect([out[name], out.a === input.a, out.b === input.b]).toEqual(['[REDACTED]', true, true]);
+  });
+
   it('hides a credential before cutting it to the string limit', () => {
     const long = `eyJhbGciOiJSUzI1NiJ9.${'a'.repeat(2000)}.sig`;
     expect(redactJson({ v: long }, [], { limits: { string: 100 } })).toEqual({ v: '[REDACTED]' });

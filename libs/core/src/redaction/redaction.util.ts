@@ -1,5 +1,5 @@
 import { storableKeys, storableText, uniqueName } from '../json/storable-json.util';
-import { isSecretValue, REDACTED, SensitiveFields } from './sensitive-data.util';
+import { REDACTED, redactSecretText, SensitiveFields } from './sensitive-data.util';
 
 /** Bounds of a redacted copy; beyond them members, items and characters are dropped with a marker. */
 export interface JsonLimits {
@@ -35,7 +35,7 @@ function copyValue(value: unknown, walk: Walk, base: string | null, depth: numbe
   if (value === null || value === undefined) return null;
   switch (typeof value) {
     case 'string':
-      return isSecretValue(value) ? REDACTED : storableText(value, walk.limits.string);
+      return storableText(redactSecretText(value), walk.limits.string);
     case 'number':
       return Number.isFinite(value) ? value : null;
     case 'boolean':
@@ -86,11 +86,12 @@ function copyObject(
 
 /**
  * The one redactor of tool arguments, for the approver's view, `pending_actions` and the audit trail:
- * a copy where members named like a secret or listed in `sensitiveFields` (see `SensitiveFields`), and
- * string values that are credentials, become `[REDACTED]`. The copy is storable as Postgres jsonb and
- * canonical: NUL and lone surrogates become U+FFFD, member names are rewritten the same way (colliding
- * names get `#2`, `#3`…), members are sorted by name, values JSON cannot hold become `null` (bigint a
- * string, a Date its ISO text), and `limits` bound depth, sizes and lengths.
+ * a copy where members named like a secret or listed in `sensitiveFields` (see `SensitiveFields`) become
+ * `[REDACTED]`, and so does each credential inside a string value (`redactSecretText`: the rest of the
+ * string is kept; a string that is a credential as a whole becomes `[REDACTED]`). The copy is storable as
+ * Postgres jsonb and canonical: NUL and lone surrogates become U+FFFD, member names are rewritten the same
+ * way (colliding names get `#2`, `#3`…), members are sorted by name, values JSON cannot hold become `null`
+ * (bigint a string, a Date its ISO text), and `limits` bound depth, sizes and lengths.
  */
 export function redactJson(
   value: Record<string, unknown>,

@@ -1,28 +1,7 @@
-/** What replaces a hidden value. */
-export const REDACTED = '[REDACTED]';
+import { isSecretName } from './secret-name.util';
 
-const SECRET_WORD =
-  '(pass(word|wd|phrase)?|pwd|secret|token|api[-_]?key|private[-_]?key|credentials?|signature|authorization|cookie)';
-
-/** `password`, `github_token`, `X-Api-Key`, `secret_id`… (case-insensitive). */
-const SECRET_NAME = new RegExp(`^((.*[-_])?${SECRET_WORD}|secret[-_].*|set-cookie|x-api-key)$`, 'i');
-
-/** camelCase: `dbPassword`, `accessToken`, `clientSecret`, `apiKey`… */
-const SECRET_CAMEL_NAME =
-  /^[a-z][A-Za-z0-9]*(Pass(word|wd|phrase)?|Secret|Token|ApiKey|PrivateKey|Credentials?)$/;
-
-/** Values that are credentials whatever they are called: JWTs, `tg_` API keys, bearer headers. */
-const SECRET_VALUE = /^(eyJ[\w-]{4,}\.[\w-]{4,}\.[\w-]*|tg_[\w-]{16,}|bearer\s+\S{8,})$/i;
-
-/** True for a member name that always hides its value, whatever a manifest says. */
-export function isSecretName(name: string): boolean {
-  return SECRET_NAME.test(name) || SECRET_CAMEL_NAME.test(name);
-}
-
-/** True for a string that is a credential whatever it is called. */
-export function isSecretValue(value: string): boolean {
-  return SECRET_VALUE.test(value);
-}
+export { isSecretName } from './secret-name.util';
+export { isSecretValue, REDACTED, redactSecretText } from './secret-value.util';
 
 /** How the audit trail once read dotted paths: from the top of an event's `details`. */
 const LEGACY_PREFIX = 'arguments.';
