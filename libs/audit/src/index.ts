@@ -19,6 +19,7 @@ export { canonicalAuditBody, hashAuditBody } from './chain/audit-hash.util';
 export { ChainVerifier } from './chain/chain-verifier.util';
 export { redactDetails } from './redaction/audit-redaction.util';
 export { type FileReport, verifyJsonlFile } from './verify/jsonl-verifier.util';
+export { type DayFilesReport, verifyDayFiles } from './verify/day-files-verifier.util';
 export { chainTenants, type RowQuery, verifyStoredChain } from './verify/stored-chain.util';
 export { checkExpectedHeads, latestAnchoredHead } from './verify/expected-heads.util';
 export { ANCHOR_PUBLIC_KEY_FILE, readAnchorPublicKey } from './mirror/anchor.util';

@@ -16,8 +16,15 @@ export class ChainVerifier {
   /**
    * @param fromGenesis the first event must be seq 1 linked to the genesis hash (a whole chain); false
    * for a segment (a day file), which may start anywhere but is still checked from its first event on.
+   * @param after where the chain stood before (its last event in an earlier day file): the first event
+   * must follow it.
    */
-  constructor(private readonly fromGenesis = true) {}
+  constructor(
+    private readonly fromGenesis = true,
+    after?: ChainHead,
+  ) {
+    this.head = after ? { seq: after.seq, hash: after.hash } : null;
+  }
 
   get failed(): boolean {
     return this.invalid !== null;

@@ -7,15 +7,16 @@ import { Client } from 'pg';
 import { EmbeddedPostgres, loadDatabaseConfig } from '@toolgate/database';
 
 import { loadAuditConfig } from '../audit.config';
-import { type ChainReport } from '../audit.types';
 import { ANCHOR_PUBLIC_KEY_FILE, readAnchorPublicKey } from '../mirror/anchor.util';
-import { checkExpectedHeads, latestAnchoredHead } from '../verify/expected-heads.util';
+import { verifyChains } from '../verify/all-chains.util';
+import { verifyDayFiles } from '../verify/day-files-verifier.util';
+import { latestAnchoredHeads } from '../verify/expected-heads.util';
 import { verifyJsonlFile } from '../verify/jsonl-verifier.util';
-import { chainTenants, type RowQuery, verifyStoredChain } from '../verify/stored-chain.util';
+import { type RowQuery } from '../verify/stored-chain.util';
 
 const USAGE =
   'usage: npm run -s audit:verify -- [--tenant <tenant>] | --file <audit-YYYYMMDD.jsonl> [--anchors <file>] ' +
-  '[--public-key <pem>]';
+  '| --dir <worm dir> [--public-key <pem>]';
 
 class UsageError extends Error {}
 
@@ -46,14 +47,8 @@ async function verifyDatabase(tenant: string | undefined, keyPath: string | unde
   const publicKey = keyPath ? readAnchorPublicKey(keyPath) : undefined;
   if (!publicKey)
     process.stderr.write('audit:verify: no anchor public key: a removed tail cannot be detected\n');
-  const reports = await withDatabase(async (query) => {
-    const result: Record<string, ChainReport> = {};
-    for (const name of tenant ? [tenant] : await chainTenants(query)) {
-      const anchored = publicKey ? latestAnchoredHead(audit.wormDir, publicKey, name) : null;
-      result[name] = await checkExpectedHeads(query, name, await verifyStoredChain(query, name), [anchored]);
-    }
-    return result;
-  });
+  const anchored = publicKey ? latestAnchoredHeads(audit.wormDir, publicKey, tenant) : new Map();
+  const reports = await withDatabase((query) => verifyChains(query, anchored, tenant));
   const valid = Object.values(reports).every((report) => report.valid);
   process.stdout.write(`${JSON.stringify({ valid, tenants: reports }, null, 2)}\n`);
   return valid;
@@ -80,6 +75,16 @@ async function verifyFile(
   return report.valid;
 }
 
+/** Every day file of a mirror directory, and the links between consecutive files. */
+async function verifyDirectory(dir: string, keyPath: string | undefined): Promise<boolean> {
+  if (!existsSync(dir)) throw new UsageError(`${dir} does not exist`);
+  if (!keyPath)
+    process.stderr.write('audit:verify: no anchor public key: a truncated tail cannot be detected\n');
+  const report = await verifyDayFiles(dir, keyPath ? readAnchorPublicKey(keyPath) : undefined);
+  process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
+  return report.valid;
+}
+
 /** Prints the report as JSON; exit code 0 when valid, 1 when not (or on error, with one line on stderr). */
 async function main(argv: string[]): Promise<void> {
   const { values } = parseArgs({
@@ -89,6 +94,7 @@ async function main(argv: string[]): Promise<void> {
     options: {
       tenant: { type: 'string' },
       file: { type: 'string' },
+      dir: { type: 'string' },
       anchors: { type: 'string' },
       'public-key': { type: 'string' },
       help: { type: 'boolean', short: 'h' },
@@ -98,11 +104,14 @@ async function main(argv: string[]): Promise<void> {
     process.stderr.write(`${USAGE}\n`);
     return;
   }
-  if (values.file && values.tenant) throw new UsageError(`--file and --tenant exclude each other. ${USAGE}`);
+  if ([values.file, values.tenant, values.dir].filter((value) => value !== undefined).length > 1)
+    throw new UsageError(`--file, --dir and --tenant exclude each other. ${USAGE}`);
   const keyPath = publicKeyPath(values['public-key'], loadAuditConfig().runtimeDir);
   const valid = values.file
     ? await verifyFile(resolve(values.file), values.anchors, keyPath)
-    : await verifyDatabase(values.tenant, keyPath);
+    : values.dir
+      ? await verifyDirectory(resolve(values.dir), keyPath)
+      : await verifyDatabase(values.tenant, keyPath);
   process.exitCode = valid ? 0 : 1;
 }
 

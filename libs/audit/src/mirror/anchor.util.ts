@@ -116,3 +116,19 @@ export function anchorSignatureValid(anchor: AuditAnchor, publicKey: KeyObject):
     return false;
   }
 }
+
+/** Parses the lines of an anchors file; lines that are not anchors are returned as `null`. */
+export function parseAnchors(text: string): (AuditAnchor | null)[] {
+  return text
+    .split('\n')
+    .filter((line) => line.trim() !== '')
+    .map((line) => {
+      try {
+        const anchor = JSON.parse(line) as AuditAnchor;
+        const heads = anchor?.heads as unknown;
+        return anchor?.type === ANCHOR_TYPE && typeof heads === 'object' && heads !== null ? anchor : null;
+      } catch {
+        return null;
+      }
+    });
+}

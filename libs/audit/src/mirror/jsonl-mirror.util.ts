@@ -1,22 +1,20 @@
-import { createHash, type Hash } from 'node:crypto';
-import { createReadStream, existsSync } from 'node:fs';
-import { appendFileSync, closeSync, mkdirSync, openSync, writeSync } from 'node:fs';
+import { appendFileSync, closeSync, ftruncateSync, mkdirSync, openSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
-import { createInterface } from 'node:readline';
 
 import { type AuditRecord, type ChainHead } from '../audit.types';
 import { type LinkedEvent } from '../chain/audit-hash.util';
 import { ANCHOR_TYPE, ANCHOR_VERSION, type AnchorKey, signAnchor } from './anchor.util';
+import {
+  anchorFileOf,
+  dayFileName,
+  emptyFileState,
+  type FileState,
+  repairTail,
+  scanFile,
+} from './day-file.util';
+import { anchoredBytes, earlierHeads } from './mirrored-heads.util';
 
-/** `audit-YYYYMMDD.jsonl` of a UTC day. */
-export function dayFileName(date: Date): string {
-  return `audit-${date.toISOString().slice(0, 10).replace(/-/g, '')}.jsonl`;
-}
-
-/** The signed anchors of a day file: `audit-YYYYMMDD.anchors.jsonl` beside it. */
-export function anchorFileOf(file: string): string {
-  return file.replace(/\.jsonl$/, '.anchors.jsonl');
-}
+export { anchorFileOf, dayFileName } from './day-file.util';
 
 export interface MirrorLogger {
   log(message: Record<string, unknown>): void;
@@ -26,51 +24,33 @@ export interface MirrorLogger {
 /** Reads committed events `after < seq < before` of a chain from the database, as JSONL lines. */
 export type MissingEvents = (tenant: string, after: number, before: number) => Promise<string[]>;
 
-/** What the mirror knows of its day file: each tenant's first and last event, and a digest of its bytes. */
-interface FileState {
-  firsts: Map<string, ChainHead>;
-  heads: Map<string, ChainHead>;
-  digest: Hash;
-  bytes: number;
-}
-
-/** Reads an existing file (a previous run of this day): where each chain starts and stands, and its digest. */
-async function scanFile(path: string): Promise<FileState> {
-  const state: FileState = { firsts: new Map(), heads: new Map(), digest: createHash('sha256'), bytes: 0 };
-  if (!existsSync(path)) return state;
-  const input = createReadStream(path);
-  input.on('data', (chunk: string | Buffer) => {
-    state.digest.update(chunk);
-    state.bytes += Buffer.byteLength(chunk);
-  });
-  for await (const line of createInterface({ input, crlfDelay: Infinity })) {
-    try {
-      const { tenant, seq, hash } = JSON.parse(line) as AuditRecord;
-      if (typeof tenant !== 'string' || typeof seq !== 'number') continue;
-      if (!state.firsts.has(tenant)) state.firsts.set(tenant, { seq, hash });
-      state.heads.set(tenant, { seq, hash });
-    } catch {
-      // a damaged line is the verifier's business, not the writer's
-    }
-  }
-  return state;
-}
-
 const byTenant = (map: Map<string, ChainHead>): Record<string, ChainHead> =>
   Object.fromEntries([...map].sort(([a], [b]) => (a < b ? -1 : 1)));
+
+const ORIGIN: ChainHead = { seq: 0, hash: '' };
+
+const headOf = (line: string): ChainHead => {
+  const { seq, hash } = JSON.parse(line) as AuditRecord;
+  return { seq, hash };
+};
 
 /**
  * The append-only JSONL mirror: every committed event, one line each, in the file of the UTC day it was
  * committed. Writes are synchronous appends (in the kernel before the caller is answered, so they survive
- * `kill -9`). Each chain stays complete in the file: events committed but not mirrored (a crash between
- * commit and write, or another replica's appends) are read back from the database before the next ones.
+ * `kill -9`). Each chain stays complete across the day files: a tenant's next line follows its last line
+ * in any file of the directory (or is seq 1); events committed but not mirrored (a crash between commit
+ * and write, or another replica's appends) are read back from the database before the next ones. A write
+ * that fails part-way is cut back off the file, and an unfinished last line left by a crash is dropped at
+ * the next open, so the file never holds a partial line followed by more events.
  * At the end of each day and at shutdown a signed anchor records the file's size, the SHA-256 of its bytes
  * and each tenant's first and last event in it, so a cut tail, a cut head or any edit is detectable.
  */
 export class JsonlMirror {
   private fd: number | null = null;
   private file = '';
-  private state: FileState = { firsts: new Map(), heads: new Map(), digest: createHash('sha256'), bytes: 0 };
+  private state: FileState = emptyFileState();
+  /** Each tenant's last event in any day file of the directory: where its next line must link. */
+  private mirrored = new Map<string, ChainHead>();
   private timer?: NodeJS.Timeout;
   private work: Promise<void> = Promise.resolve();
 
@@ -83,13 +63,18 @@ export class JsonlMirror {
   ) {}
 
   /**
-   * Opens today's file, learning where each chain stands in it, and completes each chain from the database
-   * (what a crash left committed but unmirrored). At boot, not on a request's path.
+   * Learns where each chain stands in the day files (earlier days, then today's file, repairing an
+   * unfinished last line) and completes each from the database (what a crash left committed but
+   * unmirrored). At boot, not on a request's path.
    */
   async open(): Promise<void> {
     mkdirSync(this.dir, { recursive: true, mode: 0o750 });
-    await this.switchTo(dayFileName(this.now()));
-    for (const tenant of [...this.state.heads.keys()]) await this.fill(tenant, Number.MAX_SAFE_INTEGER);
+    const today = dayFileName(this.now());
+    this.mirrored = await earlierHeads(this.dir, today, this.key.publicKey, (file, repair) =>
+      this.logger.error({ msg: 'audit mirror: unfinished last line repaired', file, ...repair }),
+    );
+    await this.switchTo(today);
+    for (const tenant of [...this.mirrored.keys()]) await this.fill(tenant, Number.MAX_SAFE_INTEGER);
     this.scheduleDayEnd();
   }
 
@@ -115,40 +100,83 @@ export class JsonlMirror {
     const name = dayFileName(this.now());
     if (name !== this.file) await this.switchTo(name);
     await this.fill(tenant, events[0].seq);
-    this.writeLines(events.map((event) => event.json));
     const [first, last] = [events[0], events[events.length - 1]];
-    if (!this.state.firsts.has(tenant)) this.state.firsts.set(tenant, { seq: first.seq, hash: first.hash });
-    this.state.heads.set(tenant, { seq: last.seq, hash: last.hash });
+    this.writeLines(
+      tenant,
+      events.map((event) => event.json),
+      { seq: first.seq, hash: first.hash },
+      { seq: last.seq, hash: last.hash },
+    );
   }
 
-  /** Writes the committed events of `tenant` the file lacks, after its last one and before `before`. */
+  /**
+   * Writes the committed events of `tenant` the directory lacks: after its last line in any day file
+   * (from seq 1 for a chain no file holds yet) and before `before`.
+   */
   private async fill(tenant: string, before: number): Promise<void> {
     for (;;) {
-      const head = this.state.heads.get(tenant);
-      if (!head || !this.missing || head.seq + 1 >= before) return;
+      const head = this.mirrored.get(tenant) ?? ORIGIN;
+      if (!this.missing || head.seq + 1 >= before) return;
       const lines = await this.missing(tenant, head.seq, before);
       if (lines.length === 0) return;
-      this.writeLines(lines);
-      const last = JSON.parse(lines[lines.length - 1]) as AuditRecord;
-      this.state.heads.set(tenant, { seq: last.seq, hash: last.hash });
+      this.writeLines(tenant, lines, headOf(lines[0]), headOf(lines[lines.length - 1]));
       this.logger.log({ msg: 'audit mirror caught up from the database', tenant, events: lines.length });
     }
   }
 
-  private writeLines(lines: readonly string[]): void {
+  /** Appends whole lines of `tenant` (events `first` to `last`); a failed write is cut back off the file. */
+  private writeLines(tenant: string, lines: readonly string[], first: ChainHead, last: ChainHead): void {
     const data = Buffer.from(`${lines.join('\n')}\n`);
-    for (let offset = 0; offset < data.length;) {
-      const written = writeSync(this.fd!, data, offset);
-      this.state.digest.update(data.subarray(offset, offset + written));
-      this.state.bytes += written;
-      offset += written;
+    try {
+      for (let offset = 0; offset < data.length;) offset += writeSync(this.fd!, data, offset);
+    } catch (error) {
+      this.cutBack();
+      throw error;
     }
+    this.state.digest.update(data);
+    this.state.bytes += data.length;
+    if (!this.state.firsts.has(tenant)) this.state.firsts.set(tenant, first);
+    this.state.heads.set(tenant, last);
+    this.mirrored.set(tenant, last);
+  }
+
+  /**
+   * Removes what a failed write left (a partial line) so the file ends where the digest does; the events
+   * are written again from the database before the tenant's next ones. If even that fails, the file is
+   * reopened (and its last line repaired) before the next write.
+   */
+  private cutBack(): void {
+    try {
+      ftruncateSync(this.fd!, this.state.bytes);
+    } catch (error) {
+      this.logger.error({
+        msg: 'audit mirror could not cut a failed write back',
+        file: this.file,
+        err: String(error),
+      });
+      this.dropFile();
+    }
+  }
+
+  /** Forgets the current file without anchoring it: the next write reopens and rescans it. */
+  private dropFile(): void {
+    try {
+      closeSync(this.fd!);
+    } catch {
+      // already unusable
+    }
+    this.fd = null;
+    this.file = '';
   }
 
   private async switchTo(name: string): Promise<void> {
     this.closeFile('day-end');
     const path = join(this.dir, name);
+    const repair = repairTail(path, anchoredBytes(this.dir, name, this.key.publicKey));
+    if (repair)
+      this.logger.error({ msg: 'audit mirror: unfinished last line repaired', file: name, ...repair });
     this.state = await scanFile(path);
+    for (const [tenant, head] of this.state.heads) this.mirrored.set(tenant, head);
     this.fd = openSync(path, 'a', 0o640);
     this.file = name;
   }

@@ -3,7 +3,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 import { type ChainHead, type ChainReport } from '../audit.types';
-import { ANCHOR_TYPE, anchorSignatureValid, type AuditAnchor } from '../mirror/anchor.util';
+import { anchorSignatureValid, type AuditAnchor, parseAnchors } from '../mirror/anchor.util';
 import { type RowQuery } from './stored-chain.util';
 
 /** A head the stored chain must still contain: from a signed anchor, or this gateway's own last write. */
@@ -13,39 +13,45 @@ export interface ExpectedHead extends ChainHead {
 
 const ANCHOR_FILE = /^audit-\d{8}\.anchors\.jsonl$/;
 
-/** Parses the lines of an anchors file; lines that are not anchors are returned as `null`. */
-export function parseAnchors(text: string): (AuditAnchor | null)[] {
-  return text
-    .split('\n')
-    .filter((line) => line.trim() !== '')
-    .map((line) => {
-      try {
-        const anchor = JSON.parse(line) as AuditAnchor;
-        return anchor?.type === ANCHOR_TYPE && typeof anchor.heads === 'object' ? anchor : null;
-      } catch {
-        return null;
-      }
-    });
-}
-
-/** The most recent validly signed anchored head of `tenant` among the anchor files in `dir`. */
-export function latestAnchoredHead(dir: string, publicKey: KeyObject, tenant: string): ExpectedHead | null {
+/** Every anchor in the anchor files of `dir` (signatures not checked yet). */
+function* anchorsIn(dir: string): Generator<AuditAnchor> {
   let names: string[];
   try {
     names = readdirSync(dir).filter((name) => ANCHOR_FILE.test(name));
   } catch {
-    return null;
+    return;
   }
-  let best: ExpectedHead | null = null;
   for (const name of names) {
     for (const anchor of parseAnchors(readFileSync(join(dir, name), 'utf8'))) {
-      const head = anchor?.heads[tenant];
-      if (!anchor || !head || !anchorSignatureValid(anchor, publicKey)) continue;
-      if (!best || head.seq > best.seq)
-        best = { ...head, source: `signed anchor of ${anchor.file} at ${anchor.at}` };
+      if (anchor?.heads) yield anchor;
+    }
+  }
+}
+
+/**
+ * The most recent validly signed anchored head of each tenant named by the anchors in `dir` (of `tenant`
+ * only, when given: then only the anchors naming it have their signature checked).
+ */
+export function latestAnchoredHeads(
+  dir: string,
+  publicKey: KeyObject,
+  tenant?: string,
+): Map<string, ExpectedHead> {
+  const best = new Map<string, ExpectedHead>();
+  for (const anchor of anchorsIn(dir)) {
+    const heads = Object.entries(anchor.heads).filter(([name]) => tenant === undefined || name === tenant);
+    if (heads.length === 0 || !anchorSignatureValid(anchor, publicKey)) continue;
+    for (const [name, head] of heads) {
+      if ((best.get(name)?.seq ?? 0) < head.seq)
+        best.set(name, { ...head, source: `signed anchor of ${anchor.file} at ${anchor.at}` });
     }
   }
   return best;
+}
+
+/** The most recent validly signed anchored head of `tenant` among the anchor files in `dir`. */
+export function latestAnchoredHead(dir: string, publicKey: KeyObject, tenant: string): ExpectedHead | null {
+  return latestAnchoredHeads(dir, publicKey, tenant).get(tenant) ?? null;
 }
 
 /**
@@ -63,6 +69,10 @@ export async function checkExpectedHeads(
   for (const head of expected) {
     if (!head) continue;
     const reached = report.head?.seq ?? 0;
+    if (reached === 0) {
+      const reason = `the chain has no events, but ${head.source} records seq ${head.seq}: it was removed`;
+      return invalid(report, 1, reason);
+    }
     if (reached < head.seq) {
       return invalid(
         report,

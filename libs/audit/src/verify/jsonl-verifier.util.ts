@@ -5,9 +5,8 @@ import { createInterface } from 'node:readline';
 
 import { type AuditRecord, type ChainHead } from '../audit.types';
 import { ChainVerifier } from '../chain/chain-verifier.util';
-import { anchorFileOf } from '../mirror/jsonl-mirror.util';
-import { ANCHOR_VERSION, anchorSignatureValid, type AuditAnchor } from '../mirror/anchor.util';
-import { parseAnchors } from './expected-heads.util';
+import { anchorFileOf } from '../mirror/day-file.util';
+import { ANCHOR_VERSION, anchorSignatureValid, type AuditAnchor, parseAnchors } from '../mirror/anchor.util';
 import { prefixDigests } from './file-digest.util';
 
 export interface FileReport {
@@ -31,6 +30,11 @@ export interface FileVerifyOptions {
   anchorsPath?: string;
   /** Without it anchors cannot be checked (and a truncated tail cannot be detected). */
   publicKey?: KeyObject;
+  /**
+   * Each tenant's last event in the earlier day files of the directory: when given, each tenant's first
+   * event here must follow it, or be seq 1 for a tenant no earlier file holds (`verifyDayFiles`).
+   */
+  previous?: ReadonlyMap<string, ChainHead>;
 }
 
 const STRINGS = ['tenant', 'ts', 'event', 'prev_hash', 'hash'] as const;
@@ -75,8 +79,27 @@ interface FileFacts {
   size: number;
 }
 
+/** A tenant's chain in the file: a segment, or the continuation of where the earlier files left it. */
+function chainOf(tenant: string, previous: ReadonlyMap<string, ChainHead> | undefined): ChainVerifier {
+  return previous ? new ChainVerifier(true, previous.get(tenant)) : new ChainVerifier(false);
+}
+
+/** Why a tenant's chain broke; at its first event in the file, where the earlier files left it. */
+function chainProblem(chain: ChainVerifier, tenant: string, previous?: ReadonlyMap<string, ChainHead>) {
+  const { events_checked, first_invalid_seq, reason } = chain.report();
+  if (!previous || events_checked > 0) return { first_invalid_seq, reason, tenant };
+  const before = previous.get(tenant);
+  const context = before ? `the earlier day files end at seq ${before.seq}` : 'no earlier day file has it';
+  return { first_invalid_seq, reason: `${reason} (its first event in this file; ${context})`, tenant };
+}
+
 /** Checks each tenant's chain line by line; remembers the hashes found at the `anchored` positions. */
-async function scanChains(path: string, anchored: Set<string>, facts: FileFacts): Promise<FileReport> {
+async function scanChains(
+  path: string,
+  anchored: Set<string>,
+  facts: FileFacts,
+  previous?: ReadonlyMap<string, ChainHead>,
+): Promise<FileReport> {
   const { seen, firsts } = facts;
   const report = emptyReport(path);
   const chains = new Map<string, ChainVerifier>();
@@ -89,17 +112,10 @@ async function scanChains(path: string, anchored: Set<string>, facts: FileFacts)
       if (typeof record === 'string')
         return { ...report, valid: false, first_invalid_line: line, reason: record };
       let chain = chains.get(record.tenant);
-      if (!chain) chains.set(record.tenant, (chain = new ChainVerifier(false)));
+      if (!chain) chains.set(record.tenant, (chain = chainOf(record.tenant, previous)));
       if (!chain.push(record)) {
-        const { first_invalid_seq, reason } = chain.report();
-        return {
-          ...report,
-          valid: false,
-          first_invalid_line: line,
-          first_invalid_seq,
-          tenant: record.tenant,
-          reason,
-        };
+        const problem = chainProblem(chain, record.tenant, previous);
+        return { ...report, ...problem, valid: false, first_invalid_line: line };
       }
       report.events_checked += 1;
       if (!firsts.has(record.tenant)) firsts.set(record.tenant, { seq: record.seq, hash: record.hash });
@@ -116,7 +132,8 @@ async function scanChains(path: string, anchored: Set<string>, facts: FileFacts)
  * Verifies one JSONL day file on its own (it shares no state with the writer): within each tenant the
  * lines form an unbroken chain (seq +1, prev_hash links, hashes recomputed); then every signed anchor of
  * the file must hold: the file is at least as long as it was, its first `bytes` bytes are those anchored
- * (format 2), and each tenant's anchored first event (format 2) and head are in it unchanged.
+ * (format 2), and each tenant's anchored first event (format 2) and head are in it unchanged. With
+ * `previous`, each tenant's first line must also continue the earlier day files (`verifyDayFiles`).
  */
 export async function verifyJsonlFile(path: string, options: FileVerifyOptions = {}): Promise<FileReport> {
   const size = statSync(path).size;
@@ -125,7 +142,7 @@ export async function verifyJsonlFile(path: string, options: FileVerifyOptions =
     anchors.flatMap((anchor) => Object.entries(anchor?.heads ?? {}).map(([t, head]) => key(t, head.seq))),
   );
   const facts: FileFacts = { seen: new Map(), firsts: new Map(), digests: new Map(), size };
-  const report = await scanChains(path, anchored, facts);
+  const report = await scanChains(path, anchored, facts, options.previous);
   if (!report.valid || !options.publicKey) return report;
   const lengths = anchors.flatMap((anchor) => (anchor?.sha256 !== undefined ? [anchor.bytes] : []));
   facts.digests = await prefixDigests(path, lengths);

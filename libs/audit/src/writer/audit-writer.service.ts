@@ -9,13 +9,31 @@ import { JsonlMirror } from '../mirror/jsonl-mirror.util';
 import { type ExpectedHead } from '../verify/expected-heads.util';
 import { AUDIT_COLUMNS, type AuditRow, recordOfRow } from '../verify/stored-chain.util';
 import { canonicalAuditBody } from '../chain/audit-hash.util';
-import { GroupCommitWriter } from './group-commit.util';
+import { GroupCommitWriter, type PooledSession } from './group-commit.util';
 
 /** The `pg` pool under TypeORM's Postgres driver (shared: no extra connections, closed with TypeORM). */
 function poolOf(dataSource: DataSource): Pool {
   const master = (dataSource.driver as unknown as { master?: Pool }).master;
   if (typeof master?.connect !== 'function') throw new Error('The audit trail needs the Postgres driver');
   return master;
+}
+
+/**
+ * A pooled client for one flush. While it is checked out `pg-pool` listens to none of its errors, and
+ * Postgres may end the session between two statements (the chain transaction's idle timeout): without a
+ * listener that `error` event would crash the process. The pending or next query fails instead.
+ */
+async function checkOut(pool: Pool): Promise<PooledSession> {
+  const client = await pool.connect();
+  const ignore = (): void => undefined;
+  client.on('error', ignore);
+  return {
+    query: (text: string) => client.query(text),
+    release: (destroy?: Error | boolean) => {
+      client.removeListener('error', ignore);
+      client.release(destroy);
+    },
+  };
 }
 
 /** Owns the group-commit writer and the JSONL mirror; writes nothing when `AUDIT_ENABLED=false`. */
@@ -52,7 +70,7 @@ export class AuditWriterService implements OnModuleInit, OnApplicationShutdown {
     await mirror.open();
     this.mirror = mirror;
     this.writer = new GroupCommitWriter({
-      connect: () => pool.connect(),
+      connect: () => checkOut(pool),
       committed: (tenant, events) => mirror.append(tenant, events),
       batchMax: this.config.batchMax,
       queueMax: this.config.queueMax,

@@ -17,7 +17,7 @@ function fakeDatabase() {
       statements.push(text);
       if (state.hang) return new Promise(() => undefined);
       if (state.fail && text.includes('INSERT')) throw state.fail;
-      if (state.collideOnce && text.startsWith('SELECT pg_advisory_xact_lock')) {
+      if (state.collideOnce && text.startsWith('SET LOCAL lock_timeout')) {
         state.collideOnce = false;
         throw Object.assign(new Error('duplicate key value violates unique constraint'), { code: '23505' });
       }
@@ -63,11 +63,15 @@ describe('GroupCommitWriter', () => {
     const db = fakeDatabase();
     const w = writer(db);
     await w.append(pending());
-    expect(/^BEGIN; SELECT pg_advisory_xact_lock\(.*\); SELECT seq, hash/.test(db.statements[0])).toBe(true);
+    expect(db.statements[0]).toMatch(
+      /^BEGIN; SET LOCAL idle_in_transaction_session_timeout = 5000; SET LOCAL lock_timeout = 2500; SELECT pg_advisory_xact_lock\(.*\); SELECT seq, hash/,
+    );
     db.statements.length = 0;
     await w.append(pending());
     expect(db.statements).toHaveLength(1);
-    expect(/^SELECT pg_advisory_xact_lock\(.*\); INSERT INTO audit_events/.test(db.statements[0])).toBe(true);
+    expect(db.statements[0]).toMatch(
+      /^SET LOCAL lock_timeout = 2500; SELECT pg_advisory_xact_lock\(.*\); INSERT INTO audit_events/,
+    );
     expect(w.headOf('acme')?.seq).toBe(2);
   });
 
@@ -81,8 +85,8 @@ describe('GroupCommitWriter', () => {
     db.statements.length = 0;
     await w.append(pending());
     expect(db.statements.map((text) => text.slice(0, 12))).toEqual([
-      'SELECT pg_ad',
-      'BEGIN; SELEC',
+      'SET LOCAL lo',
+      'BEGIN; SET L',
       'INSERT INTO ',
     ]);
     expect(JSON.parse(committed[1][1][0].json)).toMatchObject({ seq: 10, prev_hash: 'ab'.repeat(32) });

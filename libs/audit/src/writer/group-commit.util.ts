@@ -1,6 +1,12 @@
 import { type ChainHead, type PendingAuditEvent } from '../audit.types';
 import { type LinkedEvent } from '../chain/audit-hash.util';
-import { appendToChain, isUniqueViolation, type SqlSession } from './chain-append.util';
+import {
+  appendToChain,
+  type ChainTimeouts,
+  chainTimeouts,
+  isUniqueViolation,
+  type SqlSession,
+} from './chain-append.util';
 
 /** A pooled connection: released after each flush, destroyed (`release(error)`) when it broke. */
 export interface PooledSession extends SqlSession {
@@ -44,8 +50,11 @@ const ATTEMPTS = 3;
  */
 export class GroupCommitWriter {
   private readonly chains = new Map<string, Chain>();
+  private readonly timeouts: ChainTimeouts;
 
-  constructor(private readonly options: GroupCommitOptions) {}
+  constructor(private readonly options: GroupCommitOptions) {
+    this.timeouts = chainTimeouts(options.writeTimeoutMs);
+  }
 
   /** Resolves once the event is committed; rejects when it could not be (or not in time). */
   append(event: PendingAuditEvent): Promise<void> {
@@ -121,7 +130,7 @@ export class GroupCommitWriter {
     try {
       for (let attempt = 1; ; attempt += 1) {
         try {
-          const linked = await appendToChain(session, chain.tenant, events, chain.head);
+          const linked = await appendToChain(session, chain.tenant, events, chain.head, this.timeouts);
           chain.head = linked.length > 0 ? { ...headOf(linked) } : chain.head;
           return linked;
         } catch (error) {
