@@ -85,6 +85,13 @@ export {
 } from './providers/tool-provider.decorator';
 export { AUDIT_SINK, type AuditEventInput, type AuditSink } from './audit/audit-sink.types';
 export {
+  type AggregatedCount,
+  type AggregationKey,
+  AggregationWindow,
+  MAX_AGGREGATION_KEYS,
+} from './audit/aggregation-window.util';
+export { AggregatedAuditor } from './audit/aggregated-audit.util';
+export {
   assertSafeUrl,
   type HostLookup,
   type ResolvedAddress,

@@ -1,5 +1,5 @@
 export { InvocationModule } from './invocation.module';
-export { invocationConfig, type InvocationConfig } from './invocation.config';
+export { invocationConfig, type InvocationConfig, loadInvocationConfig } from './invocation.config';
 export { type InvocationRequest } from './invocation.types';
 export { IdempotencyRecordEntity } from './idempotency/idempotency-record.entity';
 export { IdempotentRunService, type IdempotentAnswer } from './use-cases/idempotent-run.service';
@@ -11,5 +11,6 @@ export {
   RateLimitService,
   type RateLimitState,
 } from './rate-limit/rate-limit.service';
+export { RateLimitAuditService, type RateLimitRefusal } from './rate-limit/rate-limit-audit.service';
 export { ConfirmationRequiredDto, InvokeResponseDto, TokenMetaDto } from './tools/invoke-response.dto';
 export { sendAnswer, TOOL_ID_PARAM } from './tools/tools.controller';

@@ -16,6 +16,12 @@ export class InvocationEnv {
   @Max(1_000_000)
   RATE_BUCKET_BURST = 10;
 
+  @EnvInt()
+  @IsInt()
+  @Min(1)
+  @Max(3600)
+  RATE_LIMIT_AUDIT_WINDOW_SEC = 60;
+
   @IsOptional()
   @Matches(/^rediss?:\/\/\S+$/, { message: 'must be a redis:// or rediss:// URL' })
   REDIS_URL?: string;
@@ -42,6 +48,8 @@ export class InvocationEnv {
 export interface InvocationConfig {
   defaultRps: number;
   defaultBurst: number;
+  /** `rate.limited` audit: the first refusal per key and window on its own, the rest as one counted event. */
+  rateLimitAuditWindowMs: number;
   redisUrl?: string;
   /** A Redis command unanswered after this long fails, and counting falls back to memory. */
   redisCommandTimeoutMs: number;
@@ -54,6 +62,7 @@ export function loadInvocationConfig(env: NodeJS.ProcessEnv = process.env): Invo
   return {
     defaultRps: e.RATE_LIMIT_DEFAULT_RPS,
     defaultBurst: e.RATE_BUCKET_BURST,
+    rateLimitAuditWindowMs: e.RATE_LIMIT_AUDIT_WINDOW_SEC * 1000,
     redisUrl: e.REDIS_URL,
     redisCommandTimeoutMs: e.REDIS_COMMAND_TIMEOUT_MS,
     idempotencyTtlSec: e.IDEMPOTENCY_TTL_SEC,

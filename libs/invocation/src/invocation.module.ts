@@ -10,6 +10,7 @@ import { ProviderRegistryModule } from '@toolgate/core';
 import { IdempotencyRecordEntity } from './idempotency/idempotency-record.entity';
 import { IdempotencyService } from './idempotency/idempotency.service';
 import { invocationConfig } from './invocation.config';
+import { RateLimitAuditService } from './rate-limit/rate-limit-audit.service';
 import { RateLimitStorage } from './rate-limit/rate-limit-storage.service';
 import { RateLimitGuard } from './rate-limit/rate-limit.guard';
 import { RateLimitService } from './rate-limit/rate-limit.service';
@@ -34,6 +35,7 @@ const SWEEP_INTERVAL_MS = 10 * 60_000;
   providers: [
     RateLimitStorage,
     RateLimitService,
+    RateLimitAuditService,
     { provide: APP_GUARD, useClass: RateLimitGuard },
     IdempotencyService,
     IdempotentRunService,
@@ -41,7 +43,7 @@ const SWEEP_INTERVAL_MS = 10 * 60_000;
     InvokeToolService,
     ConfirmToolService,
   ],
-  exports: [ToolExecutorService, IdempotentRunService, RateLimitService],
+  exports: [ToolExecutorService, IdempotentRunService, RateLimitService, RateLimitAuditService],
 })
 export class InvocationModule implements OnModuleInit, OnApplicationShutdown {
   private readonly logger = new Logger('Idempotency');

@@ -1,26 +1,13 @@
-import {
-  type CanActivate,
-  type ExecutionContext,
-  Inject,
-  Injectable,
-  Logger,
-  Optional,
-} from '@nestjs/common';
+import { type CanActivate, type ExecutionContext, Injectable } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { type FastifyReply, type FastifyRequest } from 'fastify';
 
 import { CatalogService } from '@toolgate/catalog';
-import {
-  AUDIT_SINK,
-  type AuditSink,
-  correlationIdOf,
-  IS_PUBLIC_KEY,
-  type Principal,
-  principalOf,
-} from '@toolgate/core';
+import { correlationIdOf, IS_PUBLIC_KEY, principalOf } from '@toolgate/core';
 import { type PolicyRequirement, REQUIRE_POLICY_KEY } from '@toolgate/policy';
 
 import { RateLimitedException } from '../invocation.exception';
+import { RateLimitAuditService } from './rate-limit-audit.service';
 import { rateLimitHeaders, RateLimitService } from './rate-limit.service';
 
 /**
@@ -28,17 +15,15 @@ import { rateLimitHeaders, RateLimitService } from './rate-limit.service';
  * subject bucket: tool calls from the `tools` bucket (or the tool's own when its manifest sets
  * `rate_limit`), other API calls from the `api` bucket, so browsing never spends invocation budget.
  * `RateLimit-*` headers go on every such response (errors included); 429 adds `Retry-After` and is audited
- * (`rate.limited`, without holding the answer back; a lost event is logged).
+ * (`rate.limited`, grouped per key and window by `RateLimitAuditService`).
  */
 @Injectable()
 export class RateLimitGuard implements CanActivate {
-  private readonly logger = new Logger('RateLimit');
-
   constructor(
     private readonly reflector: Reflector,
     private readonly limits: RateLimitService,
     private readonly catalog: CatalogService,
-    @Optional() @Inject(AUDIT_SINK) private readonly audit?: AuditSink,
+    private readonly refusals: RateLimitAuditService,
   ) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
@@ -54,43 +39,19 @@ export class RateLimitGuard implements CanActivate {
     const headers = rateLimitHeaders(state);
     context.switchToHttp().getResponse<FastifyReply>().headers(headers);
     if (!state.allowed) {
-      this.audit429(request, principal, toolId, scope, state.retryAfter);
+      this.refusals.record({
+        principal,
+        bucket: scope,
+        transport: 'rest',
+        toolId,
+        requestId: String(request.id),
+        correlationId: correlationIdOf(request),
+        retryAfter: state.retryAfter,
+        details: { route: request.routeOptions?.url, method: request.method },
+      });
       throw new RateLimitedException(state.retryAfter, headers);
     }
     return true;
-  }
-
-  private audit429(
-    request: FastifyRequest,
-    principal: Principal,
-    toolId: string | undefined,
-    bucket: string,
-    retryAfter: number,
-  ): void {
-    this.audit
-      ?.record({
-        event: 'rate.limited',
-        tenant: principal.tenant,
-        subject: principal.subject,
-        tool_id: toolId,
-        status: '429',
-        request_id: String(request.id),
-        correlation_id: correlationIdOf(request),
-        details: {
-          bucket,
-          retry_after_seconds: retryAfter,
-          route: request.routeOptions?.url,
-          method: request.method,
-        },
-      })
-      .catch((error: unknown) =>
-        this.logger.error({
-          msg: 'audit event lost',
-          event: 'rate.limited',
-          request_id: request.id,
-          err: String(error),
-        }),
-      );
   }
 
   /** The tool id when the route runs a tool (`@RequirePolicy.forTool('tools.invoke', …)`). */

@@ -16,6 +16,7 @@ import { AUDIT_SINK, type AuditEventInput, type AuditSink } from '@toolgate/core
 import {
   asArguments,
   type InvocationRequest,
+  RateLimitAuditService,
   RateLimitService,
   ToolExecutorService,
 } from '@toolgate/invocation';
@@ -39,7 +40,8 @@ export interface AuthorizeOptions {
 
 /**
  * The REST invoke pipeline for MCP `tools/call`: the tool as the caller sees it (404 otherwise), the policy
- * decision (403, audited `tools.deny`), the tool's or the caller's rate limit (429, audited `rate.limited`),
+ * decision (403, audited `tools.deny`), the tool's or the caller's rate limit (429, audited `rate.limited`
+ * by `RateLimitAuditService`, grouped per key and window),
  * the arguments against the manifest's schema (422), then execution through the same executor (broker,
  * deadline, audit intent/outcome). Confirmation is `McpConfirmationService`'s.
  */
@@ -53,6 +55,7 @@ export class GovernedCallService {
     private readonly limits: RateLimitService,
     private readonly validator: SchemaValidatorService,
     private readonly executor: ToolExecutorService,
+    private readonly refusals: RateLimitAuditService,
     @Optional() @Inject(AUDIT_SINK) private readonly audit?: AuditSink,
   ) {}
 
@@ -124,13 +127,17 @@ export class GovernedCallService {
 
   private async spend(ctx: McpRequestContext, manifest: CatalogManifest, correlation: string): Promise<void> {
     const own = manifest.rate_limit;
-    const state = await this.limits.consume(ctx.principal, own ? `tool:${manifest.toolId}` : 'tools', own);
+    const bucket = own ? `tool:${manifest.toolId}` : 'tools';
+    const state = await this.limits.consume(ctx.principal, bucket, own);
     if (state.allowed) return;
-    this.record(ctx, correlation, {
-      event: 'rate.limited',
-      tool_id: manifest.toolId,
-      status: '429',
-      details: { transport: 'mcp' },
+    this.refusals.record({
+      principal: ctx.principal,
+      bucket,
+      transport: 'mcp',
+      toolId: manifest.toolId,
+      requestId: ctx.requestId,
+      correlationId: correlation,
+      retryAfter: state.retryAfter,
     });
     throw new McpRateLimitedException(state.retryAfter);
   }
