@@ -14,12 +14,15 @@ const STRICT_OPTIONS: Options = {
   strict: true,
   allErrors: true,
   allowUnionTypes: true,
+  // Only an argument's own members count: otherwise `{}` has a `constructor` (a required property named so
+  // is "present") and its value is a function ("must be string").
+  ownProperties: true,
   code: { regExp: linearRegExp },
 };
 
 /**
- * The one ajv configuration for tool schemas: strict schemas, every violation reported, formats on,
- * `pattern`s matched by a linear-time engine (RE2).
+ * The one ajv configuration for tool schemas: strict schemas, every violation reported, formats on, own
+ * members only, `pattern`s matched by a linear-time engine (RE2).
  */
 export function createJsonSchemaAjv(): Ajv {
   const ajv = new Ajv(STRICT_OPTIONS);

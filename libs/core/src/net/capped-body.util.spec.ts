@@ -3,7 +3,7 @@ import { type AddressInfo } from 'node:net';
 
 import { request } from 'undici';
 
-import { BodyTooLargeError, readBody, readBodyBytes } from './capped-body.util';
+import { BodyTooLargeError, exchangeHasBody, readBody, readBodyBytes } from './capped-body.util';
 
 /** A server answering `size` bytes, with or without a Content-Length (chunked). */
 describe('readBodyBytes', () => {
@@ -50,6 +50,31 @@ describe('readBodyBytes', () => {
     await expect(
       readBodyBytes(response.body, 4096, response.headers['content-length']),
     ).rejects.toBeInstanceOf(BodyTooLargeError);
+  });
+
+  it('reads the answer to a HEAD, whose Content-Length describes a body it does not carry', async () => {
+    const head = await request(`${base}/?size=50000&length`, { method: 'HEAD' });
+    expect(head.headers['content-length']).toBe('50000');
+    const exchange = { method: 'HEAD', status: head.statusCode };
+    expect(await readBodyBytes(head.body, 4096, head.headers['content-length'], exchange)).toEqual(
+      Buffer.alloc(0),
+    );
+    const get = await request(`${base}/?size=50000&length`);
+    await expect(
+      readBody(get.body, 4096, get.headers['content-length'], { method: 'GET', status: 200 }),
+    ).rejects.toBeInstanceOf(BodyTooLargeError);
+  });
+
+  it.each([
+    ['HEAD', 200, false],
+    ['head', 404, false],
+    ['GET', 204, false],
+    ['GET', 304, false],
+    ['GET', 101, false],
+    ['GET', 200, true],
+    ['DELETE', 404, true],
+  ])('knows whether %s answered %i has a body (%s)', (method, status, hasBody) => {
+    expect(exchangeHasBody({ method, status })).toBe(hasBody);
   });
 
   it('stops reading a chunked body once it passes the limit', async () => {

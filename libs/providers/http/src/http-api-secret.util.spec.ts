@@ -45,6 +45,21 @@ describe('secret_env namespace of ingested APIs', () => {
     }
   });
 
+  it("keeps platform-wide names out of every tenant's namespace", () => {
+    for (const tenant of [...LOOKALIKES, 'github', 'stripe']) {
+      const variable = `${secretEnvPrefix(tenant)}TOKEN`;
+      expect({ variable, public: secretEnvViolation('public', variable) }).toEqual({
+        variable,
+        public: expect.stringMatching(/HTTP_API_<NAME> without "__"/),
+      });
+    }
+    expect(secretEnvViolation('github', 'HTTP_API_GITHUB__TOKEN')).toBeUndefined();
+    expect(secretEnvViolation('public', 'HTTP_API_STRIPE__LIVE_KEY')).toBe(
+      'secret_env of a platform-wide API must be a variable named HTTP_API_<NAME> without "__" ' +
+        "(the tenants' namespaces) (A-Z, 0-9, _; at most 300 characters)",
+    );
+  });
+
   it('keeps the hex namespace of the longest tenant claim within the variable limit', () => {
     const tenant = 'T'.repeat(128);
     expect(secretEnvViolation(tenant, `${secretEnvPrefix(tenant)}TOKEN`)).toBeUndefined();
@@ -76,6 +91,8 @@ describe('secret_env namespace of ingested APIs', () => {
     ['acme', 'HTTP_API_BENCH_TOKEN'],
     ['acme', 'http_api_acme_token'],
     ['public', 'HTTP_API_'],
+    ['public', 'HTTP_API_GITHUB__TOKEN'],
+    ['public', 'HTTP_API__41434D45__KEY'],
     ['public', 'PIPEDRIVE_API_TOKEN'],
     ['public', `HTTP_API_${'X'.repeat(292)}`],
     ['acme.eu', 'HTTP_API_ACME_EU__KEY'],

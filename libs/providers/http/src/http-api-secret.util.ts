@@ -14,7 +14,8 @@ export const HTTP_API_SECRET_ENV = new RegExp(`^HTTP_API_[A-Z0-9_]{1,${HTTP_API_
 const SLUG_TENANT = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
 
 /**
- * `HTTP_API_` for platform-wide (`public`) APIs, `HTTP_API_<TENANT>__` for a tenant's. A slug tenant
+ * `HTTP_API_` for platform-wide (`public`) APIs (whose names may not hold `__`, see `secretEnvViolation`),
+ * `HTTP_API_<TENANT>__` for a tenant's. A slug tenant
  * (`acme`, `acme-eu`) is upper-cased with `-` as `_` (`HTTP_API_ACME_EU__`); any other tenant (`Acme`,
  * `acme_eu`, `acme.eu`) is `_` and the hex of its bytes (`acme_eu` → `HTTP_API__61636D655F6575__`).
  *
@@ -31,19 +32,26 @@ export function secretEnvPrefix(tenant: string): string {
   return `HTTP_API_${part}__`;
 }
 
-/** Why an API of `tenant` may not read `secretEnv`, or undefined when it may. */
+/**
+ * Why an API of `tenant` may not read `secretEnv`, or undefined when it may. A platform-wide name may not
+ * hold `__`: every tenant's variable does (after its `<TENANT>` part), so `public` cannot name one
+ * (`HTTP_API_GITHUB__TOKEN` is tenant `github`'s alone) and no tenant can name a platform-wide one.
+ */
 export function secretEnvViolation(tenant: string, secretEnv: string): string | undefined {
   const prefix = secretEnvPrefix(tenant);
+  const isPublic = tenant === PUBLIC_TENANT;
   if (
     HTTP_API_SECRET_ENV.test(secretEnv) &&
     secretEnv.startsWith(prefix) &&
-    secretEnv.length > prefix.length
+    secretEnv.length > prefix.length &&
+    !(isPublic && secretEnv.includes('__'))
   ) {
     return undefined;
   }
-  const whose = tenant === PUBLIC_TENANT ? 'a platform-wide API' : `an API of tenant ${tenant}`;
+  const whose = isPublic ? 'a platform-wide API' : `an API of tenant ${tenant}`;
+  const except = isPublic ? ' without "__" (the tenants\' namespaces)' : '';
   return (
-    `secret_env of ${whose} must be a variable named ${prefix}<NAME> ` +
+    `secret_env of ${whose} must be a variable named ${prefix}<NAME>${except} ` +
     `(A-Z, 0-9, _; at most ${HTTP_API_SECRET_ENV_MAX} characters)`
   );
 }

@@ -87,7 +87,10 @@ export class HttpApiClient implements OnModuleDestroy {
         status: response.statusCode,
         contentType: firstHeader(response.headers['content-type']),
         retryAfter: firstHeader(response.headers['retry-after']),
-        body: await this.readCapped(response.body, firstHeader(response.headers['content-length'])),
+        body: await this.readCapped(response.body, firstHeader(response.headers['content-length']), {
+          method: upstream.method,
+          status: response.statusCode,
+        }),
       };
     } catch (error) {
       throw this.failure(error, ctx);
@@ -98,9 +101,14 @@ export class HttpApiClient implements OnModuleDestroy {
     return this.dispatcher.close();
   }
 
-  private async readCapped(body: Dispatcher.ResponseData['body'], declared?: string): Promise<Buffer> {
+  /** The body within `maxResponseBytes`; a HEAD's (or 204's, 304's) `Content-Length` announces no body. */
+  private async readCapped(
+    body: Dispatcher.ResponseData['body'],
+    declared: string | undefined,
+    exchange: { method: string; status: number },
+  ): Promise<Buffer> {
     try {
-      return await readBodyBytes(body, this.config.maxResponseBytes, declared);
+      return await readBodyBytes(body, this.config.maxResponseBytes, declared, exchange);
     } catch (error) {
       if (!(error instanceof BodyTooLargeError)) throw error;
       throw new ProviderUpstreamException(

@@ -31,8 +31,8 @@ export class HttpApiAuthDto {
   @ApiProperty({
     description:
       'Name of the environment variable holding the secret (read by the token broker): ' +
-      '`HTTP_API_<TENANT>__<NAME>` for an API of a tenant, `HTTP_API_<NAME>` for a platform-wide (`public`) ' +
-      'one. `<TENANT>` is a slug tenant upper-cased with `-` as `_` (`acme-eu` → `ACME_EU`); any other ' +
+      '`HTTP_API_<TENANT>__<NAME>` for an API of a tenant, `HTTP_API_<NAME>` without `__` for a platform-wide ' +
+      '(`public`) one. `<TENANT>` is a slug tenant upper-cased with `-` as `_` (`acme-eu` → `ACME_EU`); any other ' +
       'tenant is `_` and the upper-case hex of its name (`acme_eu` → `_61636D655F6575`). A refused ' +
       'variable gets a 422 naming the expected prefix.',
     example: 'HTTP_API_ACME__PETSTORE_TOKEN',

@@ -76,10 +76,11 @@ export function readOpenApiDocument(spec: unknown, limits: OpenApiLimits): Recor
 
 /**
  * Every operation of the document with local `$ref`s inlined. Refuses (422, every problem listed) external
- * or circular refs and more than `maxOperations` operations.
+ * or circular refs, documents that inline to more than `MAX_INLINED_FACTOR` × `maxSpecBytes` bytes and more
+ * than `maxOperations` operations.
  */
 export function collectOperations(document: Record<string, unknown>, limits: OpenApiLimits): RawOperation[] {
-  const resolver = new LocalRefResolver(document);
+  const resolver = new LocalRefResolver(document, limits.maxSpecBytes);
   const problems: ProblemViolation[] = [];
   const operations: RawOperation[] = [];
   for (const [path, rawItem] of Object.entries(document.paths as Record<string, unknown>)) {

@@ -1,5 +1,7 @@
 import { escapePointerSegment, type ProblemViolation } from '@toolgate/core';
 
+import { MAX_INLINED_FACTOR, valueBytes } from './openapi-size.util';
+
 /** Longest chain of `$ref`s followed from one place. */
 export const MAX_REF_DEPTH = 16;
 /** Most nodes the inlined document may have (refs used many times can blow a small document up). */
@@ -32,13 +34,22 @@ function pointerTarget(document: unknown, ref: string): unknown {
 /**
  * Replaces local `$ref`s (`#/components/...` only) by their targets. External refs (other files, URLs) are
  * never fetched: they, refs to nowhere, circular refs, chains deeper than `MAX_REF_DEPTH` and documents that
- * expand beyond `MAX_INLINED_NODES` are recorded in `problems`, with the pointer where they occur.
+ * expand beyond `MAX_INLINED_NODES` nodes or `MAX_INLINED_FACTOR` × `maxSpecBytes` bytes of JSON are recorded in `problems`, with the
+ * pointer where they occur. Bytes are counted as the copies are made (strings and keys included: the copies
+ * share their strings, so a node count alone lets a few refs to a long string make gigabytes of JSON).
  */
 export class LocalRefResolver {
   readonly problems: ProblemViolation[] = [];
   private nodes = 0;
+  private bytes = 0;
+  private readonly maxBytes: number;
 
-  constructor(private readonly document: Record<string, unknown>) {}
+  constructor(
+    private readonly document: Record<string, unknown>,
+    private readonly maxSpecBytes: number,
+  ) {
+    this.maxBytes = MAX_INLINED_FACTOR * maxSpecBytes;
+  }
 
   /** `node` (found at `pointer`) with every `$ref` inside it inlined. */
   inline(node: unknown, pointer: string, chain: readonly string[] = []): unknown {
@@ -51,10 +62,11 @@ export class LocalRefResolver {
       }
       return {};
     }
+    if (isObject(node) && typeof node.$ref === 'string') return this.follow(node.$ref, pointer, chain);
+    if (!this.spend(node, pointer)) return {};
     if (Array.isArray(node))
       return node.map((item, index) => this.inline(item, `${pointer}/${index}`, chain));
     if (!isObject(node)) return node;
-    if (typeof node.$ref === 'string') return this.follow(node.$ref, pointer, chain);
     return Object.fromEntries(
       Object.entries(node).map(([key, value]) => [
         key,
@@ -73,6 +85,19 @@ export class LocalRefResolver {
     const target = pointerTarget(this.document, ref);
     if (target === undefined) return this.problem(at, `$ref "${ref}" points nowhere`);
     return this.inline(target, pointer, [...chain, ref]);
+  }
+
+  /** Counts the JSON bytes of `node`'s copy (children apart); false once the document is over `maxBytes`. */
+  private spend(node: unknown, pointer: string): boolean {
+    if (this.bytes > this.maxBytes) return false;
+    this.bytes += valueBytes(node);
+    if (this.bytes <= this.maxBytes) return true;
+    this.problem(
+      pointer,
+      `the document expands to more than ${this.maxBytes} bytes once $refs are inlined ` +
+        `(at most ${MAX_INLINED_FACTOR} × the ${this.maxSpecBytes}-byte document limit)`,
+    );
+    return false;
   }
 
   private problem(pointer: string, detail: string): Record<string, never> {

@@ -88,8 +88,10 @@ function objectKeywords(schema: Record<string, unknown>, out: Record<string, unk
     ? schema.required.filter((name): name is string => typeof name === 'string')
     : [];
   if (properties || required.length > 0) {
-    const all: Record<string, unknown> = properties ?? {};
-    for (const name of required) all[name] ??= {}; // strict ajv: every required property is declared
+    // Without a prototype: a property `__proto__` is a property, not the object's prototype.
+    const all: Record<string, unknown> = Object.assign(Object.create(null), properties);
+    // strict ajv: every required property is declared (`constructor` too: an inherited member is not)
+    for (const name of required) if (!Object.hasOwn(all, name)) all[name] = {};
     out.properties = Object.fromEntries(
       Object.entries(all).map(([name, value]) => [name, toJsonSchema(value)]),
     );

@@ -66,4 +66,30 @@ describe('buildUpstreamRequest', () => {
       ]);
     }
   });
+
+  it('sends no argument named like an Object.prototype member unless the agent gave it', () => {
+    const inherited: HttpOperation = {
+      ...operation,
+      path: '/pets/{constructor}',
+      parameters: [
+        { name: 'constructor', in: 'path', required: true },
+        { name: 'constructor', in: 'query', required: false },
+        { name: 'hasOwnProperty', in: 'query', required: false },
+        { name: 'toString', in: 'header', required: false },
+      ],
+    };
+    const given = { path: { constructor: 'c1' }, query: {}, headers: {} };
+    const request = buildUpstreamRequest(api, inherited, given);
+    expect(request.url).toBe('https://api.example.com/v1/pets/c1');
+    expect(request.headers.tostring).toBeUndefined();
+    // Groups left out entirely: the path value is missing, not `function Object() { [native code] }`.
+    expect(() => buildUpstreamRequest(api, inherited, {})).toThrow(RequestValidationException);
+    const named = buildUpstreamRequest(api, inherited, {
+      ...given,
+      query: { constructor: 'q', hasOwnProperty: 'h' },
+      headers: { toString: 't' },
+    });
+    expect(named.url).toBe('https://api.example.com/v1/pets/c1?constructor=q&hasOwnProperty=h');
+    expect(named.headers.tostring).toBe('t');
+  });
 });

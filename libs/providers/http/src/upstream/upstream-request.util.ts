@@ -44,13 +44,17 @@ const groupOf = (input: ToolInput, location: ParameterLocation): Record<string, 
     : {};
 };
 
+/** The argument `name` of a group: its own property only, so `constructor` or `toString` is not Object's. */
+const argumentOf = (values: Record<string, unknown>, name: string): unknown =>
+  Object.hasOwn(values, name) ? values[name] : undefined;
+
 const scalar = (value: unknown): string =>
   typeof value === 'object' && value !== null ? JSON.stringify(value) : String(value);
 
 function pathOf(operation: HttpOperation, input: ToolInput, problems: ProblemViolation[]): string {
   const values = groupOf(input, 'path');
   return operation.path.replace(/\{([^}]+)\}/g, (_match, name: string) => {
-    const value = values[name];
+    const value = argumentOf(values, name);
     const text = Array.isArray(value)
       ? value.map(scalar).join(',')
       : value === undefined
@@ -73,7 +77,7 @@ function queryOf(operation: HttpOperation, input: ToolInput, problems: ProblemVi
   const values = groupOf(input, 'query');
   const query = new URLSearchParams();
   for (const { name } of operation.parameters.filter((parameter) => parameter.in === 'query')) {
-    const value = values[name];
+    const value = argumentOf(values, name);
     if (value === undefined || value === null) continue;
     const items = Array.isArray(value) ? value : [value];
     items.forEach((item, index) => {
@@ -96,7 +100,7 @@ function headersOf(
   const values = groupOf(input, 'header');
   const headers: Record<string, string> = {};
   for (const { name } of operation.parameters.filter((parameter) => parameter.in === 'header')) {
-    const value = values[name];
+    const value = argumentOf(values, name);
     if (value === undefined || value === null) continue;
     const text = Array.isArray(value) ? value.map(scalar).join(',') : scalar(value);
     const problem = headerValueProblem(text);
