@@ -3,7 +3,7 @@ import { Client, type ClientConfig } from 'pg';
 import { DataSource } from 'typeorm';
 
 import { CatalogService } from './catalog.service';
-import { CATALOG_CHANNEL } from './manifest-store.service';
+import { CATALOG_CHANNEL } from './manifest-row.util';
 
 const INITIAL_BACKOFF_MS = 250;
 const MAX_BACKOFF_MS = 10_000;

@@ -43,6 +43,18 @@ export class ProviderToolManifestException extends DomainException {
   }
 }
 
+/** The tenant already holds as many enabled manifests as `CATALOG_MAX_TOOLS_PER_TENANT` allows. */
+export class TooManyToolsException extends DomainException {
+  constructor(tenant: string, limit: number, adding: number) {
+    super('CATALOG.TOO_MANY_TOOLS', 409, 'Conflict', {
+      detail:
+        `Tenant ${tenant} may hold at most ${limit} enabled manifests (CATALOG_MAX_TOOLS_PER_TENANT); ` +
+        `adding ${adding} would pass it. Disable tools it no longer needs first.`,
+      extensions: { tenant, limit },
+    });
+  }
+}
+
 export class InvalidManifestException extends DomainException {
   constructor(errors: ProblemViolation[]) {
     super('CATALOG.INVALID_MANIFEST', 422, 'Unprocessable Content', {

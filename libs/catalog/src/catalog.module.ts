@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { ConfigModule } from '@nestjs/config';
 import { TypeOrmModule } from '@nestjs/typeorm';
 
 import { ProviderRegistryModule } from '@toolgate/core';
@@ -9,6 +10,7 @@ import { CatalogChangeListener } from './catalog-listener.service';
 import { CatalogResourceService } from './catalog-resource.service';
 import { CatalogSyncService } from './catalog-sync.service';
 import { CatalogViewService } from './catalog-view.service';
+import { catalogConfig } from './catalog.config';
 import { CatalogController } from './catalog.controller';
 import { CatalogService } from './catalog.service';
 import { ManifestVersionEntity } from './entities/manifest-version.entity';
@@ -24,7 +26,11 @@ import { SchemaValidatorService } from './schema-validator.service';
  * the policy's resource resolver.
  */
 @Module({
-  imports: [TypeOrmModule.forFeature([ManifestEntity, ManifestVersionEntity]), ProviderRegistryModule],
+  imports: [
+    ConfigModule.forFeature(catalogConfig),
+    TypeOrmModule.forFeature([ManifestEntity, ManifestVersionEntity]),
+    ProviderRegistryModule,
+  ],
   controllers: [CatalogController, ManifestController],
   providers: [
     ManifestStore,

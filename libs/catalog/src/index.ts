@@ -22,9 +22,11 @@ export {
   ManifestTenantForbiddenException,
   ProviderToolManifestException,
   ToolNotFoundException,
+  TooManyToolsException,
   UnknownProviderException,
 } from './catalog.exception';
-export { CATALOG_CHANNEL } from './manifest-store.service';
+export { MAX_MANIFEST_BYTES, MAX_SCHEMA_BYTES, manifestSizeProblems } from './manifest-size.util';
+export { CATALOG_CHANNEL } from './manifest-row.util';
 export { ManifestEntity } from './entities/manifest.entity';
 export { ManifestVersionEntity } from './entities/manifest-version.entity';
 export {

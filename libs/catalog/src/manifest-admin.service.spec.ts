@@ -3,8 +3,10 @@ import { type ProviderRegistry, type RegisteredTool, toolIdOf } from '@toolgate/
 import { makeManifest, makeManifestRow, makePrincipal, TestProviderService } from '@toolgate/testing';
 
 import { type CatalogEvents } from './catalog-events.service';
+import { DuplicateManifestException } from './catalog.exception';
 import { type CatalogService } from './catalog.service';
 import { type ManifestInput, ManifestAdminService } from './manifest-admin.service';
+import { MAX_SCHEMA_BYTES } from './manifest-size.util';
 import { type ManifestStore } from './manifest-store.service';
 
 /** The registry as the gateway builds it with the `test` provider mounted (echo, slow, fail, destroy, fetch). */
@@ -35,7 +37,8 @@ const takeover = (): ManifestInput => {
 };
 
 describe('ManifestAdminService', () => {
-  let store: { create: jest.Mock; update: jest.Mock };
+  let store: { create: jest.Mock; update: jest.Mock; upsertMany: jest.Mock };
+  let events: { emit: jest.Mock };
   let admin: ManifestAdminService;
   const acmeAdmin = makePrincipal({ tenant: 'acme', subject: 'acme-admin' });
   const platformAdmin = makePrincipal({ tenant: 'public', subject: 'root' });
@@ -48,6 +51,9 @@ describe('ManifestAdminService', () => {
     store = {
       create: jest.fn(async (manifest) => written(manifest).row),
       update: jest.fn(async (manifest) => written(manifest)),
+      upsertMany: jest.fn(async (manifests: ManifestInput[]) =>
+        manifests.map((manifest) => ({ row: makeManifestRow(manifest, 1), change: 'created' })),
+      ),
     };
     const shared = makeManifest({ toolId: 'test:shared', tenant: 'public' });
     const catalog = {
@@ -55,8 +61,14 @@ describe('ManifestAdminService', () => {
       resolve: (toolId: string, { tenant }: { tenant: string }) =>
         tenant === 'public' && toolId === shared.toolId ? shared : undefined,
     } as unknown as CatalogService;
-    const events = { emit: jest.fn(async () => undefined) } as unknown as CatalogEvents;
-    admin = new ManifestAdminService(store as unknown as ManifestStore, catalog, fakeRegistry(), events);
+    events = { emit: jest.fn(async () => undefined) };
+    admin = new ManifestAdminService(
+      store as unknown as ManifestStore,
+      catalog,
+      fakeRegistry(),
+      events as unknown as CatalogEvents,
+      { maxToolsPerTenant: 5 },
+    );
   });
 
   describe("a tool a provider lists, outside 'public'", () => {
@@ -78,6 +90,7 @@ describe('ManifestAdminService', () => {
       await expect(admin.upsertMany(acmeAdmin, [takeover()], 'openapi')).rejects.toMatchObject(refusal);
       expect(store.update).not.toHaveBeenCalled();
       expect(store.create).not.toHaveBeenCalled();
+      expect(store.upsertMany).not.toHaveBeenCalled();
     });
   });
 
@@ -88,7 +101,7 @@ describe('ManifestAdminService', () => {
     });
     const { toolId: _toolId, ...body } = takeover();
     await admin.update(platformAdmin, 'test:destroy', body);
-    expect(store.create).toHaveBeenCalledTimes(1);
+    expect(store.create).toHaveBeenCalledWith(expect.anything(), 'admin', 'root', undefined);
     expect(store.update).toHaveBeenCalledTimes(1);
   });
 
@@ -101,6 +114,7 @@ describe('ManifestAdminService', () => {
       expect.objectContaining({ toolId: 'test:lookup', tenant: 'acme' }),
       'admin',
       'acme-admin',
+      5, // the tenant's cap (CATALOG_MAX_TOOLS_PER_TENANT); none for public
     );
   });
 
@@ -109,7 +123,86 @@ describe('ManifestAdminService', () => {
     await expect(
       admin.upsertMany(acmeAdmin, [input('test:own-first'), input('test:shared')], 'openapi'),
     ).rejects.toMatchObject({ status: 409, code: 'CATALOG.DUPLICATE_TOOL' });
-    expect(store.create).not.toHaveBeenCalled();
-    expect(store.update).not.toHaveBeenCalled();
+    expect(store.upsertMany).not.toHaveBeenCalled();
+  });
+
+  describe('importer batches', () => {
+    const input = (toolId: string): ManifestInput => ({ ...takeover(), toolId });
+
+    it("writes the batch in one store call with the tenant's cap (none for public), emits what committed", async () => {
+      const row = (toolId: string) => makeManifestRow({ toolId, tenant: 'acme' }, 1);
+      store.upsertMany.mockResolvedValueOnce([
+        { row: row('test:a'), change: 'created' },
+        { row: row('test:b') },
+      ]);
+      await admin.upsertMany(acmeAdmin, [input('test:a'), input('test:b')], 'openapi');
+      expect(store.upsertMany).toHaveBeenCalledWith(expect.any(Array), 'openapi', 'acme-admin', 5);
+      expect(events.emit.mock.calls.map(([event]) => [event.type, event.toolId])).toEqual([
+        ['manifest.registered', 'test:a'],
+      ]);
+      await admin.upsertMany(platformAdmin, [input('test:c')], 'mcp');
+      expect(store.upsertMany).toHaveBeenLastCalledWith(expect.any(Array), 'mcp', 'root', undefined);
+    });
+
+    it('emits nothing when the store refuses the batch (it rolled back)', async () => {
+      store.upsertMany.mockRejectedValueOnce(new DuplicateManifestException('test:b', 'public', true));
+      await expect(
+        admin.upsertMany(acmeAdmin, [input('test:a'), input('test:b')], 'openapi'),
+      ).rejects.toMatchObject({ status: 409 });
+      expect(events.emit).not.toHaveBeenCalled();
+    });
+
+    it('refuses a batch naming a tool twice (422, pointer of the second)', async () => {
+      await expect(
+        admin.upsertMany(acmeAdmin, [input('test:a'), input('test:b'), input('test:a')], 'openapi'),
+      ).rejects.toMatchObject({ status: 422, errors: [{ pointer: '/2/toolId' }] });
+      expect(store.upsertMany).not.toHaveBeenCalled();
+    });
+  });
+
+  describe('manifest size', () => {
+    const big = { type: 'object', description: 'x'.repeat(MAX_SCHEMA_BYTES) };
+
+    it('refuses inputs or outputs over 256 KiB on register and PUT (422, pointer, limit), before the store', async () => {
+      await expect(
+        admin.register(acmeAdmin, { ...takeover(), toolId: 'test:big', inputs: big }),
+      ).rejects.toMatchObject({
+        status: 422,
+        code: 'CATALOG.INVALID_MANIFEST',
+        errors: [{ pointer: '/inputs', detail: expect.stringContaining('at most 262,144 bytes (256 KiB)') }],
+      });
+      const { toolId: _toolId, ...body } = takeover();
+      await expect(admin.update(acmeAdmin, 'test:big', { ...body, outputs: big })).rejects.toMatchObject({
+        status: 422,
+        errors: [{ pointer: '/outputs', detail: expect.stringContaining('262,144 bytes') }],
+      });
+      expect(store.create).not.toHaveBeenCalled();
+      expect(store.update).not.toHaveBeenCalled();
+    });
+
+    it('refuses an importer batch whose inlined $refs make one schema stand for 100 MB, writing none', async () => {
+      let schema: Record<string, unknown> = { type: 'string', description: 'x'.repeat(100_000) };
+      for (let level = 0; level < 3; level += 1) {
+        const below = schema;
+        schema = { type: 'object', properties: Object.fromEntries([...'abcdefghij'].map((k) => [k, below])) };
+      }
+      const batch = [
+        { ...takeover(), toolId: 'test:small' },
+        { ...takeover(), toolId: 'test:huge', inputs: schema },
+      ];
+      await expect(admin.upsertMany(acmeAdmin, batch, 'openapi')).rejects.toMatchObject({
+        status: 422,
+        errors: [{ pointer: '/inputs', detail: expect.stringContaining('input schema of test:huge') }],
+      });
+      expect(store.upsertMany).not.toHaveBeenCalled();
+    });
+
+    it('caps the whole manifest at 640 KiB (members the DTO does not bound for importers)', async () => {
+      const wordy = { ...takeover(), toolId: 'test:wordy', description: 'x'.repeat(700 * 1024) };
+      await expect(admin.upsertMany(platformAdmin, [wordy], 'mcp')).rejects.toMatchObject({
+        status: 422,
+        errors: [{ pointer: '', detail: expect.stringContaining('at most 655,360 bytes (640 KiB)') }],
+      });
+    });
   });
 });

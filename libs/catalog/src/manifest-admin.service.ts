@@ -1,4 +1,4 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 
 import {
   createJsonSchemaAjv,
@@ -10,16 +10,17 @@ import {
 
 import { type ManifestEntity } from './entities/manifest.entity';
 import { CatalogEvents, type ManifestChangeType } from './catalog-events.service';
+import { type CatalogConfig, catalogConfig, loadCatalogConfig } from './catalog.config';
 import { CatalogService } from './catalog.service';
 import {
   DuplicateManifestException,
   InvalidManifestException,
-  ManifestNotFoundException,
   ManifestTenantForbiddenException,
   ProviderToolManifestException,
   UnknownProviderException,
 } from './catalog.exception';
-import { ManifestStore } from './manifest-store.service';
+import { manifestSizeProblems } from './manifest-size.util';
+import { type BatchOutcome, ManifestStore } from './manifest-store.service';
 import {
   type CatalogManifest,
   type ManifestSource,
@@ -41,11 +42,16 @@ export interface ManifestRecord extends CatalogManifest {
   disabled: boolean;
 }
 
+const CHANGE_EVENTS: Record<NonNullable<BatchOutcome['change']>, ManifestChangeType> = {
+  created: 'manifest.registered',
+  updated: 'manifest.updated',
+};
+
 /**
  * Admin writes of the catalog. An admin writes manifests of its own tenant only; platform admins of the
- * `public` tenant write the shared manifests. Every write is checked (known provider, namespaced id, schemas
- * that compile under ajv strict), committed with its history row, reloaded here and announced to every
- * replica, then emitted through `CatalogEvents`.
+ * `public` tenant write the shared manifests. Every write is checked (known provider, namespaced id, size,
+ * schemas that compile under ajv strict), committed with its history row, reloaded here and announced to
+ * every replica, then emitted through `CatalogEvents`.
  */
 @Injectable()
 export class ManifestAdminService {
@@ -56,11 +62,13 @@ export class ManifestAdminService {
     private readonly catalog: CatalogService,
     private readonly registry: ProviderRegistry,
     private readonly events: CatalogEvents,
+    // The defaults when built by hand (specs); the module always provides the validated slice.
+    @Inject(catalogConfig.KEY) private readonly config: CatalogConfig = loadCatalogConfig({}),
   ) {}
 
   async register(principal: Principal, input: ManifestInput): Promise<ManifestRecord> {
     const manifest = this.check(principal, input);
-    const row = await this.store.create(manifest, 'admin', principal.subject);
+    const row = await this.store.create(manifest, 'admin', principal.subject, this.toolCap(principal));
     return this.committed(principal, row, 'manifest.registered');
   }
 
@@ -76,9 +84,10 @@ export class ManifestAdminService {
   }
 
   /**
-   * Creates or updates manifests an importer owns (`openapi`, `mcp`) in the caller's tenant: all are checked
-   * before any is written; a new or disabled tool is created, an active one updated (identical content is
-   * not written); the catalog reloads once for the batch.
+   * Creates or updates manifests an importer owns (`openapi`, `mcp`) in the caller's tenant, all or nothing:
+   * all are checked here, then again in the store's one transaction (ids `public` holds, enabled or not; the
+   * tenant's cap) before any is written. A new or disabled tool is created, an active one updated
+   * (identical content is not written); the catalog reloads once; only committed changes are emitted.
    */
   async upsertMany(
     principal: Principal,
@@ -86,10 +95,11 @@ export class ManifestAdminService {
     source: ManifestSource,
   ): Promise<ManifestRecord[]> {
     const manifests = inputs.map((input) => this.check(principal, input));
-    const written: { row: ManifestEntity; type?: ManifestChangeType }[] = [];
-    for (const manifest of manifests) written.push(await this.upsertOne(manifest, source, principal.subject));
+    refuseRepeatedIds(manifests);
+    const cap = this.toolCap(principal);
+    const written = await this.store.upsertMany(manifests, source, principal.subject, cap);
     await this.catalog.reload();
-    for (const { row, type } of written) if (type) await this.emit(principal, row, type);
+    for (const { row, change } of written) if (change) await this.emit(principal, row, CHANGE_EVENTS[change]);
     return written.map(({ row }) => recordOf(row));
   }
 
@@ -118,6 +128,9 @@ export class ManifestAdminService {
       outputs: input.outputs ?? { type: 'object' },
       safety_tags: input.safety_tags ?? [],
     };
+    // Before anything walks or compiles the schemas: inlined `$ref`s may make one stand for gigabytes.
+    const tooLarge = manifestSizeProblems(manifest);
+    if (tooLarge.length > 0) throw new InvalidManifestException(tooLarge);
     const problems: ProblemViolation[] = [
       ...(isNamespaced(manifest.toolId, manifest.provider_id)
         ? []
@@ -139,18 +152,9 @@ export class ManifestAdminService {
     if (listed) throw new ProviderToolManifestException(toolId, listed.providerKey);
   }
 
-  private async upsertOne(
-    manifest: ToolManifest,
-    source: ManifestSource,
-    changedBy: string,
-  ): Promise<{ row: ManifestEntity; type?: ManifestChangeType }> {
-    try {
-      const { row, changed } = await this.store.update(manifest, source, changedBy);
-      return { row, type: changed ? 'manifest.updated' : undefined };
-    } catch (error) {
-      if (!(error instanceof ManifestNotFoundException)) throw error;
-      return { row: await this.store.create(manifest, source, changedBy), type: 'manifest.registered' };
-    }
+  /** The most enabled manifests the caller's tenant may hold; `public` (the platform's) has no cap. */
+  private toolCap(principal: Principal): number | undefined {
+    return principal.tenant === PUBLIC_TENANT ? undefined : this.config.maxToolsPerTenant;
   }
 
   private async committed(
@@ -181,6 +185,18 @@ function isNamespaced(toolId: string, providerId: string): boolean {
   if (toolId.startsWith(`${providerId}:`)) return toolId.length > providerId.length + 1;
   const namespaced = toolId.startsWith(`${providerId}.`) ? toolId.slice(providerId.length + 1) : '';
   return /^[a-z0-9][a-z0-9-]*:./.test(namespaced);
+}
+
+/** One batch names each tool once (which of two manifests of one id should win is unknown). */
+function refuseRepeatedIds(manifests: ToolManifest[]): void {
+  const seen = new Set<string>();
+  manifests.forEach(({ toolId }, index) => {
+    if (seen.has(toolId))
+      throw new InvalidManifestException([
+        { pointer: `/${index}/toolId`, detail: `${toolId} is listed twice` },
+      ]);
+    seen.add(toolId);
+  });
 }
 
 function recordOf(row: ManifestEntity): ManifestRecord {

@@ -1,16 +1,19 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource, type EntityManager, QueryFailedError } from 'typeorm';
+import { DataSource, type EntityManager } from 'typeorm';
 
-import { type ManifestChange, ManifestVersionEntity } from './entities/manifest-version.entity';
+import { ManifestVersionEntity } from './entities/manifest-version.entity';
 import { ManifestEntity } from './entities/manifest.entity';
-import { DuplicateManifestException, ManifestNotFoundException } from './catalog.exception';
+import {
+  DuplicateManifestException,
+  ManifestNotFoundException,
+  TooManyToolsException,
+} from './catalog.exception';
+import { findRow, insertRow, writeRow } from './manifest-row.util';
 import { manifestHash, planProviderSync, type SyncPlan } from './manifest.util';
 import { type ManifestSource, PUBLIC_TENANT, type ToolManifest } from './manifest.types';
 
-/** The Postgres channel every replica LISTENs on; one notification per committed catalog change. */
-export const CATALOG_CHANNEL = 'toolgate_catalog';
 const SYNC_LOCK = 'toolgate:catalog:provider-sync';
-const UNIQUE_VIOLATION = '23505';
+const TENANT_LOCK = 'toolgate:catalog:tenant:';
 
 /** What the sync did with one provider tool, and the version the tool is at afterwards. */
 export interface SyncOutcome {
@@ -19,10 +22,24 @@ export interface SyncOutcome {
   version: number;
 }
 
+/** One manifest of a committed batch: its row, and what was written (nothing when it was unchanged). */
+export interface BatchOutcome {
+  row: ManifestEntity;
+  change?: 'created' | 'updated';
+}
+
+/** A write decided (every check passed) before any row of its transaction is written. */
+interface PlannedWrite {
+  manifest: ToolManifest;
+  stored: ManifestEntity | null;
+  /** `create` adds a tool (new, or a disabled row enabled again as the next version). */
+  action: 'create' | 'update' | 'unchanged';
+}
+
 /**
  * Writes of the `manifests` table. Each change bumps the version, appends the new version to
- * `manifest_versions` and NOTIFYs `CATALOG_CHANNEL` inside the same transaction (Postgres delivers
- * it only once the transaction commits).
+ * `manifest_versions` and NOTIFYs `CATALOG_CHANNEL` inside the same transaction. A transaction that adds
+ * tools to a tenant holds the tenant's advisory lock, so its checks (ids, tool count) hold until it commits.
  */
 @Injectable()
 export class ManifestStore {
@@ -45,11 +62,11 @@ export class ManifestStore {
       await em.query('SELECT pg_advisory_xact_lock(hashtext($1))', [SYNC_LOCK]);
       const outcomes: SyncOutcome[] = [];
       for (const manifest of manifests) {
-        const stored = await this.find(em, PUBLIC_TENANT, manifest.toolId);
+        const stored = await findRow(em, PUBLIC_TENANT, manifest.toolId);
         const plan = planProviderSync(stored ?? undefined, manifestHash(manifest));
         let row = stored;
-        if (plan === 'insert') row = await this.insert(em, manifest, 'provider', 'provider-sync');
-        if (plan === 'update') row = await this.write(em, stored!, manifest, 'updated', 'provider-sync');
+        if (plan === 'insert') row = await insertRow(em, manifest, 'provider', 'provider-sync');
+        if (plan === 'update') row = await writeRow(em, stored!, manifest, 'updated', 'provider-sync');
         outcomes.push({ toolId: manifest.toolId, plan, version: row!.version });
       }
       return outcomes;
@@ -59,25 +76,45 @@ export class ManifestStore {
   /**
    * Creates a manifest (or re-creates a disabled one, next version). Refuses when the tool id is active in
    * the tenant or, for a tenant other than `public`, exists in `public`, enabled or not: a tenant cannot
-   * shadow a shared tool, nor take over one the platform disabled.
+   * shadow a shared tool, nor take over one the platform disabled. `maxTools`: the tenant's cap.
    */
-  create(manifest: ToolManifest, source: ManifestSource, changedBy: string): Promise<ManifestEntity> {
-    return this.withConflictMapping(manifest, () =>
-      this.dataSource.transaction(async (em) => {
-        const { toolId, tenant } = manifest;
-        const clash = await em.getRepository(ManifestEntity).findOne({
-          where: [
-            { toolId, tenant, disabled: false },
-            ...(tenant === PUBLIC_TENANT ? [] : [{ toolId, tenant: PUBLIC_TENANT }]),
-          ],
-        });
-        if (clash) throw new DuplicateManifestException(toolId, clash.tenant, clash.disabled);
-        const stored = await this.find(em, manifest.tenant, manifest.toolId);
-        if (stored)
-          return this.write(em, stored, manifest, 'created', changedBy, { source, disabled: false });
-        return this.insert(em, manifest, source, changedBy);
-      }),
-    );
+  create(
+    manifest: ToolManifest,
+    source: ManifestSource,
+    changedBy: string,
+    maxTools?: number,
+  ): Promise<ManifestEntity> {
+    return this.dataSource.transaction(async (em) => {
+      await lockTenant(em, manifest.tenant);
+      const plan = await this.plan(em, manifest, source, 'refuse');
+      await assertRoom(em, manifest.tenant, 1, maxTools);
+      return (await apply(em, plan, source, changedBy)).row;
+    });
+  }
+
+  /**
+   * Creates or updates manifests of one tenant, all or nothing: in one transaction, every manifest is
+   * checked (a `public` id, enabled or disabled, is 409 for another tenant; the tenant's cap) before any is
+   * written, so a refusal leaves nothing behind. Identical content is not written.
+   */
+  upsertMany(
+    manifests: ToolManifest[],
+    source: ManifestSource,
+    changedBy: string,
+    maxTools?: number,
+  ): Promise<BatchOutcome[]> {
+    const tenant = manifests[0]?.tenant;
+    if (manifests.some((manifest) => manifest.tenant !== tenant)) throw new Error('one tenant per batch');
+    if (tenant === undefined) return Promise.resolve([]);
+    return this.dataSource.transaction(async (em) => {
+      await lockTenant(em, tenant);
+      const plans: PlannedWrite[] = [];
+      for (const manifest of manifests) plans.push(await this.plan(em, manifest, source, 'update'));
+      await assertRoom(em, tenant, plans.filter(({ action }) => action === 'create').length, maxTools);
+      const outcomes: BatchOutcome[] = [];
+      for (const plan of plans) outcomes.push(await apply(em, plan, source, changedBy));
+      return outcomes;
+    });
   }
 
   /** Replaces an active manifest; identical content is not written (no version bump, `changed: false`). */
@@ -87,103 +124,84 @@ export class ManifestStore {
     changedBy: string,
   ): Promise<{ row: ManifestEntity; changed: boolean }> {
     return this.dataSource.transaction(async (em) => {
-      const stored = await this.findActive(em, manifest.tenant, manifest.toolId);
+      const stored = await findActive(em, manifest.tenant, manifest.toolId);
       if (stored.contentHash === manifestHash(manifest) && stored.source === source) {
         return { row: stored, changed: false };
       }
-      return { row: await this.write(em, stored, manifest, 'updated', changedBy, { source }), changed: true };
+      const row = await writeRow(em, stored, manifest, 'updated', changedBy, { source });
+      return { row, changed: true };
     });
   }
 
   /** Disables an active manifest (next version, kept in history). */
   disable(tenant: string, toolId: string, changedBy: string): Promise<ManifestEntity> {
     return this.dataSource.transaction(async (em) => {
-      const stored = await this.findActive(em, tenant, toolId);
-      return this.write(em, stored, stored.manifest, 'disabled', changedBy, { disabled: true });
+      const stored = await findActive(em, tenant, toolId);
+      return writeRow(em, stored, stored.manifest, 'disabled', changedBy, { disabled: true });
     });
   }
 
-  private find(em: EntityManager, tenant: string, toolId: string): Promise<ManifestEntity | null> {
-    return em
-      .getRepository(ManifestEntity)
-      .findOne({ where: { tenant, toolId }, lock: { mode: 'pessimistic_write' } });
-  }
-
-  private async findActive(em: EntityManager, tenant: string, toolId: string): Promise<ManifestEntity> {
-    const stored = await this.find(em, tenant, toolId);
-    if (!stored || stored.disabled) throw new ManifestNotFoundException(toolId, tenant);
-    return stored;
-  }
-
-  private async insert(
+  /** Checks one manifest of a write and decides what to do with it; writes nothing. */
+  private async plan(
     em: EntityManager,
     manifest: ToolManifest,
     source: ManifestSource,
-    changedBy: string,
-  ): Promise<ManifestEntity> {
-    const entity = em.getRepository(ManifestEntity).create({
-      tenant: manifest.tenant,
-      toolId: manifest.toolId,
-      version: 1,
-      disabled: false,
-      source,
-      ...contentColumns(manifest),
-    });
-    const saved = await em.getRepository(ManifestEntity).save(entity);
-    await this.record(em, saved, 'created', changedBy);
-    return saved;
-  }
-
-  private async write(
-    em: EntityManager,
-    stored: ManifestEntity,
-    manifest: ToolManifest,
-    change: ManifestChange,
-    changedBy: string,
-    overrides: Partial<Pick<ManifestEntity, 'source' | 'disabled'>> = {},
-  ): Promise<ManifestEntity> {
-    Object.assign(stored, contentColumns(manifest), overrides, { version: stored.version + 1 });
-    const saved = await em.getRepository(ManifestEntity).save(stored);
-    await this.record(em, saved, change, changedBy);
-    return saved;
-  }
-
-  private async record(em: EntityManager, row: ManifestEntity, change: ManifestChange, changedBy: string) {
-    const versions = em.getRepository(ManifestVersionEntity);
-    const version = versions.create({
-      manifestId: row.id,
-      tenant: row.tenant,
-      toolId: row.toolId,
-      version: row.version,
-      change,
-      manifest: row.manifest,
-      safetyTags: row.safetyTags,
-      source: row.source,
-      disabled: row.disabled,
-      changedBy,
-    });
-    await versions.save(version);
-    const payload = JSON.stringify({ tenant: row.tenant, toolId: row.toolId, version: row.version, change });
-    await em.query('SELECT pg_notify($1, $2)', [CATALOG_CHANNEL, payload]);
-  }
-
-  private async withConflictMapping<T>(manifest: ToolManifest, run: () => Promise<T>): Promise<T> {
-    try {
-      return await run();
-    } catch (error) {
-      const code =
-        error instanceof QueryFailedError ? (error.driverError as { code?: string }).code : undefined;
-      if (code === UNIQUE_VIOLATION) throw new DuplicateManifestException(manifest.toolId, manifest.tenant);
-      throw error;
+    whenActive: 'refuse' | 'update',
+  ): Promise<PlannedWrite> {
+    const { tenant, toolId } = manifest;
+    if (tenant !== PUBLIC_TENANT) {
+      const shared = await em.getRepository(ManifestEntity).findOne({
+        select: { id: true, disabled: true },
+        where: { tenant: PUBLIC_TENANT, toolId },
+      });
+      if (shared) throw new DuplicateManifestException(toolId, PUBLIC_TENANT, shared.disabled);
     }
+    const stored = await findRow(em, tenant, toolId);
+    if (!stored || stored.disabled) return { manifest, stored, action: 'create' };
+    if (whenActive === 'refuse') throw new DuplicateManifestException(toolId, tenant);
+    const same = stored.contentHash === manifestHash(manifest) && stored.source === source;
+    return { manifest, stored, action: same ? 'unchanged' : 'update' };
   }
 }
 
-function contentColumns(manifest: ToolManifest) {
-  return {
-    providerId: manifest.provider_id,
-    manifest,
-    safetyTags: manifest.safety_tags,
-    contentHash: manifestHash(manifest),
-  };
+async function apply(
+  em: EntityManager,
+  { manifest, stored, action }: PlannedWrite,
+  source: ManifestSource,
+  changedBy: string,
+): Promise<BatchOutcome> {
+  if (stored && action === 'unchanged') return { row: stored };
+  if (stored && action === 'update') {
+    return { row: await writeRow(em, stored, manifest, 'updated', changedBy, { source }), change: 'updated' };
+  }
+  const row = stored
+    ? await writeRow(em, stored, manifest, 'created', changedBy, { source, disabled: false })
+    : await insertRow(em, manifest, source, changedBy);
+  return { row, change: 'created' };
+}
+
+/** Serializes the transactions that add tools to one tenant (their checks hold until commit). */
+async function lockTenant(em: EntityManager, tenant: string): Promise<void> {
+  await em.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`${TENANT_LOCK}${tenant}`]);
+}
+
+/** Refuses `adding` more enabled manifests when the tenant would then hold more than `maxTools`. */
+async function assertRoom(
+  em: EntityManager,
+  tenant: string,
+  adding: number,
+  maxTools: number | undefined,
+): Promise<void> {
+  if (maxTools === undefined || adding === 0) return;
+  const [{ count }] = (await em.query(
+    'SELECT count(*)::int AS count FROM manifests WHERE tenant = $1 AND NOT disabled',
+    [tenant],
+  )) as { count: number }[];
+  if (count + adding > maxTools) throw new TooManyToolsException(tenant, maxTools, adding);
+}
+
+async function findActive(em: EntityManager, tenant: string, toolId: string): Promise<ManifestEntity> {
+  const stored = await findRow(em, tenant, toolId);
+  if (!stored || stored.disabled) throw new ManifestNotFoundException(toolId, tenant);
+  return stored;
 }

@@ -152,6 +152,15 @@ describe('McpDiscoveryService', () => {
     warn.mockRestore();
   });
 
+  it('leaves out a tool too large for the catalog alone, saying why, and publishes the others', async () => {
+    const { discovery, active } = setup();
+    const big = { type: 'string', enum: Array.from({ length: 30_000 }, (_, i) => `value-${i}`) };
+    const huge = { ...tool('huge'), inputSchema: { type: 'object' as const, properties: { q: big } } };
+    const report = await discovery.sync('files', [tool('small'), huge]);
+    expect([...active.keys()]).toEqual(['mcp.files:small']);
+    expect(report.problems).toEqual(['tools too large for the catalog, skipped: huge']);
+  });
+
   it('writes nothing to the catalog when a resync finds nothing changed, nor checks a schema again', async () => {
     const debug = jest.spyOn(Logger.prototype, 'debug').mockImplementation(() => undefined);
     const { discovery, written } = setup();

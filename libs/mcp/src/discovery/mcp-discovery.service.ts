@@ -1,7 +1,12 @@
 import { Inject, Injectable, Logger, type OnModuleInit, Optional } from '@nestjs/common';
 import { type Tool } from '@modelcontextprotocol/sdk/types.js';
 
-import { CatalogEvents, type ManifestChangeEvent, type ToolManifest } from '@toolgate/catalog';
+import {
+  CatalogEvents,
+  type ManifestChangeEvent,
+  manifestSizeProblems,
+  type ToolManifest,
+} from '@toolgate/catalog';
 import { AUDIT_SINK, type AuditSink, type Principal } from '@toolgate/core';
 
 import { type McpToolEntity } from '../entities/mcp-tool.entity';
@@ -49,13 +54,19 @@ export class McpDiscoveryService implements OnModuleInit {
     const { tools, unaddressable, problems } = screenTools(upstream, this.config.maxToolsPerServer);
     for (const tool of unaddressable)
       this.logger.warn({ msg: 'MCP tool skipped: name not addressable', server, tool });
-    this.logProblems(server, problems);
     const rows = new Map((await this.tools.forServer(server)).map((row) => [row.toolName, row]));
     const publish: ToolManifest[] = [];
+    const oversized: string[] = [];
     for (const tool of tools) {
       const row = await this.syncTool(server, tool, rows.get(tool.name));
-      if (row) publish.push(this.manifestOf(row));
+      const manifest = row && this.manifestOf(row);
+      // The catalog takes a batch whole or not at all: one tool over its size limits is left out alone.
+      if (manifest && manifestSizeProblems(manifest).length > 0) oversized.push(tool.name);
+      else if (manifest) publish.push(manifest);
     }
+    if (oversized.length > 0)
+      problems.push(`tools too large for the catalog, skipped: ${oversized.join(', ')}`);
+    this.logProblems(server, problems);
     await this.writer.upsert(publish);
     const listed = new Set(tools.map(({ name }) => name));
     for (const row of rows.values()) {
