@@ -1,55 +1,33 @@
-import { Test, type TestingModule } from '@nestjs/testing';
-import { TypeOrmModule } from '@nestjs/typeorm';
+import { type TestingModule } from '@nestjs/testing';
 import { DataSource } from 'typeorm';
 
-import { ProviderRegistryModule } from '@toolgate/core';
-import { buildDataSourceOptions } from '@toolgate/database';
-import { MIGRATIONS } from '@toolgate/migrations';
 import {
   createTestDatabase,
   makeManifest,
   makePrincipal,
   runSql,
-  TestProviderModule,
+  startCatalogModule,
 } from '@toolgate/testing';
 
 import { CatalogEvents, type ManifestChangeEvent } from './catalog-events.service';
 import { CatalogChangeListener } from './catalog-listener.service';
 import { CatalogSyncService } from './catalog-sync.service';
 import { CatalogService } from './catalog.service';
-import { ManifestVersionEntity } from './entities/manifest-version.entity';
 import { ManifestEntity } from './entities/manifest.entity';
 import { ManifestStore } from './manifest-store.service';
 import { manifestFromTool } from './manifest.util';
 import { SchemaValidatorService } from './schema-validator.service';
 
-const ENTITIES = [ManifestEntity, ManifestVersionEntity];
-
 /** One gateway replica's catalog: its own pool, its own LISTEN connection, the test provider mounted. */
-async function startReplica(url: string): Promise<TestingModule> {
-  const moduleRef = await Test.createTestingModule({
-    imports: [
-      TypeOrmModule.forRoot({
-        ...buildDataSourceOptions({ url, migrations: MIGRATIONS, migrationsRun: true, poolSize: 4 }),
-        entities: ENTITIES,
-        retryAttempts: 0,
-      }),
-      TypeOrmModule.forFeature(ENTITIES),
-      ProviderRegistryModule,
-      TestProviderModule,
-    ],
-    providers: [
-      ManifestStore,
-      CatalogService,
-      CatalogChangeListener,
-      CatalogSyncService,
-      CatalogEvents,
-      SchemaValidatorService,
-    ],
-  }).compile();
-  await moduleRef.init();
-  return moduleRef;
-}
+const startReplica = (url: string): Promise<TestingModule> =>
+  startCatalogModule(url, [
+    ManifestStore,
+    CatalogService,
+    CatalogChangeListener,
+    CatalogSyncService,
+    CatalogEvents,
+    SchemaValidatorService,
+  ]);
 
 async function eventually(check: () => boolean, timeoutMs = 5_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;

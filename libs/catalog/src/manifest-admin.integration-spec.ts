@@ -1,20 +1,13 @@
-import { Test, type TestingModule } from '@nestjs/testing';
-import { TypeOrmModule } from '@nestjs/typeorm';
+import { type TestingModule } from '@nestjs/testing';
 
-import { ProviderRegistryModule } from '@toolgate/core';
-import { buildDataSourceOptions } from '@toolgate/database';
-import { MIGRATIONS } from '@toolgate/migrations';
-import { createTestDatabase, makePrincipal, runSql, TestProviderModule } from '@toolgate/testing';
+import { createTestDatabase, makePrincipal, runSql, startCatalogModule } from '@toolgate/testing';
 
 import { CatalogEvents, type ManifestChangeEvent } from './catalog-events.service';
 import { catalogConfig } from './catalog.config';
 import { CatalogService } from './catalog.service';
-import { ManifestVersionEntity } from './entities/manifest-version.entity';
-import { ManifestEntity } from './entities/manifest.entity';
 import { type ManifestInput, ManifestAdminService } from './manifest-admin.service';
 import { ManifestStore } from './manifest-store.service';
 
-const ENTITIES = [ManifestEntity, ManifestVersionEntity];
 const MAX_TOOLS = 3;
 
 const tool = (toolId: string, safety_tags: string[] = []): ManifestInput => ({
@@ -44,26 +37,13 @@ describe('ManifestAdminService against Postgres (integration)', () => {
 
   beforeAll(async () => {
     url = await createTestDatabase('catalog_admin');
-    moduleRef = await Test.createTestingModule({
-      imports: [
-        TypeOrmModule.forRoot({
-          ...buildDataSourceOptions({ url, migrations: MIGRATIONS, migrationsRun: true, poolSize: 4 }),
-          entities: ENTITIES,
-          retryAttempts: 0,
-        }),
-        TypeOrmModule.forFeature(ENTITIES),
-        ProviderRegistryModule,
-        TestProviderModule,
-      ],
-      providers: [
-        ManifestStore,
-        CatalogService,
-        CatalogEvents,
-        ManifestAdminService,
-        { provide: catalogConfig.KEY, useValue: { maxToolsPerTenant: MAX_TOOLS } },
-      ],
-    }).compile();
-    await moduleRef.init();
+    moduleRef = await startCatalogModule(url, [
+      ManifestStore,
+      CatalogService,
+      CatalogEvents,
+      ManifestAdminService,
+      { provide: catalogConfig.KEY, useValue: { maxToolsPerTenant: MAX_TOOLS } },
+    ]);
     admin = moduleRef.get(ManifestAdminService);
   });
 

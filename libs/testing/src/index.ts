@@ -5,3 +5,4 @@ export { createTestDatabase, runSql, testDatabaseUrl } from './test-database.uti
 export { TestProviderModule } from './test-provider/test-provider.module';
 export { TestProviderService } from './test-provider/test-provider.service';
 export { waitUntil } from './wait-until.util';
+export { startCatalogModule } from './catalog-module.util';
