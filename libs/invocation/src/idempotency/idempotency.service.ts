@@ -94,6 +94,11 @@ export class IdempotencyService {
       ],
     );
     if (claimed.length > 0) return { claim: { id: String(claimed[0].id), claimedAt: claimed[0].claimed_at } };
+    return this.existing(scope, digest);
+  }
+
+  /** The key is held: its stored answer to replay, or 422 (another payload) or 409 (still running). */
+  private async existing(scope: IdempotencyScope, digest: string): Promise<IdempotencyStart> {
     const rows: {
       payload_digest: string;
       status: string;

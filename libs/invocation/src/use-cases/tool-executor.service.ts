@@ -14,39 +14,21 @@ import {
   createDeadline,
   credentialOf,
   type InvocationDeadline,
-  invokeWithDeadline,
   mapToProblem,
   ProviderRegistry,
   ProviderUnavailableException,
-  ProviderUnconfiguredException,
-  type ToolDefinition,
 } from '@toolgate/core';
 
 import { invocationConfig } from '../invocation.config';
 import { ResultNotSerializableException } from '../invocation.exception';
 import { type InvocationRequest } from '../invocation.types';
 import { markMayHaveRun } from './may-have-run.util';
+import { definitionOf, invokeProvider } from './provider-call.util';
 
 /** A JSON answer, serialised once: what is sent is exactly what idempotency stores. */
 export interface JsonAnswer {
   status: number;
   body: string;
-}
-
-/** A tool definition for a manifest no provider lists (dispatched by the provider's own `invoke`). */
-function definitionOf(manifest: CatalogManifest): ToolDefinition {
-  return {
-    name: manifest.toolId.slice(manifest.toolId.indexOf(':') + 1),
-    toolId: manifest.toolId,
-    description: manifest.description,
-    inputs: manifest.inputs,
-    outputs: manifest.outputs,
-    required_scopes: manifest.required_scopes,
-    safety_tags: manifest.safety_tags,
-    timeout_ms: manifest.timeout_ms,
-    rate_limit: manifest.rate_limit,
-    sensitive_fields: manifest.sensitive_fields,
-  };
 }
 
 export function jsonAnswer(status: number, body: unknown): JsonAnswer {
@@ -203,7 +185,7 @@ export class ToolExecutorService {
     let result: unknown;
     try {
       credentials = await this.credentialsFor(call, manifest, deadline);
-      result = await invokeWithDeadline(host, definition, call.input, {
+      result = await invokeProvider(host, definition, call.input, {
         principal: call.principal,
         requestId: call.requestId,
         toolId: call.toolId,
@@ -213,26 +195,27 @@ export class ToolExecutorService {
         reportCredentials: (used) => {
           reported = used;
         },
-      }).catch((error: unknown) => {
-        // The provider was called: unless it says it is not configured, the tool may have run.
-        if (!(error instanceof ProviderUnconfiguredException)) markMayHaveRun(error);
-        throw error;
       });
     } finally {
       deadline.dispose();
     }
-    const body = {
-      toolId: call.toolId,
-      result,
-      token_meta: tokenMetaOf(credentials ?? reported),
-      correlation_id: call.correlationId,
-    };
-    try {
-      return jsonAnswer(200, body);
-    } catch {
-      const error = new ResultNotSerializableException(call.providerId);
-      markMayHaveRun(error);
-      throw error;
-    }
+    return answerOf(call, result, credentials ?? reported);
+  }
+}
+
+/** The 200 of a call that ran (the tool ran: a result JSON cannot hold is an error that may follow an effect). */
+function answerOf(call: InvocationRequest, result: unknown, used?: BrokeredCredentials): JsonAnswer {
+  const body = {
+    toolId: call.toolId,
+    result,
+    token_meta: tokenMetaOf(used),
+    correlation_id: call.correlationId,
+  };
+  try {
+    return jsonAnswer(200, body);
+  } catch {
+    const error = new ResultNotSerializableException(call.providerId);
+    markMayHaveRun(error);
+    throw error;
   }
 }
