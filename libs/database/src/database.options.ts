@@ -10,6 +10,16 @@ export interface DataSourceInput {
   migrationsRun?: boolean;
 }
 
+/**
+ * pg-pool listens to a client's errors only while it is idle in the pool. A client checked out but between
+ * queries when Postgres ends its session (a restart, an admin shutdown) emits `error` with nobody
+ * listening, which would crash the process. Every client gets a listener of its own; its holder's next
+ * query fails instead, and the pool drops a client that is no longer queryable when it comes back.
+ */
+export function keepErrorsFromCrashing(client: { on(event: 'error', listener: () => void): unknown }): void {
+  client.on('error', () => undefined);
+}
+
 /** The one options object shared by the app and the migration CLI. */
 export function buildDataSourceOptions(input: DataSourceInput): DataSourceOptions {
   return {
@@ -26,6 +36,7 @@ export function buildDataSourceOptions(input: DataSourceInput): DataSourceOption
       max: input.poolSize ?? 20,
       connectionTimeoutMillis: 3_000,
       idleTimeoutMillis: 30_000,
+      onConnect: keepErrorsFromCrashing,
     },
   };
 }

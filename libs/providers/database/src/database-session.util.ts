@@ -2,6 +2,8 @@ import { randomBytes } from 'node:crypto';
 
 import { type PoolConfig } from 'pg';
 
+import { keepErrorsFromCrashing } from '@toolgate/database';
+
 import { type DatabaseToolsConfig } from './database.config';
 import { type DatabaseTargets } from './database.types';
 
@@ -29,6 +31,7 @@ export function poolConfig(role: Role, url: string, config: DatabaseToolsConfig)
     max: role === 'reader' ? config.poolSize : Math.max(1, Math.ceil(config.poolSize / 2)),
     idleTimeoutMillis: 30_000,
     connectionTimeoutMillis: 3_000,
+    onConnect: keepErrorsFromCrashing,
     application_name: `toolgate-database-tools-${role}`,
     options: [
       `-c statement_timeout=${config.statementTimeoutMs}`,
