@@ -1,11 +1,7 @@
+import { jsonBytesWithin } from '@toolgate/core';
 import { makeManifest } from '@toolgate/testing';
 
-import {
-  jsonBytesWithin,
-  MAX_MANIFEST_BYTES,
-  MAX_SCHEMA_BYTES,
-  manifestSizeProblems,
-} from './manifest-size.util';
+import { MAX_MANIFEST_BYTES, MAX_SCHEMA_BYTES, manifestSizeProblems } from './manifest-size.util';
 
 const bytesOf = (value: unknown) => Buffer.byteLength(JSON.stringify(value) ?? '', 'utf8');
 
@@ -23,6 +19,7 @@ function amplified(levels: number, width: number): Record<string, unknown> {
   return node;
 }
 
+// The shared counter (libs/core) on the values the catalog measures.
 describe('jsonBytesWithin', () => {
   it('counts the bytes JSON.stringify writes in UTF-8', () => {
     const values: unknown[] = [

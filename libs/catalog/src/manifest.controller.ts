@@ -43,10 +43,13 @@ export class ManifestController {
   @ApiConflictResponse({
     description:
       'The tool id is already active in your tenant, exists in `public` (even disabled), or is a tool a ' +
-      'provider lists itself (managed in `public` only).',
+      'provider lists itself (managed in `public` only); or your tenant has `CATALOG_MAX_TOOLS_PER_TENANT` ' +
+      'tools (`CATALOG.TOO_MANY_TOOLS`).',
   })
   @ApiUnprocessableEntityResponse({
-    description: 'Invalid body, schema that does not compile, unknown provider.',
+    description:
+      'Invalid body, schema that does not compile, unknown provider, or `inputs`/`outputs` over 256 KiB ' +
+      '(640 KiB for the whole manifest).',
   })
   register(
     @CurrentPrincipal() principal: Principal,
@@ -69,7 +72,9 @@ export class ManifestController {
       'A tool a provider lists itself, outside `public` (its manifest is managed in `public` only).',
   })
   @ApiUnprocessableEntityResponse({
-    description: 'Invalid body, schema that does not compile, unknown provider.',
+    description:
+      'Invalid body, schema that does not compile, unknown provider, or `inputs`/`outputs` over 256 KiB ' +
+      '(640 KiB for the whole manifest).',
   })
   update(
     @CurrentPrincipal() principal: Principal,

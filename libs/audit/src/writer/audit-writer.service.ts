@@ -19,20 +19,15 @@ function poolOf(dataSource: DataSource): Pool {
 }
 
 /**
- * A pooled client for one flush. While it is checked out `pg-pool` listens to none of its errors, and
- * Postgres may end the session between two statements (the chain transaction's idle timeout): without a
- * listener that `error` event would crash the process. The pending or next query fails instead.
+ * A pooled client for one flush. Postgres may end its session between two statements (the chain
+ * transaction's idle timeout); every pooled client has an error listener of its own
+ * (`keepErrorsFromCrashing`, libs/database), so the pending or next query fails instead.
  */
 async function checkOut(pool: Pool): Promise<PooledSession> {
   const client = await pool.connect();
-  const ignore = (): void => undefined;
-  client.on('error', ignore);
   return {
     query: (text: string) => client.query(text),
-    release: (destroy?: Error | boolean) => {
-      client.removeListener('error', ignore);
-      client.release(destroy);
-    },
+    release: (destroy?: Error | boolean) => client.release(destroy),
   };
 }
 

@@ -43,9 +43,14 @@ export class OpenApiController {
   })
   @ApiOkResponse({ type: IngestOpenApiResultDto })
   @ApiForbiddenResponse({ description: 'Not a platform admin.' })
-  @ApiConflictResponse({ description: 'A tool id is already active in `public`.' })
+  @ApiConflictResponse({
+    description:
+      'A tool id is held by `public`, or the tenant would pass `CATALOG_MAX_TOOLS_PER_TENANT`; nothing is written.',
+  })
   @ApiUnprocessableEntityResponse({
-    description: 'Invalid body, base URL refused by the SSRF guard, or a document that cannot be ingested.',
+    description:
+      'Invalid body, base URL refused by the SSRF guard, or a document that cannot be ingested (including one ' +
+      "whose `$ref`s expand past 8 × the document size limit, or past 2 × for one operation's schemas).",
   })
   ingest(
     @CurrentPrincipal() principal: Principal,

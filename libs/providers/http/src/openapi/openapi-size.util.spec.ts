@@ -1,7 +1,6 @@
 import { type DomainException } from '@toolgate/core';
 
 import { planIngestion, type PlanOptions } from './openapi-ingest.util';
-import { jsonBytesWithin } from './openapi-size.util';
 
 const LIMITS: PlanOptions = { maxSpecBytes: 64 * 1024, maxOperations: 20 };
 
@@ -98,16 +97,5 @@ describe('inlined size of an OpenAPI document', () => {
     );
     const plan = planIngestion(doc(paths, schemas), 'api', LIMITS);
     expect(plan.manifests).toHaveLength(20);
-  });
-});
-
-describe('jsonBytesWithin', () => {
-  it('is the JSON length, counting a shared subtree each time, and stops past the limit', () => {
-    const shared = { a: ['x', 1, null, true, {}], é: [] };
-    const value = { one: shared, two: [shared, 'ü'] };
-    expect(jsonBytesWithin(value, 1_000)).toBe(Buffer.byteLength(JSON.stringify(value)));
-    const huge = Array.from({ length: 1_000 }, () => 'y'.repeat(1_000_000));
-    expect(jsonBytesWithin(huge, 10)).toBeGreaterThan(10);
-    expect(jsonBytesWithin(huge, 10)).toBeLessThan(2_000_000);
   });
 });

@@ -1,4 +1,4 @@
-import { type ProblemViolation } from '@toolgate/core';
+import { jsonBytesWithin, type ProblemViolation } from '@toolgate/core';
 
 /**
  * How many times `HTTP_PROVIDER_MAX_SPEC_BYTES` a document may grow to once its `$refs` are inlined, and
@@ -27,23 +27,6 @@ export function valueBytes(value: unknown): number {
 }
 
 /**
- * About the size of `value` as JSON, without building the text: a subtree reachable twice (the inlined
- * `$ref`s share their strings) counts twice, as it would serialise. Counting stops past `limit`, so the cost
- * is bounded by it; the answer is then some number over `limit`.
- */
-export function jsonBytesWithin(value: unknown, limit: number): number {
-  let total = 0;
-  const stack: unknown[] = [value];
-  while (stack.length > 0 && total <= limit) {
-    const node = stack.pop();
-    total += valueBytes(node);
-    if (Array.isArray(node)) for (const item of node) stack.push(item);
-    else if (isObject(node)) for (const child of Object.values(node)) stack.push(child);
-  }
-  return total;
-}
-
-/**
  * The size bounds of one document's tools: each operation's `inputs` and `outputs` at most
  * `MAX_OPERATION_FACTOR` × `maxSpecBytes`, all of them together at most `MAX_INLINED_FACTOR` × `maxSpecBytes`.
  */
@@ -58,7 +41,7 @@ export class ToolSizeBudget {
     const documentLimit = MAX_INLINED_FACTOR * this.maxSpecBytes;
     const alreadyOver = this.total > documentLimit;
     const size = jsonBytesWithin(schemas, operationLimit);
-    if (size > operationLimit) {
+    if (size === undefined) {
       return {
         pointer,
         detail:
