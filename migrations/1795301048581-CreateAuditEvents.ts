@@ -2,7 +2,8 @@ import { type MigrationInterface, type QueryRunner } from 'typeorm';
 
 /**
  * `audit_events`: one hash chain per tenant, append-only. The trigger fires for every role, the table
- * owner and superusers included; only a superuser can disable it (tamper tests do, on purpose).
+ * owner and superusers included; the owner (and a superuser) can disable it or drop the table, so the
+ * gateway must run as another login (docs/architecture.md, Audit; tamper tests disable it on purpose).
  */
 export class CreateAuditEvents1795301048581 implements MigrationInterface {
   name = 'CreateAuditEvents1795301048581';

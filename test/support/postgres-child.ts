@@ -1,5 +1,4 @@
 import { type ChildProcessWithoutNullStreams, spawn } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
 import { chmod, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -22,10 +21,10 @@ export class PostgresChild {
     await chmod(baseDir, 0o755);
     const port = await findFreePort();
     const child = spawn(process.execPath, [
-      join(__dirname, 'postgres-runner.mjs'),
+      join(__dirname, 'ts-child.cjs'),
+      join(__dirname, 'postgres-runner.ts'),
       baseDir,
       String(port),
-      randomBytes(12).toString('hex'),
     ]);
     const lines = createInterface({ input: child.stdout })[Symbol.asyncIterator]();
     return new PostgresChild(child, lines, baseDir);

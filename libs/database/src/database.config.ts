@@ -1,11 +1,11 @@
 import { registerAs } from '@nestjs/config';
-import { IsBoolean, IsInt, IsOptional, IsString, Matches, Max, Min } from 'class-validator';
+import { IsBoolean, IsInt, IsOptional, IsString, Max, Min } from 'class-validator';
 
-import { EnvBoolean, EnvInt, validateEnv } from '@toolgate/config';
+import { EnvBoolean, EnvInt, IsParsableUrl, validateEnv } from '@toolgate/config';
 
 export class DatabaseEnv {
   @IsOptional()
-  @Matches(/^postgres(ql)?:\/\/\S+$/, { message: 'must be a postgres:// or postgresql:// URL' })
+  @IsParsableUrl(['postgres:', 'postgresql:'])
   DATABASE_URL?: string;
 
   @IsOptional()

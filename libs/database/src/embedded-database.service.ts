@@ -17,6 +17,11 @@ export class EmbeddedDatabaseService implements OnApplicationShutdown {
     private readonly moduleRef: ModuleRef,
   ) {}
 
+  /** True when the gateway runs on its embedded development Postgres (no `DATABASE_URL`). */
+  get embedded(): boolean {
+    return !this.config.url;
+  }
+
   async resolveUrl(): Promise<string> {
     if (this.config.url) return this.config.url;
     this.server = new EmbeddedPostgres({

@@ -4,3 +4,8 @@ export { buildDataSourceOptions, type DataSourceInput, keepErrorsFromCrashing } 
 export { EmbeddedDatabaseService } from './embedded-database.service';
 export { EmbeddedPostgres, type EmbeddedPostgresOptions } from './embedded/embedded-postgres.service';
 export { findFreePort } from './embedded/port.util';
+export {
+  ChannelListener,
+  type ChannelListenerOptions,
+  listenerClientConfig,
+} from './listen/channel-listener.util';

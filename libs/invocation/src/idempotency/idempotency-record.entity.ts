@@ -1,9 +1,11 @@
-import { Column, CreateDateColumn, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
+import { Check, Column, CreateDateColumn, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
 
 /** One Idempotency-Key use, scoped by tenant + subject + route + key, with the stored response. */
 @Entity({ name: 'idempotency_keys' })
 @Index('uq_idempotency_keys_scope', ['tenant', 'subject', 'route', 'key'], { unique: true })
 @Index('ix_idempotency_keys_expires_at', ['expiresAt'])
+// The name Postgres gave the migration's unnamed column CHECK (`<table>_<column>_check`).
+@Check('idempotency_keys_status_check', `"status" IN ('in_flight', 'completed')`)
 export class IdempotencyRecordEntity {
   @PrimaryGeneratedColumn({ type: 'bigint' })
   id: string;

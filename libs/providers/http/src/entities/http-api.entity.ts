@@ -1,10 +1,23 @@
-import { Column, CreateDateColumn, Entity, PrimaryGeneratedColumn, Unique, UpdateDateColumn } from 'typeorm';
+import {
+  Check,
+  Column,
+  CreateDateColumn,
+  Entity,
+  PrimaryGeneratedColumn,
+  Unique,
+  UpdateDateColumn,
+} from 'typeorm';
 
 import { type HttpApiAuth, type HttpOperation } from '../http-api.types';
 
 /** An API ingested from an OpenAPI document, per tenant: where it lives, how to authenticate, its operations. */
 @Entity({ name: 'http_apis' })
 @Unique('UQ_http_apis_tenant_name', ['tenant', 'name'])
+@Check('CHK_http_apis_version', '"version" >= 1')
+@Check(
+  'CHK_http_apis_auth',
+  `"auth" IS NULL OR ("auth" ->> 'type' IN ('bearer', 'header', 'query') AND "auth" ? 'secret_env')`,
+)
 export class HttpApiEntity {
   @PrimaryGeneratedColumn('uuid', { primaryKeyConstraintName: 'PK_http_apis' })
   id: string;

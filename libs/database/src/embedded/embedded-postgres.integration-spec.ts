@@ -1,0 +1,238 @@
+import { type ChildProcessWithoutNullStreams, spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { type Dirent, existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { chmod, mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { createInterface } from 'node:readline';
+
+import { Client } from 'pg';
+
+/**
+ * The embedded Postgres as the gateway runs it: each server is started by a child process
+ * (test/support/embedded-starter.ts), which the tests stop, race against another, or watch from outside.
+ */
+const ROOT = resolve(__dirname, '../../../..');
+const dirs: string[] = [];
+const children: ChildProcessWithoutNullStreams[] = [];
+
+interface Line {
+  event: string;
+  port?: number;
+  postmaster?: number;
+  message?: string;
+  ms?: number;
+}
+
+interface Starter {
+  /** The first line it prints: `started` or `refused`. */
+  outcome: Promise<Line>;
+  /** Asks it to stop: its `stopped` line, or `still waiting` after `ms`. */
+  stop(ms?: number): Promise<Line>;
+}
+
+function starter(baseDir: string, options: { stopTimeoutMs?: number; waitFor?: string; env?: object } = {}) {
+  const child = spawn(
+    process.execPath,
+    [
+      join(ROOT, 'test/support/ts-child.cjs'),
+      join(ROOT, 'test/support/embedded-starter.ts'),
+      baseDir,
+      String(options.stopTimeoutMs ?? 0),
+      ...(options.waitFor ? [options.waitFor] : []),
+    ],
+    { env: { ...process.env, ...options.env } },
+  );
+  children.push(child);
+  const lines = createInterface({ input: child.stdout })[Symbol.asyncIterator]();
+  let errors = '';
+  child.stderr.on('data', (chunk: Buffer) => (errors += chunk.toString()));
+  const next = async (): Promise<Line> => {
+    const line = await lines.next();
+    if (line.done) throw new Error(`the starter exited without a word: ${errors}`);
+    return JSON.parse(String(line.value)) as Line;
+  };
+  const outcome = next();
+  const result: Starter = {
+    outcome,
+    stop: async (ms = 20_000) => {
+      if ((await outcome).event !== 'started') return { event: 'refused' };
+      child.stdin.write('stop\n');
+      let timer: NodeJS.Timeout | undefined;
+      const timeout = new Promise<Line>((done) => {
+        timer = setTimeout(() => done({ event: 'still waiting' }), ms);
+      });
+      return Promise.race([next(), timeout]).finally(() => clearTimeout(timer));
+    },
+  };
+  return result;
+}
+
+async function scratchDir(prefix: string): Promise<string> {
+  const dir = await mkdtemp(join(tmpdir(), prefix));
+  await chmod(dir, 0o755);
+  dirs.push(dir);
+  return dir;
+}
+
+function postmasterPid(dataDir: string): number {
+  return Number(readFileSync(join(dataDir, 'postmaster.pid'), 'utf8').split('\n')[0]);
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** SIGKILLs the postmaster serving exactly `dataDir`, if one is left (a test that failed half-way). */
+function killLeftover(dataDir: string): void {
+  if (!existsSync(join(dataDir, 'postmaster.pid'))) return;
+  const pid = postmasterPid(dataDir);
+  const cmdline = alive(pid) ? readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0') : [];
+  if (cmdline[cmdline.indexOf('-D') + 1] === dataDir) process.kill(pid, 'SIGKILL');
+}
+
+async function waitUntilDead(pid: number): Promise<void> {
+  while (alive(pid)) await new Promise((done) => setTimeout(done, 20));
+}
+
+async function selectOne(baseDir: string, port: number): Promise<number> {
+  const password = readFileSync(join(baseDir, 'postgres-password'), 'utf8').trim();
+  const client = new Client({
+    connectionString: `postgres://postgres:${password}@127.0.0.1:${port}/toolgate`,
+  });
+  await client.connect();
+  try {
+    return (await client.query<{ one: number }>('SELECT 1 AS one')).rows[0].one;
+  } finally {
+    await client.end();
+  }
+}
+
+/** Files under `roots` (not the cluster's data folder) that hold `secret` and that other users may read. */
+function exposedCopies(roots: string[], secret: string): string[] {
+  const found: string[] = [];
+  const walk = (dir: string) => {
+    let entries: Dirent[];
+    try {
+      entries = readdirSync(dir, { withFileTypes: true });
+    } catch {
+      return;
+    }
+    for (const entry of entries) {
+      const path = join(dir, entry.name);
+      if (entry.isDirectory() && entry.name !== 'data') walk(path);
+      if (!entry.isFile()) continue;
+      try {
+        const { mode, size } = statSync(path);
+        if ((mode & 0o077) !== 0 && size < 65_536 && readFileSync(path, 'utf8').includes(secret))
+          found.push(`${path} (mode ${(mode & 0o777).toString(8)})`);
+      } catch {
+        /* gone between readdir and read */
+      }
+    }
+  };
+  for (const root of roots) walk(root);
+  return found;
+}
+
+afterAll(async () => {
+  for (const child of children) if (child.exitCode === null) child.kill('SIGKILL');
+  for (const dir of dirs) {
+    killLeftover(join(dir, 'data'));
+    await rm(dir, { recursive: true, force: true });
+  }
+});
+
+describe('EmbeddedPostgres (integration)', () => {
+  it('never puts the superuser password in a file other users can read, not even while initdb runs', async () => {
+    const baseDir = await scratchDir('toolgate-embedded-');
+    const temp = await scratchDir('toolgate-embedded-tmp-');
+    const password = `pw-${randomBytes(18).toString('hex')}`;
+    writeFileSync(join(baseDir, 'postgres-password'), password, { mode: 0o600 });
+    const exposed = new Set<string>();
+    const watcher = setInterval(() => {
+      for (const copy of exposedCopies([temp, baseDir], password)) exposed.add(copy);
+    }, 2);
+    // The starter's os.tmpdir() is `temp`: a copy written to the system temp folder lands there.
+    const server = starter(baseDir, { env: { TMPDIR: temp } });
+    try {
+      const started = await server.outcome;
+      clearInterval(watcher);
+      expect([...exposed]).toEqual([]);
+      expect(started.event).toBe('started');
+      expect(await selectOne(baseDir, started.port!)).toBe(1); // initdb did take that password
+    } finally {
+      clearInterval(watcher);
+      await server.stop();
+    }
+  });
+
+  it('stop() returns at once and gives up ownership when the postmaster was already killed', async () => {
+    const baseDir = await scratchDir('toolgate-embedded-');
+    const server = starter(baseDir);
+    const { postmaster } = await server.outcome;
+    process.kill(postmaster!, 'SIGKILL'); // as the OOM killer would
+    await waitUntilDead(postmaster!);
+
+    expect(await server.stop(5_000)).toMatchObject({ event: 'stopped' });
+    expect(existsSync(join(baseDir, 'owner.pid'))).toBe(false);
+    // The folder is free again: the next start recovers the cluster.
+    const again = starter(baseDir);
+    const restarted = await again.outcome;
+    expect(restarted.event).toBe('started');
+    expect(await selectOne(baseDir, restarted.port!)).toBe(1);
+    expect(await again.stop()).toMatchObject({ event: 'stopped' });
+  });
+
+  it('stop() is bounded: a postmaster that ignores the fast shutdown is stopped harder', async () => {
+    const baseDir = await scratchDir('toolgate-embedded-');
+    const server = starter(baseDir, { stopTimeoutMs: 300 });
+    const { postmaster } = await server.outcome;
+    process.kill(postmaster!, 'SIGSTOP'); // SIGINT stays pending: a hung server
+
+    expect(await server.stop(8_000)).toMatchObject({ event: 'stopped' });
+    expect(alive(postmaster!)).toBe(false);
+    expect(existsSync(join(baseDir, 'owner.pid'))).toBe(false);
+  });
+});
+
+describe('EmbeddedPostgres ownership (integration, two processes)', () => {
+  it('a second starter arriving while the first one starts refuses and never touches its server', async () => {
+    const baseDir = await scratchDir('toolgate-embedded-');
+    // B waits for A's postmaster.pid: the moment A's server exists but is not ready yet.
+    const second = starter(baseDir, { waitFor: join(baseDir, 'data/postmaster.pid') });
+    const first = starter(baseDir);
+    try {
+      const [a, b] = await Promise.all([first.outcome, second.outcome]);
+      expect(b).toEqual({
+        event: 'refused',
+        message: expect.stringMatching(
+          /^Another Toolgate process \(pid \d+\) is using the embedded Postgres/,
+        ),
+      });
+      expect(a).toMatchObject({ event: 'started', postmaster: expect.any(Number) });
+      // A's server is the one running, and it still serves.
+      expect(alive(a.postmaster!)).toBe(true);
+      expect(postmasterPid(join(baseDir, 'data'))).toBe(a.postmaster);
+      expect(await selectOne(baseDir, a.port!)).toBe(1);
+    } finally {
+      await Promise.all([first.stop(), second.stop()]);
+    }
+  });
+
+  it('of two starters at the same moment, exactly one starts', async () => {
+    const baseDir = await scratchDir('toolgate-embedded-');
+    const racers = [starter(baseDir), starter(baseDir)];
+    try {
+      const outcomes = await Promise.all(racers.map((racer) => racer.outcome));
+      expect(outcomes.map((outcome) => outcome.event).sort()).toEqual(['refused', 'started']);
+    } finally {
+      await Promise.all(racers.map((racer) => racer.stop()));
+    }
+  });
+});
