@@ -1,5 +1,6 @@
 import { Inject, Injectable, Logger, Optional } from '@nestjs/common';
 
+import { AuditUnavailableException } from '@toolgate/audit';
 import { AUDIT_SINK, type AuditSink } from '@toolgate/core';
 
 import { type PendingAction } from './confirmation.types';
@@ -47,6 +48,40 @@ export class ActionAuditService {
         ...context.details,
       },
     });
+  }
+
+  /**
+   * Records the event of a change already committed; when it cannot be written, `undo` takes the change
+   * back (resolving true, or false when it could not) and the caller gets 503 `AUDIT.UNAVAILABLE` with the
+   * detail that says which happened. No change stands without its audit event unless the undo fails.
+   */
+  async recordOrUndo(
+    event: string,
+    action: PendingAction,
+    context: ActionEventContext,
+    undo: { run: () => Promise<boolean>; undone: string; kept: string },
+  ): Promise<void> {
+    try {
+      await this.record(event, action, context);
+    } catch (error) {
+      const undone = await this.tryUndo(event, action, undo.run);
+      this.logger.error({
+        msg: undone ? 'audit event not recorded: change undone' : 'audit event not recorded: change kept',
+        event,
+        action_id: action.id,
+        error: String(error),
+      });
+      throw new AuditUnavailableException(error, undone ? undo.undone : undo.kept);
+    }
+  }
+
+  private async tryUndo(event: string, action: PendingAction, run: () => Promise<boolean>): Promise<boolean> {
+    try {
+      return await run();
+    } catch (error) {
+      this.logger.error({ msg: 'undo failed', event, action_id: action.id, error: String(error) });
+      return false;
+    }
   }
 
   /** Records without failing the caller (the state change is already committed); failures are logged. */

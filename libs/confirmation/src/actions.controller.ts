@@ -7,6 +7,7 @@ import {
   ApiOkResponse,
   ApiOperation,
   ApiParam,
+  ApiServiceUnavailableResponse,
   ApiTags,
   ApiUnprocessableEntityResponse,
 } from '@nestjs/swagger';
@@ -32,6 +33,12 @@ const ACTION_ID_PARAM = {
 };
 
 /** Guard-time resource of a cancel: the caller's own action (the service decides again on the real one). */
+/** Decisions are audited before they count. */
+const AUDIT_DOWN = {
+  description:
+    'The audit trail cannot be written (`AUDIT.UNAVAILABLE`): the decision was undone, the action is as it was; retry shortly.',
+};
+
 const ownAction = (request: FastifyRequest): PolicyResource | undefined => {
   const principal = principalOf(request);
   return principal && { tenant: principal.tenant, owner: principal.subject };
@@ -42,7 +49,7 @@ const ownAction = (request: FastifyRequest): PolicyResource | undefined => {
 @ApiNotFoundResponse({ description: 'No such action in your tenant.' })
 @ApiForbiddenResponse({
   description:
-    'The policy denies it, or you hold none of the approver roles, or you call with an API key, or it is your own request or one made with an API key you minted.',
+    'The policy denies it, or you hold none of the approver roles, or you call with an API key (approvals and the views of held actions take a person), or it is your own request or one made with an API key you minted. Approve and reject also need one of the approver roles the current policy names for the call, when it still asks for an approval.',
 })
 @Controller('actions')
 export class ActionsController {
@@ -88,6 +95,7 @@ export class ActionsController {
   @ApiOkResponse({ type: ActionDto, description: 'Approved.' })
   @ApiConflictResponse({ description: 'The action is not pending (approved, rejected, consumed, expired…).' })
   @ApiUnprocessableEntityResponse({ description: 'Invalid body.' })
+  @ApiServiceUnavailableResponse(AUDIT_DOWN)
   approve(
     @CurrentPrincipal() principal: Principal,
     @Param('id') id: string,
@@ -108,6 +116,7 @@ export class ActionsController {
   @ApiOkResponse({ type: ActionDto, description: 'Rejected.' })
   @ApiConflictResponse({ description: 'The action is not pending.' })
   @ApiUnprocessableEntityResponse({ description: 'Missing or too long reason.' })
+  @ApiServiceUnavailableResponse(AUDIT_DOWN)
   reject(
     @CurrentPrincipal() principal: Principal,
     @Param('id') id: string,
@@ -126,6 +135,7 @@ export class ActionsController {
   @ApiParam(ACTION_ID_PARAM)
   @ApiOkResponse({ type: ActionDto, description: 'Cancelled.' })
   @ApiConflictResponse({ description: 'The action already ran, was rejected, cancelled or expired.' })
+  @ApiServiceUnavailableResponse(AUDIT_DOWN)
   cancel(
     @CurrentPrincipal() principal: Principal,
     @Param('id') id: string,

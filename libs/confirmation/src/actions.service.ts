@@ -1,7 +1,12 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 
 import { type Principal } from '@toolgate/core';
-import { PolicyDeniedException, PolicyService } from '@toolgate/policy';
+import {
+  POLICY_RESOURCE_RESOLVER,
+  PolicyDeniedException,
+  type PolicyResourceResolver,
+  PolicyService,
+} from '@toolgate/policy';
 
 import { ActionAuditService } from './action-audit.service';
 import { type ActionTransition, canTransition, effectiveStatus } from './action-status.util';
@@ -13,7 +18,7 @@ import {
 } from './confirmation.exception';
 import { ConfirmationService } from './confirmation.service';
 import { type ActionQuery, type PendingAction } from './confirmation.types';
-import { decisionRefusal } from './decision-check.util';
+import { decisionRefusal, personRefusal } from './decision-check.util';
 import { type ActionDto } from './dto/action.dto';
 import { PendingActionStore } from './pending-action-store.service';
 
@@ -26,9 +31,12 @@ type Decision = Exclude<ActionTransition, 'expire'>;
  * The human side of held actions: approvers list, read, approve and reject them; requesters cancel their
  * own. Every route looks actions up in the caller's tenant only (another tenant's is 404), and the policy
  * decides again on the action itself, its requester as `owner` (separation of duties is a policy rule).
- * Approving and rejecting take a person (a JWT principal) other than the requester and other than the
- * minter of the API key the requester used: a key, which an admin can mint with any subject and roles, never
- * counts as the second human, nor lets its minter be the first and the second (`decisionRefusal`).
+ * Approvals take a person (a JWT principal; an API key may not even read held actions) other than the
+ * requester and other than the minter of the API key the requester used: a key, which an admin can mint
+ * with any subject and roles, never counts as the second human, nor lets its minter be the first and the
+ * second (`decisionRefusal`). An approver must hold one of the action's approver roles and, when the current
+ * policy still asks for an approval of this call, one of the roles it names now. Every decision is audited
+ * before it counts: when its event cannot be written it is undone and the answer is 503.
  */
 @Injectable()
 export class ActionsService {
@@ -37,16 +45,21 @@ export class ActionsService {
     private readonly policy: PolicyService,
     private readonly audit: ActionAuditService,
     private readonly confirmation: ConfirmationService,
+    @Inject(POLICY_RESOURCE_RESOLVER) private readonly tools: PolicyResourceResolver,
   ) {}
 
   /** Actions needing one of the caller's roles to approve, in its tenant, by status as of now. */
   async list(principal: Principal, query: ActionQuery): Promise<ActionDto[]> {
+    const refusal = personRefusal(principal);
+    if (refusal) throw refusal;
     const now = new Date();
     const actions = await this.store.listForApprover(principal.tenant, principal.roles, query);
     return actions.map((action) => toActionView(action, now));
   }
 
   async get(principal: Principal, id: string): Promise<ActionDto> {
+    const refusal = personRefusal(principal);
+    if (refusal) throw refusal;
     const action = await this.find(principal, id);
     this.assertApproverRole(principal, action);
     return toActionView(action);
@@ -83,25 +96,37 @@ export class ActionsService {
       const refusal = decisionRefusal(principal, action);
       if (refusal) throw refusal;
       this.assertApproverRole(principal, action);
+      await this.assertCurrentApproverRole(principal, action);
     }
     const status = effectiveStatus(action);
     if (status === 'expired') await this.confirmation.expireIfDue(action);
     if (!canTransition(status, transition)) throw new ActionStateConflictException(status);
-    const changed = await this.store.transition(action.id, principal.tenant, transition, {
+    const applied = await this.store.transition(action.id, principal.tenant, transition, {
       by: principal.subject,
+      roles: [...principal.roles],
       reason,
     });
-    if (!changed) {
+    if (!applied) {
       const now = await this.find(principal, id);
       throw new ActionStateConflictException(effectiveStatus(now));
     }
-    await this.audit.recordQuietly(`actions.${transition}`, changed, {
-      subject: principal.subject,
-      requestId,
-      status: 'ok',
-      decision: 'allow',
-      details: { previous_status: status, ...(reason ? { reason } : {}) },
-    });
+    const { action: changed, prior } = applied;
+    await this.audit.recordOrUndo(
+      `actions.${transition}`,
+      changed,
+      {
+        subject: principal.subject,
+        requestId,
+        status: 'ok',
+        decision: 'allow',
+        details: { previous_status: status, ...(reason ? { reason } : {}) },
+      },
+      {
+        run: () => this.store.undoDecision(applied),
+        undone: `The audit trail cannot be written right now; the action was not ${changed.status} (it stays ${prior.status}). Retry shortly.`,
+        kept: `The audit trail cannot be written right now; the action is ${changed.status}, unrecorded, and could not be put back.`,
+      },
+    );
     return toActionView(changed);
   }
 
@@ -123,5 +148,27 @@ export class ActionsService {
         `Approving this action needs one of the roles: ${action.approverRoles.join(', ')}.`,
       );
     }
+  }
+
+  /**
+   * A reloaded policy may name other approver roles for this call: when it still asks for an approval (the
+   * requester's `tools.invoke` decided now, with the roles it held the call with), the approver must hold
+   * one of the roles it names now too. A tool no longer visible leaves the held roles alone to decide.
+   */
+  private async assertCurrentApproverRole(principal: Principal, action: PendingAction): Promise<void> {
+    const requester: Principal = {
+      subject: action.subject,
+      tenant: action.tenant,
+      roles: action.requesterRoles,
+      scopes: [],
+      kind: action.requesterKind ?? 'jwt',
+    };
+    const tool = await this.tools.resolve(action.toolId, requester);
+    if (!tool) return;
+    const required = this.policy.decide(requester, 'tools.invoke', tool).require_approval;
+    if (!required || required.roles.some((role) => principal.roles.includes(role))) return;
+    throw new ActionDecisionForbiddenException(
+      `The policy now takes approvals of this call only from the roles: ${required.roles.join(', ')}.`,
+    );
   }
 }

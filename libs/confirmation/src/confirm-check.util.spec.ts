@@ -3,38 +3,27 @@ import { type Principal } from '@toolgate/core';
 import { payloadDigestOf } from './action-token.util';
 import { confirmRefusal, splitConfirmBody } from './confirm-check.util';
 import { type ActionStatus, type ConsumeRequest, type PendingAction } from './confirmation.types';
+import { makePendingAction } from './testing/pending-action.fixture';
 
 const principal: Principal = { subject: 'alice', tenant: 'acme', roles: [], scopes: [], kind: 'jwt' };
 const input = { target: 'x', count: 2 };
 const digest = payloadDigestOf(input);
 const now = new Date('2026-11-21T10:00:00Z');
 
-const makeAction = (overrides: Partial<PendingAction> = {}): PendingAction => ({
-  id: '0b5f6a2e-8a55-4a8a-9d9b-4d8f3c1e2a77',
-  tenant: 'acme',
-  subject: 'alice',
-  requesterRoles: [],
-  requesterKind: 'jwt',
-  requesterKeyId: null,
-  requesterKeyCreatedBy: null,
-  toolId: 'test:destroy',
-  manifestVersion: 3,
-  policyVersion: 'p1',
-  payloadDigest: digest,
-  status: 'pending',
-  requiresApproval: false,
-  approverRoles: [],
-  policyRule: null,
-  arguments: input,
-  correlationId: 'c1',
-  decidedBy: null,
-  decisionReason: null,
-  decidedAt: null,
-  createdAt: now,
-  expiresAt: new Date(now.getTime() + 60_000),
-  consumedAt: null,
-  ...overrides,
-});
+const makeAction = (overrides: Partial<PendingAction> = {}): PendingAction =>
+  makePendingAction({
+    subject: 'alice',
+    requesterRoles: [],
+    manifestVersion: 3,
+    payloadDigest: digest,
+    requiresApproval: false,
+    approverRoles: [],
+    policyRule: null,
+    arguments: input,
+    createdAt: now,
+    expiresAt: new Date(now.getTime() + 60_000),
+    ...overrides,
+  });
 
 const request: Pick<ConsumeRequest, 'principal' | 'toolId' | 'manifestVersion' | 'decision'> = {
   principal,
@@ -96,6 +85,32 @@ describe('confirm checks', () => {
     ).toEqual([409, 'CONFIRMATION.POLICY_CHANGED']);
     expect(
       refusal(makeAction(), { decision: { policy_version: 'p2', require_approval: null } }),
+    ).toBeUndefined();
+  });
+
+  it('answers 409 when the policy now takes approvals only from roles the approver did not hold', () => {
+    const requires = (...roles: string[]) => ({
+      decision: { policy_version: 'p2', require_approval: { roles, rule: 'r' } },
+    });
+    const approved = (decidedByRoles: string[] | null, approverRoles = ['approver']) =>
+      makeAction({ status: 'approved', requiresApproval: true, approverRoles, decidedByRoles });
+    expect(refusal(approved(['approver', 'auditor']), requires('approver'))).toBeUndefined();
+    expect(refusal(approved(['approver', 'senior']), requires('senior'))).toBeUndefined();
+    const stale = confirmRefusal(approved(['approver']), { ...request, ...requires('senior') }, digest, now);
+    expect(stale).toMatchObject({
+      status: 409,
+      code: 'CONFIRMATION.POLICY_CHANGED',
+      extensions: { approver_roles: ['senior'] },
+    });
+    // Approved before the approver's roles were recorded: only while every role it was held with counts.
+    expect(refusal(approved(null, ['approver']), requires('approver', 'senior'))).toBeUndefined();
+    expect(refusal(approved(null, ['approver', 'lead']), requires('lead'))).toEqual([
+      409,
+      'CONFIRMATION.POLICY_CHANGED',
+    ]);
+    // A policy that dropped the approval never drops it from a held action, nor checks roles it no longer names.
+    expect(
+      refusal(approved(['approver']), { decision: { policy_version: 'p2', require_approval: null } }),
     ).toBeUndefined();
   });
 });

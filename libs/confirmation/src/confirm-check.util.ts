@@ -38,7 +38,8 @@ export function splitConfirmBody(
 /**
  * Why a confirm may not consume `action` (found by its token hash), or undefined when it may. Order:
  * unknown token 401; another tenant's or subject's 404; another tool's 401; expired 401; consumed, rejected,
- * cancelled or awaiting approval 409; other arguments 422; manifest changed or approval newly required 409.
+ * cancelled or awaiting approval 409; other arguments 422; manifest changed, approval newly required, or an
+ * approval by someone the policy no longer takes as approver 409.
  */
 export function confirmRefusal(
   action: PendingAction | undefined,
@@ -62,7 +63,22 @@ export function confirmRefusal(
   if (action.manifestVersion !== request.manifestVersion) {
     return new ActionManifestChangedException(action.manifestVersion, request.manifestVersion);
   }
-  if (request.decision.require_approval && !action.requiresApproval)
-    return new ActionPolicyChangedException();
+  const required = request.decision.require_approval;
+  if (required && !action.requiresApproval) return new ActionPolicyChangedException();
+  if (required && !approvalQualifies(action, required.roles))
+    return new ActionPolicyChangedException(required.roles);
   return undefined;
+}
+
+/**
+ * Whether the approval `action` got counts under a policy taking approvers with one of `roles`: the approver
+ * held one of them. For an approval given before the approver's roles were recorded, only when every role
+ * the action was held with is still accepted (whichever the approver held then qualifies now).
+ */
+export function approvalQualifies(
+  action: Pick<PendingAction, 'decidedByRoles' | 'approverRoles'>,
+  roles: readonly string[],
+): boolean {
+  if (action.decidedByRoles) return action.decidedByRoles.some((role) => roles.includes(role));
+  return action.approverRoles.length > 0 && action.approverRoles.every((role) => roles.includes(role));
 }

@@ -31,6 +31,16 @@ export class ConfirmationEnv {
   @Min(1)
   @Max(86_400)
   CONFIRM_SWEEP_INTERVAL_SEC = 60;
+
+  /**
+   * Days a finished action (consumed, rejected, cancelled, expired) is kept after its expiry; the sweep then
+   * deletes it (the audit trail keeps its events).
+   */
+  @EnvInt()
+  @IsInt()
+  @Min(1)
+  @Max(3_650)
+  CONFIRM_RETENTION_DAYS = 30;
 }
 
 export interface ConfirmationConfig {
@@ -38,6 +48,7 @@ export interface ConfirmationConfig {
   tokenBytes: number;
   maxOpenPerSubject: number;
   sweepIntervalSec: number;
+  retentionDays: number;
 }
 
 export function loadConfirmationConfig(env: NodeJS.ProcessEnv = process.env): ConfirmationConfig {
@@ -47,6 +58,7 @@ export function loadConfirmationConfig(env: NodeJS.ProcessEnv = process.env): Co
     tokenBytes: e.ACTION_TOKEN_BYTES,
     maxOpenPerSubject: e.CONFIRM_MAX_OPEN_PER_SUBJECT,
     sweepIntervalSec: e.CONFIRM_SWEEP_INTERVAL_SEC,
+    retentionDays: e.CONFIRM_RETENTION_DAYS,
   };
 }
 

@@ -66,12 +66,25 @@ export class ActionManifestChangedException extends DomainException {
   }
 }
 
-/** 409: the policy now asks for an approval the held action was not created with. */
+/**
+ * 409: the policy now asks for an approval the held action was not created with, or (`approverRoles`) it no
+ * longer accepts the approval the action got: the approver held none of the roles it now names.
+ */
 export class ActionPolicyChangedException extends DomainException {
-  constructor() {
-    super('CONFIRMATION.POLICY_CHANGED', 409, 'Conflict', {
-      detail: 'The policy now requires an approval for this call; invoke the tool again.',
-    });
+  constructor(approverRoles?: string[]) {
+    super(
+      'CONFIRMATION.POLICY_CHANGED',
+      409,
+      'Conflict',
+      approverRoles
+        ? {
+            detail:
+              'The policy changed since the approval: it now takes an approver holding one of ' +
+              `${approverRoles.join(', ')}, and this approval does not qualify. Invoke the tool again.`,
+            extensions: { approver_roles: approverRoles },
+          }
+        : { detail: 'The policy now requires an approval for this call; invoke the tool again.' },
+    );
   }
 }
 

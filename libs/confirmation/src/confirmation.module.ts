@@ -2,7 +2,10 @@ import { Module } from '@nestjs/common';
 import { ConfigModule } from '@nestjs/config';
 import { TypeOrmModule } from '@nestjs/typeorm';
 
+import { CatalogModule } from '@toolgate/catalog';
+
 import { ActionAuditService } from './action-audit.service';
+import { ActionRetentionService } from './action-retention.service';
 import { ActionSweeperService } from './action-sweeper.service';
 import { ActionsController } from './actions.controller';
 import { ActionsService } from './actions.service';
@@ -13,18 +16,24 @@ import { PendingActionStore } from './pending-action-store.service';
 
 /**
  * Pending actions: holding tool calls that need confirmation (hashed single-use tokens bound to the exact
- * call), consuming them once, approvals by other principals, cancellation, expiry. Exports
+ * call), consuming them once, approvals by other principals, cancellation, expiry and retention. Exports
  * `ConfirmationService` for the invoke/confirm use cases and the MCP server, and `ActionsService` (the MCP
  * server cancels an action its user declined).
  */
 @Module({
-  imports: [ConfigModule.forFeature(confirmationConfig), TypeOrmModule.forFeature([PendingActionEntity])],
+  imports: [
+    ConfigModule.forFeature(confirmationConfig),
+    TypeOrmModule.forFeature([PendingActionEntity]),
+    // The policy's tool resolver: approvals are checked against the approver roles the policy names now.
+    CatalogModule,
+  ],
   controllers: [ActionsController],
   providers: [
     PendingActionStore,
     ActionAuditService,
     ConfirmationService,
     ActionsService,
+    ActionRetentionService,
     ActionSweeperService,
   ],
   exports: [ConfirmationService, ActionsService],

@@ -1,3 +1,4 @@
+import { AuditUnavailableException } from '@toolgate/audit';
 import { type AuditEventInput, type Principal } from '@toolgate/core';
 
 import { ActionAuditService } from './action-audit.service';
@@ -13,6 +14,7 @@ const config: ConfirmationConfig = {
   tokenBytes: 24,
   maxOpenPerSubject: 100,
   sweepIntervalSec: 60,
+  retentionDays: 30,
 };
 
 /** An in-memory store with the same compare-and-set semantics as the SQL one. */
@@ -25,6 +27,7 @@ class FakeStore {
       id: `id-${this.rows.size + 1}`,
       status: 'pending' as const,
       decidedBy: null,
+      decidedByRoles: null,
       decisionReason: null,
       decidedAt: null,
       createdAt: new Date(),
@@ -52,7 +55,27 @@ class FakeStore {
   async expire(): Promise<PendingAction[]> {
     return [];
   }
+
+  async reopen(id: string): Promise<boolean> {
+    const row = this.rows.get(id);
+    if (row?.status !== 'consumed') return false;
+    row.status = row.requiresApproval ? 'approved' : 'pending';
+    return true;
+  }
+
+  async remove(id: string): Promise<boolean> {
+    return this.rows.delete(id);
+  }
 }
+
+/** An audit sink that refuses `failing` events (as the real one does when the trail cannot be written). */
+const sinkRefusing = (failing: string, events: AuditEventInput[]) =>
+  new ActionAuditService({
+    record: async (event) => {
+      if (event.event === failing) throw new AuditUnavailableException(new Error('disk full'));
+      events.push(event);
+    },
+  });
 
 describe('ConfirmationService', () => {
   let store: FakeStore;
@@ -212,10 +235,47 @@ describe('ConfirmationService', () => {
     await expect(consume(held.action_token)).resolves.toMatchObject({ status: 'consumed' });
   });
 
-  it('does not run without its audit event: a failing sink stops the confirm', async () => {
+  it('does not run without its audit event: a failing sink stops the confirm and reopens the action for a retry', async () => {
     const held = await hold();
     const failing = new ActionAuditService({ record: async () => Promise.reject(new Error('disk full')) });
     service = new ConfirmationService(store as unknown as PendingActionStore, failing, config);
-    await expect(consume(held.action_token)).rejects.toThrow('disk full');
+    const refused = consume(held.action_token);
+    await expect(refused).rejects.toMatchObject({ status: 503, code: 'AUDIT.UNAVAILABLE' });
+    expect(store.rows.get(held.action_id)).toMatchObject({ status: 'pending', consumedAt: null });
+    await expect(refused).rejects.toMatchObject({ detail: expect.stringMatching(/Retry the confirm/) });
+
+    service = new ConfirmationService(
+      store as unknown as PendingActionStore,
+      sinkRefusing('none', events),
+      config,
+    );
+    await expect(consume(held.action_token)).resolves.toMatchObject({ status: 'consumed' });
+  });
+
+  it('says so when a consumed action whose confirm was not audited cannot be reopened', async () => {
+    const held = await hold();
+    service = new ConfirmationService(
+      store as unknown as PendingActionStore,
+      sinkRefusing('tools.confirm', events),
+      config,
+    );
+    jest.spyOn(store, 'reopen').mockRejectedValue(new Error('database gone'));
+    await expect(consume(held.action_token)).rejects.toMatchObject({
+      status: 503,
+      detail: expect.stringMatching(/cannot be confirmed again/),
+    });
+  });
+
+  it('holds nothing when actions.create cannot be audited: the row goes, so nobody sees, approves or counts it', async () => {
+    service = new ConfirmationService(
+      store as unknown as PendingActionStore,
+      sinkRefusing('actions.create', events),
+      config,
+    );
+    const refused = hold();
+    await expect(refused).rejects.toMatchObject({ status: 503, code: 'AUDIT.UNAVAILABLE' });
+    expect(store.rows.size).toBe(0);
+    expect(events).toEqual([]);
+    await expect(refused).rejects.toMatchObject({ detail: expect.stringMatching(/nothing was held/) });
   });
 });

@@ -22,6 +22,13 @@ import {
 import { PendingActionStore } from './pending-action-store.service';
 
 const SWEEP_BATCH = 500;
+const NOT_HELD = 'The audit trail cannot be written right now; nothing was held or run. Retry shortly.';
+const NOT_RUN_RETRY =
+  'The audit trail cannot be written right now; nothing was run and the action is still open. Retry the ' +
+  'confirm shortly.';
+const NOT_RUN_INVOKE_AGAIN =
+  'The audit trail cannot be written right now; nothing was run, and the action cannot be confirmed again. ' +
+  'Invoke the tool again shortly.';
 
 /** Who stands behind the requester: its credential kind and, for an API key, the key and its creator. */
 function requesterCredentialOf(
@@ -48,7 +55,10 @@ export class ConfirmationService {
     @Inject(confirmationConfig.KEY) private readonly config: ConfirmationConfig,
   ) {}
 
-  /** Stores a pending action bound to this exact call and returns the 202 body (token shown once). */
+  /**
+   * Stores a pending action bound to this exact call and returns the 202 body (token shown once). When
+   * `actions.create` cannot be audited the row is deleted and this throws 503 (nothing was held).
+   */
   async hold(request: HoldRequest): Promise<HeldAction> {
     const { principal, decision } = request;
     const token = generateActionToken(this.config.tokenBytes);
@@ -74,17 +84,23 @@ export class ConfirmationService {
       this.config.ttlSec,
       this.config.maxOpenPerSubject,
     );
-    await this.audit.record('actions.create', action, {
-      subject: principal.subject,
-      requestId: request.requestId,
-      status: '202',
-      decision: 'allow',
-      details: {
-        expires_at: action.expiresAt.toISOString(),
-        approver_roles: action.approverRoles,
-        ...credentialOf(principal),
+    // The token is handed out only once the creation is audited; otherwise the row goes (nothing was held).
+    await this.audit.recordOrUndo(
+      'actions.create',
+      action,
+      {
+        subject: principal.subject,
+        requestId: request.requestId,
+        status: '202',
+        decision: 'allow',
+        details: {
+          expires_at: action.expiresAt.toISOString(),
+          approver_roles: action.approverRoles,
+          ...credentialOf(principal),
+        },
       },
-    });
+      { run: () => this.store.remove(action.id), undone: NOT_HELD, kept: NOT_HELD },
+    );
     return {
       requires_confirmation: true,
       action_id: action.id,
@@ -97,8 +113,9 @@ export class ConfirmationService {
 
   /**
    * Consumes the action of `request.actionToken` for this caller, tool and arguments, exactly once (one
-   * guarded UPDATE), and records `tools.confirm`. The caller then executes the call under the returned
-   * action's correlation id. Throws the domain error of `confirmRefusal` otherwise.
+   * guarded UPDATE), and records `tools.confirm` (when it cannot be written, the action is reopened and this
+   * throws 503: nothing may run). The caller then executes the call under the returned action's correlation
+   * id. Throws the domain error of `confirmRefusal` otherwise.
    */
   async consume(request: ConsumeRequest): Promise<PendingAction> {
     if (!isWellFormedActionToken(request.actionToken)) throw new ActionTokenInvalidException();
@@ -117,13 +134,19 @@ export class ConfirmationService {
         confirmRefusal(now, request, digest) ?? new ActionStateConflictException('consumed'),
       );
     }
-    await this.audit.record('tools.confirm', consumed, {
-      subject: request.principal.subject,
-      requestId: request.requestId,
-      status: 'ok',
-      decision: 'allow',
-      sensitiveFields: request.sensitiveFields,
-    });
+    // No run without its audit event: when it cannot be written the action is reopened for a retry.
+    await this.audit.recordOrUndo(
+      'tools.confirm',
+      consumed,
+      {
+        subject: request.principal.subject,
+        requestId: request.requestId,
+        status: 'ok',
+        decision: 'allow',
+        sensitiveFields: request.sensitiveFields,
+      },
+      { run: () => this.store.reopen(consumed.id), undone: NOT_RUN_RETRY, kept: NOT_RUN_INVOKE_AGAIN },
+    );
     return consumed;
   }
 

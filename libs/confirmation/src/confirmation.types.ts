@@ -37,12 +37,23 @@ export interface PendingAction {
   arguments: Record<string, unknown>;
   correlationId: string;
   decidedBy: string | null;
+  /**
+   * The roles the decider held when deciding (for an approval: whether the policy at confirm still accepts
+   * it); null on actions decided before this was recorded and on undecided ones.
+   */
+  decidedByRoles: string[] | null;
   decisionReason: string | null;
   decidedAt: Date | null;
   createdAt: Date;
   expiresAt: Date;
   consumedAt: Date | null;
 }
+
+/** Who decided an action last, and the status before: what undoing a decision puts back. */
+export type DecisionState = Pick<
+  PendingAction,
+  'status' | 'decidedBy' | 'decidedByRoles' | 'decisionReason' | 'decidedAt'
+>;
 
 /** What the invoke pipeline (or the MCP server) knows when a decision requires confirmation. */
 export interface HoldRequest {

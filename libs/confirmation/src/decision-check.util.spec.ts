@@ -2,6 +2,7 @@ import { type Principal } from '@toolgate/core';
 
 import { type PendingAction } from './confirmation.types';
 import { decisionRefusal } from './decision-check.util';
+import { makePendingAction } from './testing/pending-action.fixture';
 
 const KEY_ID = '3f2b8c1d-6e4a-4f0b-9c7d-1a2b3c4d5e6f';
 const person = (subject: string): Principal => ({
@@ -13,32 +14,14 @@ const person = (subject: string): Principal => ({
 });
 
 /** An action bot-7 requested with an API key alice minted. */
-const makeAction = (overrides: Partial<PendingAction> = {}): PendingAction => ({
-  id: '0b5f6a2e-8a55-4a8a-9d9b-4d8f3c1e2a77',
-  tenant: 'acme',
-  subject: 'bot-7',
-  requesterRoles: ['test-admin'],
-  requesterKind: 'api_key',
-  requesterKeyId: KEY_ID,
-  requesterKeyCreatedBy: 'alice',
-  toolId: 'test:destroy',
-  manifestVersion: 1,
-  policyVersion: 'p1',
-  payloadDigest: 'a'.repeat(64),
-  status: 'pending',
-  requiresApproval: true,
-  approverRoles: ['approver'],
-  policyRule: 'destructive-needs-approval',
-  arguments: {},
-  correlationId: 'c1',
-  decidedBy: null,
-  decisionReason: null,
-  decidedAt: null,
-  createdAt: new Date(),
-  expiresAt: new Date(Date.now() + 60_000),
-  consumedAt: null,
-  ...overrides,
-});
+const makeAction = (overrides: Partial<PendingAction> = {}): PendingAction =>
+  makePendingAction({
+    subject: 'bot-7',
+    requesterKind: 'api_key',
+    requesterKeyId: KEY_ID,
+    requesterKeyCreatedBy: 'alice',
+    ...overrides,
+  });
 
 const refusal = (principal: Principal, action: PendingAction) => decisionRefusal(principal, action)?.detail;
 

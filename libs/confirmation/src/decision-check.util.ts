@@ -15,11 +15,8 @@ export function decisionRefusal(
   principal: Principal,
   action: PendingAction,
 ): ActionDecisionForbiddenException | undefined {
-  if (principal.kind !== 'jwt') {
-    return new ActionDecisionForbiddenException(
-      'Approving or rejecting needs a person signed in through the identity provider, not an API key.',
-    );
-  }
+  const notAPerson = personRefusal(principal);
+  if (notAPerson) return notAPerson;
   if (action.subject === principal.subject) {
     return new ActionDecisionForbiddenException('You cannot approve or reject your own request.');
   }
@@ -32,4 +29,16 @@ export function decisionRefusal(
     );
   }
   return undefined;
+}
+
+/**
+ * Why `principal` may not use the approval routes at all (reading held actions included): an API key, which
+ * an admin can mint with any subject and roles, is not a person.
+ */
+export function personRefusal(principal: Principal): ActionDecisionForbiddenException | undefined {
+  if (principal.kind === 'jwt') return undefined;
+  return new ActionDecisionForbiddenException(
+    'Approvals (reading held actions included) take a person signed in through the identity provider, not ' +
+      'an API key.',
+  );
 }

@@ -4,74 +4,44 @@ import { DataSource } from 'typeorm';
 
 import { type ActionTransition, TRANSITION_FROM, TRANSITION_TO } from './action-status.util';
 import { TooManyOpenActionsException } from './confirmation.exception';
-import { type ActionQuery, type ActionStatus, type PendingAction } from './confirmation.types';
-
-interface ActionRow {
-  id: string;
-  tenant: string;
-  subject: string;
-  requester_roles: string[];
-  requester_kind: PendingAction['requesterKind'];
-  requester_key_id: string | null;
-  requester_key_created_by: string | null;
-  tool_id: string;
-  manifest_version: number;
-  policy_version: string;
-  payload_digest: string;
-  status: ActionStatus;
-  requires_approval: boolean;
-  approver_roles: string[];
-  policy_rule: string | null;
-  arguments: Record<string, unknown>;
-  correlation_id: string;
-  decided_by: string | null;
-  decision_reason: string | null;
-  decided_at: Date | null;
-  created_at: Date;
-  expires_at: Date;
-  consumed_at: Date | null;
-}
+import {
+  type ActionQuery,
+  type ActionStatus,
+  type DecisionState,
+  type PendingAction,
+} from './confirmation.types';
+import { ACTION_COLUMNS, type ActionRow, toAction } from './pending-action-row.util';
 
 /** A new action, as the confirmation service builds it. */
 export type NewAction = Omit<
   PendingAction,
-  'id' | 'status' | 'decidedBy' | 'decisionReason' | 'decidedAt' | 'createdAt' | 'expiresAt' | 'consumedAt'
+  | 'id'
+  | 'status'
+  | 'decidedBy'
+  | 'decidedByRoles'
+  | 'decisionReason'
+  | 'decidedAt'
+  | 'createdAt'
+  | 'expiresAt'
+  | 'consumedAt'
 > & { tokenHash: string };
 
-const COLUMNS = `id, tenant, subject, requester_roles, requester_kind, requester_key_id, requester_key_created_by,
-  tool_id, manifest_version, policy_version, payload_digest, status, requires_approval, approver_roles,
-  policy_rule, arguments, correlation_id, decided_by, decision_reason, decided_at, created_at, expires_at,
-  consumed_at`;
+/** A decision as applied, and what it replaced (undoing it puts that back). */
+export interface AppliedDecision {
+  action: PendingAction;
+  prior: DecisionState;
+}
+
+interface PriorRow {
+  status: ActionStatus;
+  decided_by: string | null;
+  decided_by_roles: string[] | null;
+  decision_reason: string | null;
+  decided_at: Date | null;
+}
+
 const OPEN = `status IN ('pending', 'approved')`;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
-function toAction(row: ActionRow): PendingAction {
-  return {
-    id: row.id,
-    tenant: row.tenant,
-    subject: row.subject,
-    requesterRoles: row.requester_roles,
-    requesterKind: row.requester_kind,
-    requesterKeyId: row.requester_key_id,
-    requesterKeyCreatedBy: row.requester_key_created_by,
-    toolId: row.tool_id,
-    manifestVersion: row.manifest_version,
-    policyVersion: row.policy_version,
-    payloadDigest: row.payload_digest,
-    status: row.status,
-    requiresApproval: row.requires_approval,
-    approverRoles: row.approver_roles,
-    policyRule: row.policy_rule,
-    arguments: row.arguments,
-    correlationId: row.correlation_id,
-    decidedBy: row.decided_by,
-    decisionReason: row.decision_reason,
-    decidedAt: row.decided_at,
-    createdAt: row.created_at,
-    expiresAt: row.expires_at,
-    consumedAt: row.consumed_at,
-  };
-}
 
 /** SQL for `pending_actions`. Every status change is one guarded UPDATE (compare-and-set on the status). */
 @Injectable()
@@ -97,7 +67,7 @@ export class PendingActionStore {
            correlation_id, expires_at, requester_kind, requester_key_id, requester_key_created_by)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 'pending', $9, $10, $11, $12, $13, now() + make_interval(secs => $14),
            $15, $16, $17)
-         RETURNING ${COLUMNS}`,
+         RETURNING ${ACTION_COLUMNS}`,
         [
           action.tenant,
           action.subject,
@@ -123,13 +93,16 @@ export class PendingActionStore {
   }
 
   async findByTokenHash(tokenHash: string): Promise<PendingAction | undefined> {
-    return this.one(`SELECT ${COLUMNS} FROM pending_actions WHERE token_hash = $1`, [tokenHash]);
+    return this.one(`SELECT ${ACTION_COLUMNS} FROM pending_actions WHERE token_hash = $1`, [tokenHash]);
   }
 
   /** The action `id` of `tenant`; undefined for another tenant's or a malformed id. */
   async findInTenant(id: string, tenant: string): Promise<PendingAction | undefined> {
     if (!UUID.test(id)) return undefined;
-    return this.one(`SELECT ${COLUMNS} FROM pending_actions WHERE id = $1 AND tenant = $2`, [id, tenant]);
+    return this.one(`SELECT ${ACTION_COLUMNS} FROM pending_actions WHERE id = $1 AND tenant = $2`, [
+      id,
+      tenant,
+    ]);
   }
 
   /**
@@ -142,27 +115,110 @@ export class PendingActionStore {
          UPDATE pending_actions SET status = 'consumed', consumed_at = now()
           WHERE id = $1 AND ${OPEN} AND status = CASE WHEN requires_approval THEN 'approved' ELSE 'pending' END
             AND expires_at > now() AND payload_digest = $2
-          RETURNING ${COLUMNS})
+          RETURNING ${ACTION_COLUMNS})
        SELECT * FROM consumed`,
       [id, payloadDigest],
     );
   }
 
-  /** Applies approve / reject / cancel to an unexpired action of `tenant` in a status it may start from. */
+  /**
+   * Applies approve / reject / cancel to an unexpired action of `tenant` in a status it may start from, and
+   * returns it with the decision it replaced (the row is locked between the read and the UPDATE).
+   */
   transition(
     id: string,
     tenant: string,
     transition: Exclude<ActionTransition, 'expire'>,
-    decision: { by: string; reason: string | null },
-  ): Promise<PendingAction | undefined> {
-    return this.one(
-      `WITH changed AS (
-         UPDATE pending_actions SET status = $3, decided_by = $4, decision_reason = $5, decided_at = now()
-          WHERE id = $1 AND tenant = $2 AND status = ANY($6::text[]) AND expires_at > now()
-          RETURNING ${COLUMNS})
-       SELECT * FROM changed`,
-      [id, tenant, TRANSITION_TO[transition], decision.by, decision.reason, TRANSITION_FROM[transition]],
+    decision: { by: string; roles: string[]; reason: string | null },
+  ): Promise<AppliedDecision | undefined> {
+    return this.dataSource.transaction(async (em) => {
+      const [prior]: PriorRow[] = await em.query(
+        `SELECT status, decided_by, decided_by_roles, decision_reason, decided_at FROM pending_actions
+          WHERE id = $1 AND tenant = $2 FOR UPDATE`,
+        [id, tenant],
+      );
+      if (!prior) return undefined;
+      const rows: ActionRow[] = await em.query(
+        `WITH changed AS (
+           UPDATE pending_actions
+              SET status = $2, decided_by = $3, decided_by_roles = $4, decision_reason = $5, decided_at = now()
+            WHERE id = $1 AND status = ANY($6::text[]) AND expires_at > now()
+            RETURNING ${ACTION_COLUMNS})
+         SELECT * FROM changed`,
+        [
+          id,
+          TRANSITION_TO[transition],
+          decision.by,
+          decision.roles,
+          decision.reason,
+          TRANSITION_FROM[transition],
+        ],
+      );
+      if (!rows[0]) return undefined;
+      return {
+        action: toAction(rows[0]),
+        prior: {
+          status: prior.status,
+          decidedBy: prior.decided_by,
+          decidedByRoles: prior.decided_by_roles,
+          decisionReason: prior.decision_reason,
+          decidedAt: prior.decided_at,
+        },
+      };
+    });
+  }
+
+  /**
+   * Undoes `applied` (its audit event could not be written): the action gets back its prior status and
+   * decider, unless something changed it since (then false: the decision stands).
+   */
+  async undoDecision(applied: AppliedDecision): Promise<boolean> {
+    const { action, prior } = applied;
+    const rows: unknown[] = await this.dataSource.query(
+      `WITH undone AS (
+         UPDATE pending_actions
+            SET status = $4, decided_by = $5, decided_by_roles = $6, decision_reason = $7, decided_at = $8
+          WHERE id = $1 AND status = $2 AND decided_by = $3
+          RETURNING id)
+       SELECT id FROM undone`,
+      [
+        action.id,
+        action.status,
+        action.decidedBy,
+        prior.status,
+        prior.decidedBy,
+        prior.decidedByRoles,
+        prior.decisionReason,
+        prior.decidedAt,
+      ],
     );
+    return rows.length > 0;
+  }
+
+  /**
+   * Reopens a consumed action (its `tools.confirm` could not be audited, so nothing ran): back to the status
+   * a confirm consumes from, so the same token can confirm it again.
+   */
+  async reopen(id: string): Promise<boolean> {
+    const rows: unknown[] = await this.dataSource.query(
+      `WITH reopened AS (
+         UPDATE pending_actions
+            SET status = CASE WHEN requires_approval THEN 'approved' ELSE 'pending' END, consumed_at = NULL
+          WHERE id = $1 AND status = 'consumed'
+          RETURNING id)
+       SELECT id FROM reopened`,
+      [id],
+    );
+    return rows.length > 0;
+  }
+
+  /** Deletes an action whose creation could not be audited (its token was never handed out). */
+  async remove(id: string): Promise<boolean> {
+    const rows: unknown[] = await this.dataSource.query(
+      `WITH removed AS (DELETE FROM pending_actions WHERE id = $1 RETURNING id) SELECT id FROM removed`,
+      [id],
+    );
+    return rows.length > 0;
   }
 
   /** Marks open actions past their expiry `expired` (at most `limit`; `id` narrows to one) and returns them. */
@@ -174,7 +230,7 @@ export class PendingActionStore {
                         WHERE ${OPEN} AND expires_at <= now() AND ($2::uuid IS NULL OR id = $2::uuid)
                         ORDER BY expires_at LIMIT $1 FOR UPDATE SKIP LOCKED)
             AND ${OPEN}
-          RETURNING ${COLUMNS})
+          RETURNING ${ACTION_COLUMNS})
        SELECT * FROM expired`,
       [limit, id ?? null],
     );
@@ -192,7 +248,7 @@ export class PendingActionStore {
       cancelled: `status = 'cancelled'`,
     };
     const rows: ActionRow[] = await this.dataSource.query(
-      `SELECT ${COLUMNS} FROM pending_actions
+      `SELECT ${ACTION_COLUMNS} FROM pending_actions
         WHERE tenant = $1 AND requires_approval AND approver_roles && $2::text[] AND ${byStatus[query.status]}
         ORDER BY created_at DESC, id LIMIT $3`,
       [tenant, roles, query.limit],

@@ -15,6 +15,9 @@ import { type ActionStatus } from '../confirmation.types';
 @Index('ix_pending_actions_open_expires_at', ['expiresAt'], {
   where: `"status" IN ('pending', 'approved')`,
 })
+@Index('ix_pending_actions_finished_expires_at', ['expiresAt'], {
+  where: `"status" IN ('consumed', 'rejected', 'cancelled', 'expired')`,
+})
 @Check('chk_pending_actions_requester_kind', `"requester_kind" IN ('jwt', 'api_key')`)
 @Check(
   'chk_pending_actions_status',
@@ -80,6 +83,10 @@ export class PendingActionEntity {
 
   @Column({ name: 'decided_by', type: 'varchar', length: 256, nullable: true })
   decidedBy: string | null;
+
+  /** The decider's roles when deciding (an approval counts at confirm only if the policy still takes one). */
+  @Column({ name: 'decided_by_roles', type: 'text', array: true, nullable: true })
+  decidedByRoles: string[] | null;
 
   @Column({ name: 'decision_reason', type: 'varchar', length: 1000, nullable: true })
   decisionReason: string | null;
