@@ -7,6 +7,8 @@ import { CreateAdsSandbox1795301078683 } from './1795301078683-CreateAdsSandbox'
 import { CreateHttpApis1795301952816 } from './1795301952816-CreateHttpApis';
 import { CreateMcpServers1795302986646 } from './1795302986646-CreateMcpServers';
 import { AddPendingActionRequesterKey1796221337798 } from './1796221337798-AddPendingActionRequesterKey';
+import { AddApiKeyParent1796263826861 } from './1796263826861-AddApiKeyParent';
+import { AddPendingActionDeciderRoles1796263941679 } from './1796263941679-AddPendingActionDeciderRoles';
 
 /** Every migration, in order. The app and the migration CLI both take this list. */
 // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
@@ -20,4 +22,6 @@ export const MIGRATIONS: Function[] = [
   CreateHttpApis1795301952816,
   CreateMcpServers1795302986646,
   AddPendingActionRequesterKey1796221337798,
+  AddApiKeyParent1796263826861,
+  AddPendingActionDeciderRoles1796263941679,
 ];

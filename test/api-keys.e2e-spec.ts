@@ -1,7 +1,7 @@
 import { writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 
-import { runSql, TestProviderModule } from '@toolgate/testing';
+import { runSql, TestProviderModule, waitUntil } from '@toolgate/testing';
 
 import { bearer, devToken, makeRuntimeDir } from './support/auth-fixtures';
 import { startGateway, type TestGateway } from './support/gateway';
@@ -338,7 +338,11 @@ describe('API keys minted by API keys and approvals (e2e over HTTP, seed policy,
     postJson(gw, token, path, body);
 
   it('never lets the admin at the root of a chain of keys approve its call: another approver must', async () => {
-    const k1 = await call(alice, '/api-keys', { name: 'k1', subject: 'dave', roles: ['platform-admin'] });
+    const k1 = await call(alice, '/api-keys', {
+      name: 'k1',
+      subject: 'dave',
+      roles: ['platform-admin', 'finance-write'],
+    });
     expect(k1.status).toBe(201);
     const k2 = await call(k1.body.secret, '/api-keys', {
       name: 'k2',
@@ -378,5 +382,267 @@ describe('API keys minted by API keys and approvals (e2e over HTTP, seed policy,
     });
     expect(confirmed.status).toBe(200);
     expect(confirmed.body.result).toMatchObject({ mode: 'sandbox', campaign: { name: 'Chained' } });
+  });
+});
+
+describe('API keys minted by API keys: bounded by their parent, revoked with it (e2e over HTTP)', () => {
+  const runtime = makeRuntimeDir();
+  let gw: TestGateway;
+  let admin: string;
+
+  beforeAll(async () => {
+    gw = await startGateway({ env: { RUNTIME_DIR: runtime.dir, API_KEY_CACHE_TTL_SEC: '60' } });
+    admin = await devToken(runtime.dir, { subject: 'root', tenant: 'chain', roles: ['platform-admin'] });
+  });
+  afterAll(async () => {
+    await gw.close();
+    runtime.dispose();
+  });
+
+  const call = (token: string, path: string, body: Record<string, unknown>) =>
+    postJson(gw, token, path, body);
+  const status = async (token: string) => (await gw.request('/api-keys', { headers: bearer(token) })).status;
+
+  it('never lets a key minted by a key outlive it, and links it to its parent', async () => {
+    const parent = await call(admin, '/api-keys', {
+      name: 'leaked',
+      subject: 'svc-p',
+      roles: ['platform-admin'],
+      expires_in_seconds: 120,
+    });
+    expect(parent.body.parent_key_id).toBeNull();
+    const longer = await call(parent.body.secret, '/api-keys', {
+      name: 'long',
+      subject: 'svc-c',
+      roles: ['platform-admin'],
+      expires_in_seconds: 366 * 86_400,
+    });
+    expect(longer.status).toBe(422);
+    expect(longer.body.errors).toEqual([
+      expect.objectContaining({
+        pointer: '/expires_in_seconds',
+        detail: expect.stringMatching(/at most 1[01]\d/),
+      }),
+    ]);
+    const defaulted = await call(parent.body.secret, '/api-keys', {
+      name: 'default',
+      subject: 'svc-c',
+      roles: ['platform-admin'],
+    });
+    expect(defaulted.status).toBe(201);
+    expect(defaulted.body).toMatchObject({
+      parent_key_id: parent.body.id,
+      expires_at: parent.body.expires_at,
+    });
+    const [row] = await runSql<{ parent_key_id: string }>(
+      gw.databaseUrl,
+      'SELECT parent_key_id FROM api_keys WHERE id = $1',
+      [defaulted.body.id],
+    );
+    expect(row.parent_key_id).toBe(parent.body.id);
+  });
+
+  it('revokes every key below a revoked key, at any depth, each audited; revoking again is idempotent', async () => {
+    const parent = await call(admin, '/api-keys', { name: 'p', subject: 'svc-p', roles: ['platform-admin'] });
+    const child = await call(parent.body.secret, '/api-keys', {
+      name: 'c',
+      subject: 'svc-c',
+      roles: ['platform-admin'],
+    });
+    const grandchild = await call(child.body.secret, '/api-keys', {
+      name: 'g',
+      subject: 'svc-g',
+      roles: ['platform-admin'],
+    });
+    const sibling = await call(admin, '/api-keys', {
+      name: 's',
+      subject: 'svc-s',
+      roles: ['platform-admin'],
+    });
+    for (const key of [parent, child, grandchild, sibling]) expect(await status(key.body.secret)).toBe(200);
+
+    const revoked = await gw.request(`/api-keys/${parent.body.id}`, {
+      method: 'DELETE',
+      headers: bearer(admin),
+    });
+    expect(revoked.status).toBe(204);
+    for (const key of [parent, child, grandchild]) expect(await status(key.body.secret)).toBe(401);
+    expect(await status(sibling.body.secret)).toBe(200);
+
+    const events = await runSql<{ subject: string; key_id: string; revoked_with: string | null }>(
+      gw.databaseUrl,
+      `SELECT subject, details->>'key_id' AS key_id, details->>'revoked_with' AS revoked_with
+         FROM audit_events WHERE event = 'api_keys.revoke' AND tenant = 'chain' ORDER BY seq`,
+    );
+    expect(events).toEqual([
+      { subject: 'root', key_id: parent.body.id, revoked_with: null },
+      { subject: 'root', key_id: child.body.id, revoked_with: parent.body.id },
+      { subject: 'root', key_id: grandchild.body.id, revoked_with: parent.body.id },
+    ]);
+    expect(
+      (await gw.request(`/api-keys/${parent.body.id}`, { method: 'DELETE', headers: bearer(admin) })).status,
+    ).toBe(204);
+    const after = await runSql(
+      gw.databaseUrl,
+      "SELECT 1 FROM audit_events WHERE event = 'api_keys.revoke' AND tenant = 'chain'",
+    );
+    expect(after).toHaveLength(3);
+  });
+
+  it('leaves no active key below a revoked key when minting races the revocation', async () => {
+    const racer = await devToken(runtime.dir, {
+      subject: 'racer',
+      tenant: 'race',
+      roles: ['platform-admin'],
+    });
+    let orphans = -1;
+    for (let round = 0; round < 5 && orphans <= 0; round += 1) {
+      const parent = await call(racer, '/api-keys', {
+        name: 'p',
+        subject: 'svc-p',
+        roles: ['platform-admin'],
+      });
+      const mints = Array.from({ length: 20 }, (_, i) =>
+        call(parent.body.secret, '/api-keys', { name: `c${i}`, subject: 'svc-c', roles: [] }),
+      );
+      await new Promise((resolve) => setTimeout(resolve, round));
+      const revoke = gw.request(`/api-keys/${parent.body.id}`, { method: 'DELETE', headers: bearer(racer) });
+      const answers = await Promise.all(mints);
+      expect((await revoke).status).toBe(204);
+      expect(answers.every((answer) => answer.status === 201 || answer.status === 401)).toBe(true);
+      const [row] = await runSql<{ orphans: number }>(
+        gw.databaseUrl,
+        `SELECT count(*)::int AS orphans FROM api_keys child JOIN api_keys parent ON child.parent_key_id = parent.id
+          WHERE parent.revoked_at IS NOT NULL AND child.revoked_at IS NULL`,
+      );
+      orphans = row.orphans;
+    }
+    expect(orphans).toBe(0);
+  });
+
+  it('refuses roles the policy does not define, and a key granting more than it holds', async () => {
+    const unknown = await call(admin, '/api-keys', {
+      name: 'typo',
+      subject: 'svc',
+      roles: ['agent', 'no-such-role', 'platfrom-admin'],
+    });
+    expect(unknown.status).toBe(422);
+    expect(unknown.body.detail).toBe('Unknown roles: no-such-role, platfrom-admin.');
+    expect(unknown.body.errors.map((error: { pointer: string }) => error.pointer)).toEqual([
+      '/roles/1',
+      '/roles/2',
+    ]);
+
+    // A person is the trust root: an admin may grant roles and scopes it does not hold itself.
+    const agentAdmin = await call(admin, '/api-keys', {
+      name: 'agent admin',
+      subject: 'svc-a',
+      roles: ['platform-admin', 'agent'],
+      scopes: ['ads.write'],
+    });
+    expect(agentAdmin.status).toBe(201);
+
+    const escalate = await call(agentAdmin.body.secret, '/api-keys', {
+      name: 'escalate',
+      subject: 'svc-e',
+      roles: ['agent', 'data-admin', 'mcp-admin'],
+      scopes: ['ads.write', 'mcp.*', 'database.write'],
+    });
+    expect(escalate.status).toBe(403);
+    expect(escalate.body).toMatchObject({
+      code: 'API_KEYS.GRANT_EXCEEDS_CREATOR',
+      excess_roles: ['data-admin', 'mcp-admin'],
+      excess_scopes: ['mcp.*', 'database.write'],
+    });
+    expect(escalate.body.detail).toContain('roles data-admin, mcp-admin and scopes mcp.*, database.write');
+
+    // Its own scopes and those of its roles (platform-admin grants policy.*) are its to hand down.
+    const within = await call(agentAdmin.body.secret, '/api-keys', {
+      name: 'within',
+      subject: 'svc-w',
+      roles: ['agent'],
+      scopes: ['ads.write', 'policy.read', 'tools.invoke:read'],
+    });
+    expect(within.status).toBe(201);
+    const rows = await runSql(gw.databaseUrl, "SELECT 1 FROM api_keys WHERE subject = 'svc-e'");
+    expect(rows).toHaveLength(0);
+  });
+
+  it('lists a page at a time, newest first, through next_cursor', async () => {
+    const other = await devToken(runtime.dir, {
+      subject: 'pager',
+      tenant: 'paged',
+      roles: ['platform-admin'],
+    });
+    const ids: string[] = [];
+    for (const name of ['k1', 'k2', 'k3']) {
+      ids.unshift((await call(other, '/api-keys', { name, subject: 'svc', roles: [] })).body.id);
+    }
+    const page = async (query: string) => {
+      const response = await gw.request(`/api-keys${query}`, { headers: bearer(other) });
+      return { status: response.status, body: (await response.json()) as Record<string, any> };
+    };
+    const first = await page('?limit=2');
+    expect(first.body.items.map((item: { id: string }) => item.id)).toEqual(ids.slice(0, 2));
+    expect(first.body.next_cursor).toBe(ids[1]);
+    const second = await page(`?limit=2&cursor=${first.body.next_cursor}`);
+    expect(second.body).toMatchObject({
+      items: [expect.objectContaining({ id: ids[2] })],
+      next_cursor: null,
+    });
+    expect((await page('')).body).toMatchObject({ next_cursor: null });
+    expect((await page('')).body.items).toHaveLength(3);
+    // Another tenant's key is no cursor here: paging never reveals where its keys sit.
+    const foreign = (await call(admin, '/api-keys', { name: 'x', subject: 'svc', roles: [] })).body.id;
+    for (const query of [
+      '?limit=0',
+      '?limit=501',
+      '?cursor=nope',
+      '?cursor=00000000-0000-4000-8000-000000000000',
+      `?cursor=${foreign}`,
+    ]) {
+      expect((await page(query)).status).toBe(422);
+    }
+  });
+});
+
+describe('API key revocation across replicas (two gateways, one database)', () => {
+  const runtime = makeRuntimeDir();
+  let a: TestGateway;
+  let b: TestGateway;
+  let admin: string;
+
+  beforeAll(async () => {
+    const env = { RUNTIME_DIR: runtime.dir, API_KEY_CACHE_TTL_SEC: '60' };
+    a = await startGateway({ env });
+    b = await startGateway({ env, databaseUrl: a.databaseUrl });
+    admin = await devToken(runtime.dir, { subject: 'admin', tenant: 'fleet', roles: ['platform-admin'] });
+  });
+  afterAll(async () => {
+    await b.close();
+    await a.close();
+    runtime.dispose();
+  });
+
+  it('refuses a key revoked on one replica on the other within moments, not after the cache TTL', async () => {
+    const parent = await postJson(a, admin, '/api-keys', {
+      name: 'p',
+      subject: 'svc',
+      roles: ['platform-admin'],
+    });
+    const child = await postJson(a, parent.body.secret, '/api-keys', {
+      name: 'c',
+      subject: 'svc-c',
+      roles: ['platform-admin'],
+    });
+    const onB = async (token: string) => (await b.request('/api-keys', { headers: bearer(token) })).status;
+    expect(await onB(parent.body.secret)).toBe(200); // now cached on B for 60 s
+    expect(await onB(child.body.secret)).toBe(200);
+
+    expect(
+      (await a.request(`/api-keys/${parent.body.id}`, { method: 'DELETE', headers: bearer(admin) })).status,
+    ).toBe(204);
+    expect(await waitUntil(async () => (await onB(parent.body.secret)) === 401, 2_000)).toBe(true);
+    expect(await onB(child.body.secret)).toBe(401);
   });
 });

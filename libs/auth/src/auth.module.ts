@@ -4,6 +4,7 @@ import { APP_GUARD } from '@nestjs/core';
 import { TypeOrmModule } from '@nestjs/typeorm';
 
 import { ApiKeyEntity } from './api-keys/api-key.entity';
+import { ApiKeyRevocationListener } from './api-keys/api-key-listener.service';
 import { ApiKeysController } from './api-keys/api-keys.controller';
 import { ApiKeysService } from './api-keys/api-keys.service';
 import { authConfig } from './auth.config';
@@ -26,6 +27,7 @@ import { JwtVerifierService } from './jwt/jwt-verifier.service';
     KeyStoreService,
     JwtVerifierService,
     ApiKeysService,
+    ApiKeyRevocationListener,
     AuthService,
     AuthFailureAuditService,
     AuthGuard,

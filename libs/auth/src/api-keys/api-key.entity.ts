@@ -1,4 +1,13 @@
-import { Check, Column, CreateDateColumn, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
+import {
+  Check,
+  Column,
+  CreateDateColumn,
+  Entity,
+  Index,
+  JoinColumn,
+  ManyToOne,
+  PrimaryGeneratedColumn,
+} from 'typeorm';
 
 /** A service client's credential: bound to a subject, tenant, roles and scopes; stored only hashed. */
 @Entity({ name: 'api_keys' })
@@ -41,4 +50,13 @@ export class ApiKeyEntity {
 
   @Column({ name: 'revoked_at', type: 'timestamptz', nullable: true })
   revokedAt: Date | null;
+
+  /** The key this one was minted with; null when a person (JWT) minted it. Revoking a key revokes its tree. */
+  @Index('IDX_api_keys_parent_key_id')
+  @Column({ name: 'parent_key_id', type: 'uuid', nullable: true })
+  parentKeyId: string | null;
+
+  @ManyToOne(() => ApiKeyEntity, { createForeignKeyConstraints: true })
+  @JoinColumn({ name: 'parent_key_id', foreignKeyConstraintName: 'FK_api_keys_parent_key_id' })
+  parent?: ApiKeyEntity;
 }

@@ -1,5 +1,6 @@
 import { type AuditEventInput, type Principal } from '@toolgate/core';
-import { type Repository } from 'typeorm';
+import { type PolicyService } from '@toolgate/policy';
+import { type EntityManager, type Repository } from 'typeorm';
 
 import { type ApiKeyEntity } from './api-key.entity';
 import { generateApiKeyToken } from './api-key-token.util';
@@ -13,6 +14,12 @@ const ADMIN: Principal = {
   kind: 'jwt',
 };
 const KEY_ID = '0b6f4c8e-3f0e-4a57-9a39-2f1c5d4e6a7b';
+const PARENT_ID = '5c1d2e3f-4a5b-4c6d-8e7f-901a2b3c4d5e';
+/** The active policy as the service sees it: these roles, no role scopes. */
+const POLICY = {
+  status: () => ({ roles: ['agent', 'platform-admin'] }),
+  effectiveScopes: (principal: Principal) => principal.scopes,
+} as unknown as PolicyService;
 
 function makeRow(hash: Buffer, lookupId: string): ApiKeyEntity {
   return {
@@ -28,6 +35,7 @@ function makeRow(hash: Buffer, lookupId: string): ApiKeyEntity {
     createdAt: new Date(),
     expiresAt: new Date(Date.now() + 3_600_000),
     revokedAt: null,
+    parentKeyId: null,
   };
 }
 
@@ -37,23 +45,34 @@ function setup() {
   const row = makeRow(generated.hash, generated.lookupId);
   let held: Promise<void> | undefined;
   let release = (): void => undefined;
+  const save = async (value: ApiKeyEntity) => ({ ...value, id: KEY_ID, createdAt: new Date() });
+  // The transaction's statements: the tenant lock, the revocation of the key's tree, the notification.
+  const em = {
+    query: async (sql: string) => {
+      if (!sql.includes('WITH RECURSIVE')) return [];
+      if (row.revokedAt) return [[], 0];
+      row.revokedAt = new Date();
+      const { id, name, subject, roles, scopes } = row;
+      return [[{ id, lookup_id: row.lookupId, name, subject, roles, scopes, expires_at: row.expiresAt }], 1];
+    },
+    existsBy: async () => true,
+    findOneBy: async () => ({ ...row, roles: ['agent', 'platform-admin'] }),
+    create: (_target: unknown, value: ApiKeyEntity) => value,
+    save,
+  } as unknown as EntityManager;
   const repository = {
     create: (value: ApiKeyEntity) => value,
-    save: async (value: ApiKeyEntity) => ({ ...value, id: KEY_ID, createdAt: new Date() }),
+    save,
     findOneBy: async (where: { lookupId?: string }) => {
       const snapshot = { ...row };
       if (where.lookupId && held) await held;
       return snapshot;
     },
-    update: async () => {
-      const affected = row.revokedAt ? 0 : 1;
-      row.revokedAt ??= new Date();
-      return { affected };
-    },
+    manager: { transaction: (work: (manager: EntityManager) => unknown) => work(em) },
   } as unknown as Repository<ApiKeyEntity>;
   const audited: AuditEventInput[] = [];
   const sink = { record: async (event: AuditEventInput) => void audited.push(event) };
-  const service = new ApiKeysService(repository, { apiKeyCacheTtlMs: 5_000 } as never, sink);
+  const service = new ApiKeysService(repository, { apiKeyCacheTtlMs: 5_000 } as never, POLICY, sink);
   const holdLookups = () => {
     held = new Promise<void>((resolve) => (release = resolve));
   };
@@ -82,7 +101,7 @@ describe('ApiKeysService', () => {
         return lookupId === row.lookupId ? { ...row } : null;
       },
     } as unknown as Repository<ApiKeyEntity>;
-    const service = new ApiKeysService(repository, { apiKeyCacheTtlMs: 60_000 } as never);
+    const service = new ApiKeysService(repository, { apiKeyCacheTtlMs: 60_000 } as never, POLICY);
     await service.authenticate(generated.token);
     for (let i = 0; i < 12_000; i += 1) {
       const madeUp = `tg_${i.toString(16).padStart(16, '0')}_${'A'.repeat(43)}`;
@@ -116,7 +135,7 @@ describe('ApiKeysService', () => {
       roles: ['platform-admin'],
       scopes: [],
       kind: 'api_key',
-      credentialId: 'k1',
+      credentialId: PARENT_ID,
       createdBy: 'alice',
     };
     const minted = await service.create(keyOfAlice, { name: 'svc', subject: 'svc', roles: ['agent'] });
@@ -132,7 +151,7 @@ describe('ApiKeysService', () => {
     // The audit event still names the key that did it.
     expect(audited[0]).toMatchObject({
       subject: 'dave',
-      details: expect.objectContaining({ actor_kind: 'api_key', actor_credential_id: 'k1' }),
+      details: expect.objectContaining({ actor_kind: 'api_key', actor_credential_id: PARENT_ID }),
     });
     const erin: Principal = { ...ADMIN, subject: 'erin' };
     expect((await service.create(erin, { name: 'p', subject: 'p', roles: [] })).created_by).toBe('erin');
@@ -158,5 +177,29 @@ describe('ApiKeysService', () => {
       expect.objectContaining({ event: 'api_keys.revoke', subject: 'alice', request_id: 'req-2' }),
     ]);
     expect(JSON.stringify(audited)).not.toContain(created.secret);
+  });
+
+  it('drops the cached keys of a tenant when told a key there was revoked, and only those', async () => {
+    const generated = generateApiKeyToken();
+    const acme = makeRow(generated.hash, generated.lookupId);
+    const other = generateApiKeyToken();
+    const globex = { ...makeRow(other.hash, other.lookupId), tenant: 'globex' };
+    const looked: string[] = [];
+    const repository = {
+      findOneBy: async ({ lookupId }: { lookupId: string }) => {
+        looked.push(lookupId);
+        return { ...(lookupId === acme.lookupId ? acme : globex) };
+      },
+    } as unknown as Repository<ApiKeyEntity>;
+    const service = new ApiKeysService(repository, { apiKeyCacheTtlMs: 60_000 } as never, POLICY);
+    await service.authenticate(generated.token);
+    await service.authenticate(other.token);
+    acme.revokedAt = new Date(); // revoked by another replica
+    await expect(service.authenticate(generated.token)).resolves.toMatchObject({ subject: 'svc' });
+    service.forgetTenant('acme');
+    looked.length = 0;
+    await expect(service.authenticate(generated.token)).rejects.toMatchObject({ reason: 'revoked api key' });
+    await expect(service.authenticate(other.token)).resolves.toMatchObject({ tenant: 'globex' });
+    expect(looked).toEqual([acme.lookupId]);
   });
 });

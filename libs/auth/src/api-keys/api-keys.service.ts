@@ -1,24 +1,23 @@
 import { Inject, Injectable, Logger, Optional } from '@nestjs/common';
 import { type ConfigType } from '@nestjs/config';
 import { InjectRepository } from '@nestjs/typeorm';
-import { IsNull, Repository } from 'typeorm';
+import { type EntityManager, Repository } from 'typeorm';
 
 import { AUDIT_SINK, type AuditSink, type Principal, ResourceNotFoundException } from '@toolgate/core';
+import { PolicyService } from '@toolgate/policy';
 
 import { authConfig } from '../auth.config';
 import { AuthUnavailableException, InvalidTokenException } from '../auth.exception';
-import { frozen } from '../jwt/claims.util';
 import { ApiKeyEntity } from './api-key.entity';
-import {
-  apiKeyMatches,
-  API_KEY_TOKEN_PREFIX,
-  generateApiKeyToken,
-  parseApiKeyToken,
-} from './api-key-token.util';
-import { type ApiKeyDto, type CreatedApiKeyDto } from './dto/api-key.dto';
+import { assertKnownRoles, assertWithinCreator, expiryUnderParent } from './api-key-grant.util';
+import { lockTenantKeys, notifyRevoked, revokeTree } from './api-key-rows.util';
+import { apiKeyMatches, generateApiKeyToken, parseApiKeyToken } from './api-key-token.util';
+import { accountableCreatorOf, type AuditedKey, auditDetails, principalOf, toDto } from './api-key-view.util';
+import { ApiKeyCursorInvalidException } from './api-keys.exception';
+import { type ApiKeyListDto, type CreatedApiKeyDto } from './dto/api-key.dto';
 import { API_KEY_DEFAULT_TTL_SEC, type CreateApiKeyDto } from './dto/create-api-key.dto';
+import { API_KEY_PAGE_MAX, type ListApiKeysQueryDto } from './dto/list-api-keys-query.dto';
 
-const LIST_LIMIT = 500;
 const CACHE_MAX_ENTRIES = 10_000;
 /** Unknown lookup ids are remembered apart, so a flood of made-up tokens never pushes real keys out. */
 const MISS_CACHE_MAX_ENTRIES = 1_000;
@@ -30,53 +29,14 @@ interface CachedKey {
   loadedAt: number;
 }
 
-function toDto(key: ApiKeyEntity, now = Date.now()): ApiKeyDto {
-  const status = key.revokedAt ? 'revoked' : key.expiresAt.getTime() <= now ? 'expired' : 'active';
-  return {
-    id: key.id,
-    name: key.name,
-    prefix: `${API_KEY_TOKEN_PREFIX}${key.lookupId}`,
-    subject: key.subject,
-    tenant: key.tenant,
-    roles: key.roles,
-    scopes: key.scopes,
-    created_by: key.createdBy,
-    created_at: key.createdAt.toISOString(),
-    expires_at: key.expiresAt.toISOString(),
-    revoked_at: key.revokedAt ? key.revokedAt.toISOString() : null,
-    status,
-  };
-}
-
-/**
- * The person accountable for a key `creator` mints: the creator itself, or, when the creator is an API key,
- * that key's own creator. Each key stores its root, so a chain of keys of any length names the person at
- * its start, and the approval check (the minter never approves) cannot be dodged with a key in between.
- */
-function accountableCreatorOf(creator: Principal): string {
-  return creator.kind === 'api_key' ? (creator.createdBy ?? creator.subject) : creator.subject;
-}
-
-function principalOf(key: ApiKeyEntity): Principal {
-  return Object.freeze({
-    subject: key.subject,
-    tenant: key.tenant,
-    roles: frozen([...key.roles]),
-    scopes: frozen([...key.scopes]),
-    kind: 'api_key' as const,
-    credentialId: key.id,
-    createdBy: key.createdBy,
-    expiresAt: Math.floor(key.expiresAt.getTime() / 1000),
-  });
-}
-
 /**
  * API keys of service clients: created by an admin of a tenant (secret shown once, stored as SHA-256),
- * listed and revoked within that tenant, and accepted as `Bearer tg_…`. Lookups are cached for at most
- * `API_KEY_CACHE_TTL_SEC` (a revocation on another replica takes effect within it; on this one at once).
- * Creating and revoking are audited (`api_keys.create|revoke`) with the admin who did it, so a key's
- * activity under its own subject leads back to the person who minted it. A key minted with another key
- * records that key's own `created_by` (the person at the root of the chain) as its creator.
+ * listed and revoked within that tenant, and accepted as `Bearer tg_…`. A key minted with another key is
+ * linked to it, holds no role or scope it lacks and does not outlive it; revoking a key revokes every key
+ * below it. Lookups are cached for at most `API_KEY_CACHE_TTL_SEC`; a revocation drops the cached keys of
+ * its tenant on every replica through LISTEN/NOTIFY (`ApiKeyRevocationListener`). Creating and revoking
+ * are audited (`api_keys.create|revoke`) with the admin who did it; a key minted with another key records
+ * that key's own `created_by` (the person at the root of the chain) as its creator.
  */
 @Injectable()
 export class ApiKeysService {
@@ -89,45 +49,90 @@ export class ApiKeysService {
   constructor(
     @InjectRepository(ApiKeyEntity) private readonly keys: Repository<ApiKeyEntity>,
     @Inject(authConfig.KEY) private readonly config: ConfigType<typeof authConfig>,
+    private readonly policy: PolicyService,
     @Optional() @Inject(AUDIT_SINK) private readonly audit?: AuditSink,
   ) {}
 
+  /**
+   * Mints a key. Roles must be defined by the active policy (422). A person (JWT) is the trust root and may
+   * grant any of them; a key may grant only its own roles and scopes (403), until its own expiry (422).
+   */
   async create(creator: Principal, input: CreateApiKeyDto, requestId?: string): Promise<CreatedApiKeyDto> {
+    const roles = [...new Set(input.roles)];
+    const scopes = [...new Set(input.scopes ?? [])];
+    assertKnownRoles(roles, this.policy.status().roles);
     const generated = generateApiKeyToken();
-    const ttl = input.expires_in_seconds ?? API_KEY_DEFAULT_TTL_SEC;
-    const saved = await this.keys.save(
-      this.keys.create({
-        lookupId: generated.lookupId,
-        secretHash: generated.hash,
-        name: input.name,
-        subject: input.subject,
-        tenant: creator.tenant,
-        roles: [...new Set(input.roles)],
-        scopes: [...new Set(input.scopes ?? [])],
-        createdBy: accountableCreatorOf(creator),
-        expiresAt: new Date(Date.now() + ttl * 1000),
-        revokedAt: null,
-      }),
-    );
+    const now = Date.now();
+    const values: Partial<ApiKeyEntity> = {
+      lookupId: generated.lookupId,
+      secretHash: generated.hash,
+      name: input.name,
+      subject: input.subject,
+      tenant: creator.tenant,
+      roles,
+      scopes,
+      createdBy: accountableCreatorOf(creator),
+      expiresAt: new Date(now + (input.expires_in_seconds ?? API_KEY_DEFAULT_TTL_SEC) * 1000),
+      revokedAt: null,
+      parentKeyId: null,
+    };
+    const saved =
+      creator.kind === 'api_key'
+        ? await this.keys.manager.transaction((em) => this.createUnderKey(em, creator, input, values, now))
+        : await this.keys.save(this.keys.create(values));
     this.forget(saved.lookupId);
     await this.record('api_keys.create', creator, saved, requestId);
     return { ...toDto(saved), secret: generated.token };
   }
 
-  async list(tenant: string): Promise<ApiKeyDto[]> {
-    const rows = await this.keys.find({ where: { tenant }, order: { createdAt: 'DESC' }, take: LIST_LIMIT });
+  /** Keys of the tenant, newest first, a page at a time; `next_cursor` is the last key's id. */
+  async list(tenant: string, query: ListApiKeysQueryDto = {}): Promise<ApiKeyListDto> {
+    const limit = query.limit ?? API_KEY_PAGE_MAX;
+    const select = this.keys
+      .createQueryBuilder('k')
+      .where('k.tenant = :tenant', { tenant })
+      .orderBy('k.created_at', 'DESC')
+      .addOrderBy('k.id', 'DESC')
+      .limit(limit + 1);
+    if (query.cursor !== undefined) {
+      if (!(await this.keys.existsBy({ id: query.cursor, tenant }))) throw new ApiKeyCursorInvalidException();
+      select.andWhere(
+        '(k.created_at, k.id) < (SELECT c.created_at, c.id FROM api_keys c WHERE c.id = :cursor)',
+        { cursor: query.cursor },
+      );
+    }
+    const rows = await select.getMany();
+    const more = rows.length > limit;
+    const page = rows.slice(0, limit);
     const now = Date.now();
-    return rows.map((row) => toDto(row, now));
+    return {
+      items: page.map((row) => toDto(row, now)),
+      next_cursor: more ? page[page.length - 1].id : null,
+    };
   }
 
-  /** Revokes a key of the tenant (idempotent); another tenant's key is reported as not found. */
+  /**
+   * Revokes a key of the tenant and every key minted below it (idempotent: revoking a revoked key still
+   * revokes what is active below it), each audited; another tenant's key is reported as not found.
+   */
   async revoke(actor: Principal, id: string, requestId?: string): Promise<void> {
     const { tenant } = actor;
-    const key = UUID.test(id) ? await this.keys.findOneBy({ id, tenant }) : null;
-    if (!key) throw new ResourceNotFoundException('No API key with this id in your tenant.');
-    const result = await this.keys.update({ id, tenant, revokedAt: IsNull() }, { revokedAt: () => 'now()' });
-    this.forget(key.lookupId);
-    if (result.affected) await this.record('api_keys.revoke', actor, key, requestId);
+    const revoked = UUID.test(id)
+      ? await this.keys.manager.transaction(async (em) => {
+          await lockTenantKeys(em, tenant);
+          if (!(await em.existsBy(ApiKeyEntity, { id, tenant }))) return undefined;
+          const rows = await revokeTree(em, tenant, id);
+          if (rows.length > 0) await notifyRevoked(em, tenant);
+          return rows;
+        })
+      : undefined;
+    if (!revoked) throw new ResourceNotFoundException('No API key with this id in your tenant.');
+    for (const key of revoked) this.forget(key.lookupId);
+    // The key asked for first, then the keys below it, oldest first.
+    revoked.sort((a, b) => Number(b.id === id) - Number(a.id === id) || +a.createdAt - +b.createdAt);
+    for (const key of revoked) {
+      await this.record('api_keys.revoke', actor, key, requestId, key.id === id ? {} : { revoked_with: id });
+    }
   }
 
   /** The principal of a valid, unexpired, unrevoked API key token. */
@@ -141,6 +146,45 @@ export class ApiKeysService {
     if (key.expiresAt.getTime() <= Date.now()) throw new InvalidTokenException('expired api key');
     cached.principal ??= principalOf(key);
     return cached.principal;
+  }
+
+  /** Drops the cached keys of `tenant`: a key there was revoked, maybe by another replica. */
+  forgetTenant(tenant: string): void {
+    this.changes += 1;
+    for (const [lookupId, entry] of this.cache) {
+      if (entry.entity?.tenant === tenant) this.cache.delete(lookupId);
+    }
+  }
+
+  /** Drops every cached lookup (news of revocations may have been missed). */
+  forgetAll(): void {
+    this.changes += 1;
+    this.cache.clear();
+    this.misses.clear();
+  }
+
+  /** Mints under the key `creator`, its tree locked: the parent must still be valid when the child exists. */
+  private async createUnderKey(
+    em: EntityManager,
+    creator: Principal,
+    input: CreateApiKeyDto,
+    values: Partial<ApiKeyEntity>,
+    now: number,
+  ): Promise<ApiKeyEntity> {
+    await lockTenantKeys(em, creator.tenant);
+    const id = creator.credentialId ?? '';
+    const parent = UUID.test(id) ? await em.findOneBy(ApiKeyEntity, { id, tenant: creator.tenant }) : null;
+    if (!parent || parent.revokedAt) throw new InvalidTokenException('revoked api key');
+    if (parent.expiresAt.getTime() <= now) throw new InvalidTokenException('expired api key');
+    const grant = { roles: values.roles ?? [], scopes: values.scopes ?? [] };
+    assertWithinCreator(grant, parent.roles, this.policy.effectiveScopes(principalOf(parent)));
+    const expiresAt = expiryUnderParent(
+      now,
+      input.expires_in_seconds,
+      API_KEY_DEFAULT_TTL_SEC,
+      parent.expiresAt,
+    );
+    return em.save(em.create(ApiKeyEntity, { ...values, expiresAt, parentKeyId: parent.id }));
   }
 
   private async lookup(lookupId: string): Promise<CachedKey> {
@@ -164,7 +208,7 @@ export class ApiKeysService {
   }
 
   /** The key is already stored or revoked: a lost audit event is logged, not turned into an error. */
-  private async record(event: string, actor: Principal, key: ApiKeyEntity, requestId?: string) {
+  private async record(event: string, actor: Principal, key: AuditedKey, requestId?: string, extra = {}) {
     try {
       await this.audit?.record({
         event,
@@ -172,16 +216,7 @@ export class ApiKeysService {
         subject: actor.subject,
         status: 'ok',
         request_id: requestId,
-        details: {
-          key_id: key.id,
-          key_name: key.name,
-          key_subject: key.subject,
-          roles: key.roles,
-          scopes: key.scopes,
-          expires_at: key.expiresAt.toISOString(),
-          actor_kind: actor.kind,
-          ...(actor.credentialId ? { actor_credential_id: actor.credentialId } : {}),
-        },
+        details: { ...auditDetails(actor, key), ...extra },
       });
     } catch (error) {
       this.logger.error({ msg: 'audit event lost', event, key_id: key.id, err: String(error) });

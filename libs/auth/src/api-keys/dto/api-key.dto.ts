@@ -38,6 +38,18 @@ export class ApiKeyDto {
   })
   created_by: string;
 
+  @ApiProperty({
+    description:
+      'The API key this one was minted with (revoking that key revokes this one too); null when a person ' +
+      'minted it.',
+    format: 'uuid',
+    example: null,
+    nullable: true,
+    type: String,
+    maxLength: 36,
+  })
+  parent_key_id: string | null;
+
   @ApiProperty({ format: 'date-time', example: '2026-11-21T10:30:45.123Z', maxLength: 40 })
   created_at: string;
 
@@ -69,11 +81,22 @@ export class CreatedApiKeyDto extends ApiKeyDto {
   secret: string;
 }
 
+/** One page of `GET /api-keys`. */
 export class ApiKeyListDto {
   @ApiProperty({
-    description: 'Keys of the caller’s tenant, newest first (at most 500).',
+    description: 'Keys of the caller’s tenant, newest first (`limit` per page, at most 500).',
     type: [ApiKeyDto],
     maxItems: 500,
   })
   items: ApiKeyDto[];
+
+  @ApiProperty({
+    description: 'Pass as `cursor` for the next (older) page; null on the last page.',
+    format: 'uuid',
+    example: null,
+    nullable: true,
+    type: String,
+    maxLength: 36,
+  })
+  next_cursor: string | null;
 }

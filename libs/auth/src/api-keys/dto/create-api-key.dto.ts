@@ -46,7 +46,10 @@ export class CreateApiKeyDto {
   subject: string;
 
   @ApiProperty({
-    description: 'Roles granted to the key (the policy maps roles to scopes).',
+    description:
+      'Roles granted to the key (the policy maps roles to scopes). Each must be a role of the active ' +
+      'policy (422 otherwise). A caller signed in as a person may grant any of them; an API key caller ' +
+      'only roles it holds itself (403 naming the others).',
     example: ['finance-write'],
     type: [String],
     maxItems: 64,
@@ -58,7 +61,9 @@ export class CreateApiKeyDto {
   roles: string[];
 
   @ApiPropertyOptional({
-    description: 'Extra scopes carried by the key itself.',
+    description:
+      'Extra scopes carried by the key itself. An API key caller may grant only scopes it holds, itself or ' +
+      'through its roles (`mcp.*` covers `mcp.git`); 403 naming the others.',
     example: ['tools.invoke:write'],
     type: [String],
     maxItems: 128,
@@ -71,7 +76,9 @@ export class CreateApiKeyDto {
   scopes?: string[];
 
   @ApiPropertyOptional({
-    description: 'Lifetime in seconds (default 90 days, at most 366 days).',
+    description:
+      'Lifetime in seconds (default 90 days, at most 366 days). A key minted with an API key never ' +
+      'outlives that key: a longer value is refused (422), and the default is shortened to end with it.',
     example: 2592000,
     minimum: API_KEY_MIN_TTL_SEC,
     maximum: API_KEY_MAX_TTL_SEC,
