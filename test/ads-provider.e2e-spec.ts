@@ -294,6 +294,39 @@ describe('ads provider, live mode against a local fake Google Ads (e2e)', () => 
     });
     expect(fake.mutateRequests().at(-1)!.path).toBe('/v24/customers/2345678901/googleAds:mutate');
   });
+
+  it('renews an access token Google stopped accepting and creates the campaign with the new one', async () => {
+    const tokens = fake.tokenRequests().length;
+    const calls = fake.mutateRequests().length;
+    fake.revokeTokens();
+    const { confirmed } = await createCampaign(sg, { ...SEED_ARGS, name: 'After revocation', budget: 10 });
+    expect(confirmed.status).toBe(200);
+    expect(confirmed.body.result).toMatchObject({ mode: 'live', campaign: { name: 'After revocation' } });
+    const [refused, retried] = fake.mutateRequests().slice(calls);
+    expect(refused.headers.authorization).toBe('Bearer ya29.fake-access-1');
+    expect(retried.headers.authorization).toBe(`Bearer ya29.fake-access-${tokens + 1}`);
+    expect(fake.tokenRequests()).toHaveLength(tokens + 1);
+    // The next call gets the new token from the cache, not the refused one.
+    const { confirmed: next } = await createCampaign(sg, { ...SEED_ARGS, name: 'Cached again', budget: 10 });
+    expect(next.status).toBe(200);
+    expect(fake.mutateRequests().at(-1)!.headers.authorization).toBe(retried.headers.authorization);
+    expect(fake.tokenRequests()).toHaveLength(tokens + 1);
+  });
+
+  it('answers 502 ADS.ANSWER_UNREADABLE when Google accepted the mutate but its answer is unusable, keeping the claim', async () => {
+    const calls = fake.mutateRequests().length;
+    fake.script({ status: 200, body: { mutateOperationResponses: [null] } });
+    const { confirmed } = await createCampaign(sg, { ...SEED_ARGS, name: 'Unreadable', budget: 20 });
+    expect(confirmed.status).toBe(502);
+    expect(confirmed.body).toMatchObject({ code: 'ADS.ANSWER_UNREADABLE', upstream_status: 200 });
+    expect(confirmed.body.detail).toMatch(/probably created .* do not retry blindly/);
+    expect(fake.mutateRequests()).toHaveLength(calls + 1);
+    const claims = await runSql(
+      sg.gw.databaseUrl,
+      `SELECT status FROM ads_budget_reservations WHERE mode = 'live' AND amount_micros = 20000000`,
+    );
+    expect(claims).toEqual([{ status: 'reserved' }]);
+  });
 });
 
 describe('ads provider, ADS_MODE=live without credentials (e2e)', () => {

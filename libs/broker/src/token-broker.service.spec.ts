@@ -7,7 +7,7 @@ import { CredentialUnavailableException } from './broker.exception';
 import { type CredentialSource, type IssuedCredential } from './broker.types';
 import { ClientCredentialsSource, RefreshTokenSource } from './sources/oauth.source';
 import { StaticSecretSource } from './sources/static-secret.source';
-import { TokenBroker, tokenMetaOf } from './token-broker.service';
+import { FAILURE_BACKOFF_MS, ISSUE_STALE_MS, TokenBroker, tokenMetaOf } from './token-broker.service';
 
 const request = {
   scopes: ['ads.write'],
@@ -82,13 +82,85 @@ describe('TokenBroker', () => {
     expect(forms).toHaveLength(1);
   });
 
-  it('fetches a new token when the cached one is about to expire', async () => {
-    answer.body = { access_token: 'short', expires_in: 10 };
+  /** Moves the broker's clock `ms` ahead (the sources' own timers are left alone). */
+  const later = (ms: number) => {
+    const now = Date.now();
+    jest.spyOn(Date, 'now').mockImplementation(() => now + ms);
+  };
+  afterEach(() => jest.restoreAllMocks());
+
+  it('fetches a new token 30 s before the cached one expires', async () => {
+    answer.body = { access_token: 'hour', expires_in: 3600 };
     const broker = new TokenBroker();
     broker.register('p', source());
     await broker.exchange('p', request);
+    later(3_569_000);
+    await broker.exchange('p', request);
+    expect(forms).toHaveLength(1);
+    later(3_571_000);
     await broker.exchange('p', request);
     expect(forms).toHaveLength(2);
+  });
+
+  it('reuses a token living 30 s or less for half its lifetime', async () => {
+    answer.body = { access_token: 'short', expires_in: 20 };
+    const broker = new TokenBroker();
+    broker.register('p', source());
+    for (let i = 0; i < 5; i += 1) await broker.exchange('p', request);
+    expect(forms).toHaveLength(1);
+    later(9_000);
+    expect((await broker.exchange('p', request))?.expires_in).toBe(11);
+    expect(forms).toHaveLength(1);
+    later(10_001);
+    await broker.exchange('p', request);
+    expect(forms).toHaveLength(2);
+  });
+
+  it('shares a credential between the same scopes in any order, never between different ones', async () => {
+    const broker = new TokenBroker();
+    broker.register('p', source());
+    await broker.exchange('p', { ...request, scopes: ['a', 'b'] });
+    await broker.exchange('p', { ...request, scopes: ['b', 'a', 'b'] });
+    expect(forms).toHaveLength(1);
+    await broker.exchange('p', { ...request, scopes: ['a b'] });
+    expect(forms).toHaveLength(2);
+  });
+
+  it('drops a cached token the upstream refused, and only that one', async () => {
+    const broker = new TokenBroker();
+    broker.register('p', source());
+    const first = await broker.exchange('p', request);
+    expect(broker.invalidate('p', 'another-token')).toBe(false);
+    expect(broker.invalidate('q', first!.access_token)).toBe(false);
+    expect((await broker.exchange('p', request))?.access_token).toBe('upstream-token-1');
+    expect(forms).toHaveLength(1);
+    answer.body = { access_token: 'upstream-token-2', expires_in: 3600 };
+    expect(broker.invalidate('p', first!.access_token)).toBe(true);
+    expect((await broker.exchange('p', request))?.access_token).toBe('upstream-token-2');
+    expect(forms).toHaveLength(2);
+  });
+
+  it('answers the calls after a failed token request with its failure for a few seconds, then tries again', async () => {
+    answer = { status: 400, body: { error: 'invalid_grant' } };
+    const broker = new TokenBroker();
+    broker.register('p', source());
+    for (let i = 0; i < 5; i += 1) {
+      await expect(broker.exchange('p', request)).rejects.toThrow(/answered 400/);
+    }
+    expect(forms).toHaveLength(1);
+    later(FAILURE_BACKOFF_MS + 1);
+    answer = { status: 200, body: { access_token: 'after-backoff', expires_in: 3600 } };
+    expect((await broker.exchange('p', request))?.access_token).toBe('after-backoff');
+    expect(forms).toHaveLength(2);
+    // Another key, and the same key once the source is registered again, are not held back.
+    const fresh = new TokenBroker();
+    fresh.register('p', source());
+    answer = { status: 400, body: { error: 'invalid_grant' } };
+    await expect(fresh.exchange('p', request)).rejects.toThrow(/answered 400/);
+    answer = { status: 200, body: { access_token: 'other-scopes', expires_in: 3600 } };
+    expect((await fresh.exchange('p', { ...request, scopes: ['x'] }))?.access_token).toBe('other-scopes');
+    fresh.register('p', source());
+    expect((await fresh.exchange('p', request))?.access_token).toBe('other-scopes');
   });
 
   it('uses the refresh-token grant and names a missing variable', async () => {
@@ -232,6 +304,55 @@ describe('TokenBroker', () => {
       // A cached credential needs no wait: even a deadline that has passed gets it.
       expect((await broker.exchange('p', request, expired))?.access_token).toBe('slow-token');
       expect(slow.issued).toBe(1);
+    });
+  });
+
+  describe('a token request that never ends', () => {
+    it('is joined for ISSUE_STALE_MS, then taken for dead: the next call starts a new one', async () => {
+      const broker = new TokenBroker();
+      const hung = controlled('hung');
+      broker.register('p', hung);
+      const first = createDeadline(30);
+      try {
+        await expect(broker.exchange('p', request, first)).rejects.toBeInstanceOf(ProviderTimeoutException);
+      } finally {
+        first.dispose();
+      }
+      // A waiter's deadline is not the request's failure: the next call joins the same request.
+      const joined = broker.exchange('p', request);
+      expect(hung.issued).toBe(1);
+      later(ISSUE_STALE_MS + 1);
+      const fresh = broker.exchange('p', request);
+      expect(hung.issued).toBe(2);
+      hung.answer();
+      expect((await fresh)?.access_token).toBe('hung-token');
+      expect((await joined)?.access_token).toBe('hung-token');
+      expect((await broker.exchange('p', request))?.access_token).toBe('hung-token');
+      expect(hung.issued).toBe(2);
+    });
+
+    it('does not cache what the dead request brings back late', async () => {
+      const broker = new TokenBroker();
+      let issued = 0;
+      const settle: ((token: string) => void)[] = [];
+      broker.register('p', {
+        issue: () =>
+          new Promise<IssuedCredential>((resolve) => {
+            issued += 1;
+            settle.push((token) =>
+              resolve({ token_type: 'Bearer', access_token: token, expires_in: 3600, scopes: [] }),
+            );
+          }),
+      });
+      const dead = broker.exchange('p', request);
+      later(ISSUE_STALE_MS + 1);
+      const fresh = broker.exchange('p', request);
+      settle[1]('fresh-token');
+      await fresh;
+      settle[0]('late-token');
+      await dead;
+      expect((await broker.exchange('p', request))?.access_token).toBe('fresh-token');
+      expect(issued).toBe(2);
     });
   });
 

@@ -12,10 +12,31 @@ import {
 interface CachedCredential {
   credential: IssuedCredential;
   expiresAt: number;
+  /** Handed out until then: shortly before expiry (see `EXPIRY_MARGIN_MS`). */
+  reuseUntil: number;
 }
 
-/** Credentials are reused until this long before they expire. */
+/** A token request running for a cache key; `startedAt` tells a live one from one taken for dead. */
+interface PendingIssue {
+  promise: Promise<IssuedCredential>;
+  startedAt: number;
+}
+
+/** A token request that failed: its failure answers the key's calls until `until`. */
+interface FailedIssue {
+  promise: Promise<IssuedCredential>;
+  until: number;
+}
+
+/** Credentials are reused until this long before they expire, or half their lifetime when that is shorter. */
 const EXPIRY_MARGIN_MS = 30_000;
+/**
+ * A token request running longer than this is taken for dead: the next call starts a new one instead of
+ * joining it (the OAuth sources give up on theirs after as long, `TOKEN_REQUEST_TIMEOUT_MS`).
+ */
+export const ISSUE_STALE_MS = 10_000;
+/** A failed token request (a revoked refresh token, an endpoint down) is not retried for this long. */
+export const FAILURE_BACKOFF_MS = 5_000;
 const MAX_CACHE_ENTRIES = 10_000;
 
 /** Waits for `pending` until the deadline at most; the work itself goes on for whoever else awaits it. */
@@ -41,16 +62,19 @@ function untilDeadline<T>(
 
 /**
  * Issues each provider its own credentials (never the agent's token), cached until shortly before expiry,
- * with one issue in flight per cache key so a burst of calls makes one token request. Registering or
- * removing a provider's source bumps its generation: cached and in-flight credentials of the old source are
- * dropped, and an issue still running for it is not cached when it ends.
+ * with one issue in flight per cache key so a burst of calls makes one token request. An issue running for
+ * longer than `ISSUE_STALE_MS` is no longer joined; a failed one answers its key's calls for
+ * `FAILURE_BACKOFF_MS` before the next is tried. An issue's outcome (credential or failure) is kept only
+ * while it is still the key's current one: registering or removing a provider's source drops its cached
+ * credentials, failures and in-flight issues, and an issue still running for the old source, or one taken
+ * for dead, is neither joined nor cached when it ends.
  */
 @Injectable()
 export class TokenBroker {
   private readonly sources = new Map<string, CredentialSource>();
   private readonly cache = new Map<string, CachedCredential>();
-  private readonly inFlight = new Map<string, Promise<IssuedCredential>>();
-  private readonly generations = new Map<string, number>();
+  private readonly inFlight = new Map<string, PendingIssue>();
+  private readonly failures = new Map<string, FailedIssue>();
 
   /** Called by a provider (usually in onModuleInit) for the upstream(s) it talks to. */
   register(provider: string, source: CredentialSource): void {
@@ -79,49 +103,116 @@ export class TokenBroker {
   ): Promise<IssuedCredential | undefined> {
     const source = this.sources.get(provider);
     if (!source) return undefined;
-    const key = `${provider}\u0000${source.cacheKey?.(request) ?? request.scopes.join(' ')}`;
+    const key = cacheKeyOf(provider, source, request);
     const cached = this.cache.get(key);
     const now = Date.now();
-    if (cached && cached.expiresAt - EXPIRY_MARGIN_MS > now) {
+    if (cached && cached.reuseUntil > now) {
       return { ...cached.credential, expires_in: Math.floor((cached.expiresAt - now) / 1000) };
     }
-    const pending = this.inFlight.get(key) ?? this.issue(provider, key, source, request);
+    const pending =
+      this.recentFailure(key, now) ?? this.liveIssue(key, now) ?? this.issue(key, source, request);
     if (!deadline) return pending;
     return untilDeadline(pending, deadline, () => new ProviderTimeoutException(provider, request.purpose));
   }
 
-  private issue(
-    provider: string,
-    key: string,
-    source: CredentialSource,
-    request: ExchangeRequest,
-  ): Promise<IssuedCredential> {
-    const generation = this.generations.get(provider);
-    const pending = (async () => {
-      const credential = await source.issue(request);
-      // A source registered or removed meanwhile: this credential is the old source's, never cached.
-      if (this.generations.get(provider) === generation) this.store(key, credential);
-      return credential;
-    })();
-    this.inFlight.set(key, pending);
-    const settled = (): void => {
-      if (this.inFlight.get(key) === pending) this.inFlight.delete(key);
+  /**
+   * The upstream refused `accessToken` (revoked, or expired earlier than announced): the provider's cached
+   * credentials carrying it are dropped, so the next exchange issues a new one. True when one was dropped; a
+   * newer credential cached meanwhile is kept.
+   */
+  invalidate(provider: string, accessToken: string): boolean {
+    const prefix = `${provider}\u0000`;
+    let dropped = false;
+    for (const [key, cached] of this.cache) {
+      if (key.startsWith(prefix) && cached.credential.access_token === accessToken) {
+        this.cache.delete(key);
+        dropped = true;
+      }
+    }
+    return dropped;
+  }
+
+  private recentFailure(key: string, now: number): Promise<IssuedCredential> | undefined {
+    const failed = this.failures.get(key);
+    if (failed && failed.until > now) return failed.promise;
+    if (failed) this.failures.delete(key);
+    return undefined;
+  }
+
+  private liveIssue(key: string, now: number): Promise<IssuedCredential> | undefined {
+    const running = this.inFlight.get(key);
+    return running && now - running.startedAt < ISSUE_STALE_MS ? running.promise : undefined;
+  }
+
+  private issue(key: string, source: CredentialSource, request: ExchangeRequest): Promise<IssuedCredential> {
+    const entry = { startedAt: Date.now() } as PendingIssue;
+    // Still this key's issue when it ends: not superseded (taken for dead) nor forgotten (source changed).
+    const current = (): boolean => {
+      if (this.inFlight.get(key) !== entry) return false;
+      this.inFlight.delete(key);
+      return true;
     };
-    pending.then(settled, settled);
-    return pending;
+    entry.promise = issueNow(source, request).then(
+      (credential) => {
+        if (current()) this.store(key, credential);
+        return credential;
+      },
+      (error: unknown) => {
+        if (current())
+          this.remember(this.failures, key, {
+            promise: entry.promise,
+            until: Date.now() + FAILURE_BACKOFF_MS,
+          });
+        throw error;
+      },
+    );
+    // Nobody may be waiting any more when it fails (all callers past their deadline).
+    entry.promise.catch(() => undefined);
+    this.inFlight.set(key, entry);
+    return entry.promise;
   }
 
   private store(key: string, credential: IssuedCredential): void {
-    if (this.cache.size >= MAX_CACHE_ENTRIES) this.cache.delete(this.cache.keys().next().value as string);
-    this.cache.set(key, { credential, expiresAt: Date.now() + credential.expires_in * 1000 });
+    const now = Date.now();
+    const lifetime = credential.expires_in * 1000;
+    this.failures.delete(key);
+    this.remember(this.cache, key, {
+      credential,
+      expiresAt: now + lifetime,
+      reuseUntil: now + lifetime - Math.min(EXPIRY_MARGIN_MS, lifetime / 2),
+    });
+  }
+
+  /** Sets `key`, first dropping the oldest entry when the map is full. */
+  private remember<T>(map: Map<string, T>, key: string, value: T): void {
+    if (map.size >= MAX_CACHE_ENTRIES && !map.has(key)) map.delete(map.keys().next().value as string);
+    map.set(key, value);
   }
 
   private forget(provider: string): void {
-    this.generations.set(provider, (this.generations.get(provider) ?? 0) + 1);
     const prefix = `${provider}\u0000`;
-    for (const key of this.cache.keys()) if (key.startsWith(prefix)) this.cache.delete(key);
-    for (const key of this.inFlight.keys()) if (key.startsWith(prefix)) this.inFlight.delete(key);
+    for (const map of [this.cache, this.inFlight, this.failures]) {
+      for (const key of map.keys()) if (key.startsWith(prefix)) map.delete(key);
+    }
   }
+}
+
+/** Starts the source's issue at once (a source that throws instead of rejecting rejects too). */
+function issueNow(source: CredentialSource, request: ExchangeRequest): Promise<IssuedCredential> {
+  try {
+    return Promise.resolve(source.issue(request));
+  } catch (error) {
+    return Promise.reject(error as Error);
+  }
+}
+
+/**
+ * The source's own key, else the requested scopes, deduplicated and sorted: the same set in any order shares
+ * a credential, and JSON keeps scopes that contain spaces apart (`["a b"]` is not `["a","b"]`).
+ */
+function cacheKeyOf(provider: string, source: CredentialSource, request: ExchangeRequest): string {
+  const shared = source.cacheKey?.(request) ?? JSON.stringify([...new Set(request.scopes)].sort());
+  return `${provider}\u0000${shared}`;
 }
 
 /** The part of a credential a response may carry. */

@@ -11,19 +11,27 @@ export interface OAuthTokenResponse {
   scope?: string;
 }
 
-const TIMEOUT_MS = 5_000;
+const PHASE_TIMEOUT_MS = 5_000;
+/**
+ * The whole token request, headers and body: past it the request is dropped (an endpoint trickling its
+ * answer would otherwise hold the broker's single-flight issue, and every call joining it, for hours).
+ */
+export const TOKEN_REQUEST_TIMEOUT_MS = 10_000;
 const MAX_BODY_BYTES = 64 * 1024;
 
 /**
- * Posts a form to an OAuth 2.0 token endpoint (RFC 6749 §4.4 / §6) and validates the answer's shape.
- * `dispatcher` carries the connection policy (the SSRF guard for endpoints an admin registered).
+ * Posts a form to an OAuth 2.0 token endpoint (RFC 6749 §4.4 / §6) and validates the answer's shape, within
+ * `TOKEN_REQUEST_TIMEOUT_MS` overall. `dispatcher` carries the connection policy (the SSRF guard for
+ * endpoints an admin registered).
  */
 export async function requestOAuthToken(
   provider: string,
   tokenUrl: string,
   form: Record<string, string>,
   dispatcher?: Dispatcher,
+  timeoutMs: number = TOKEN_REQUEST_TIMEOUT_MS,
 ): Promise<OAuthTokenResponse> {
+  const overall = AbortSignal.timeout(timeoutMs);
   let status: number;
   let text: string;
   try {
@@ -31,8 +39,9 @@ export async function requestOAuthToken(
       method: 'POST',
       headers: { 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' },
       body: new URLSearchParams(form).toString(),
-      headersTimeout: TIMEOUT_MS,
-      bodyTimeout: TIMEOUT_MS,
+      headersTimeout: PHASE_TIMEOUT_MS,
+      bodyTimeout: PHASE_TIMEOUT_MS,
+      signal: overall,
       maxRedirections: 0,
       ...(dispatcher ? { dispatcher } : {}),
     } as Parameters<typeof request>[1]);
@@ -41,6 +50,14 @@ export async function requestOAuthToken(
   } catch (error) {
     if (error instanceof BodyTooLargeError)
       throw new CredentialUnavailableException(provider, 'the token response is too large');
+    if (overall.aborted) {
+      const seconds = Math.round(timeoutMs / 100) / 10;
+      throw new CredentialUnavailableException(
+        provider,
+        `the token endpoint did not answer within ${seconds} s`,
+        error,
+      );
+    }
     throw new CredentialUnavailableException(provider, 'the token endpoint is unreachable', error);
   }
   if (status < 200 || status >= 300) {

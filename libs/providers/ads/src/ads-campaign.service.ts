@@ -1,27 +1,37 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
 import { type ConfigType } from '@nestjs/config';
 
+import { TokenBroker } from '@toolgate/broker';
 import { type InvocationContext, ProviderUnconfiguredException } from '@toolgate/core';
 
 import { GoogleAdsClient } from './ads.client';
 import { adsConfig, GOOGLE_ADS_SECRET_ENV } from './ads.config';
 import { isDefiniteRejection } from './ads.exception';
-import { type CampaignResult, type CreateCampaignInput, type GoogleAdsCall } from './ads.types';
+import {
+  ADS_PROVIDER_KEY,
+  ADS_SCOPES,
+  type CampaignResult,
+  type CreateCampaignInput,
+  type GoogleAdsCall,
+} from './ads.types';
 import { AdsBudgetLedger } from './budget/ads-budget-ledger.service';
 import { campaignResult, planCampaign } from './campaign-plan.util';
 import { AdsSandboxService } from './sandbox/ads-sandbox.service';
 
 /**
- * `ads:createCampaign` end to end: sandbox mode stores the campaign locally; live mode claims the budget
- * against the tenant's ceiling, then creates it in Google Ads, then settles the claim (or releases it when
- * Google refused the campaign).
+ * `ads:createCampaign` end to end: sandbox mode stores the campaign locally; live mode checks the account
+ * is granted, claims the budget against the tenant's ceiling, then creates it in Google Ads, then settles
+ * the claim (or releases it when Google refused the campaign).
  */
 @Injectable()
 export class AdsCampaignService {
+  private readonly logger = new Logger('AdsCampaigns');
+
   constructor(
     private readonly client: GoogleAdsClient,
     private readonly ledger: AdsBudgetLedger,
     private readonly sandbox: AdsSandboxService,
+    private readonly broker: TokenBroker,
     @Inject(adsConfig.KEY) private readonly config: ConfigType<typeof adsConfig>,
   ) {}
 
@@ -42,8 +52,10 @@ export class AdsCampaignService {
       const created = await this.sandbox.create(plan, { tenant, subject, requestId: ctx.requestId });
       return campaignResult(plan, 'sandbox', created);
     }
-    const call = this.liveCall(ctx);
+    if (this.config.missing.length > 0) throw new ProviderUnconfiguredException('ads', this.config.missing);
+    // The account first: a tenant with none granted gets 403, whatever the state of the credentials.
     const plan = planCampaign(input, this.config, tenant);
+    const call = this.liveCall(ctx);
     const claim = {
       tenant,
       mode: 'live' as const,
@@ -60,16 +72,41 @@ export class AdsCampaignService {
       await this.ledger.settle(reservation, created.campaignResourceName);
       return campaignResult(plan, 'live', created);
     } catch (error) {
-      if (isDefiniteRejection(error)) await this.ledger.release(reservation);
+      if (isDefiniteRejection(error)) await this.release(reservation, ctx.requestId);
       throw error;
     }
   }
 
-  /** The brokered access token; 503 naming the missing variables when live mode is not configured. */
+  /** Google refused the campaign: its claim no longer counts. A failure here must not hide Google's answer. */
+  private async release(reservation: string, requestId: string): Promise<void> {
+    try {
+      await this.ledger.release(reservation);
+    } catch (error) {
+      this.logger.error({
+        msg: 'Google Ads refused the campaign, but its budget claim could not be released (it keeps counting)',
+        request_id: requestId,
+        reservation,
+        err: String(error),
+      });
+    }
+  }
+
+  /** The brokered access token (503 naming the variables when there is none), renewed once if Google refuses it. */
   private liveCall(ctx: InvocationContext): GoogleAdsCall {
-    if (this.config.missing.length > 0) throw new ProviderUnconfiguredException('ads', this.config.missing);
     const accessToken = ctx.credentials?.access_token;
     if (!accessToken) throw new ProviderUnconfiguredException('ads', Object.values(GOOGLE_ADS_SECRET_ENV));
-    return { accessToken, deadline: ctx.deadline, requestId: ctx.requestId };
+    const request = {
+      scopes: [...ADS_SCOPES],
+      subject: ctx.principal.subject,
+      tenant: ctx.principal.tenant,
+      purpose: ctx.toolId,
+    };
+    const renewToken = async (rejected: string): Promise<string | undefined> => {
+      this.broker.invalidate(ADS_PROVIDER_KEY, rejected);
+      const fresh = await this.broker.exchange(ADS_PROVIDER_KEY, request, ctx.deadline);
+      if (fresh) ctx.reportCredentials?.(fresh);
+      return fresh?.access_token;
+    };
+    return { accessToken, deadline: ctx.deadline, requestId: ctx.requestId, renewToken };
   }
 }

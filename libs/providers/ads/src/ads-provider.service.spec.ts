@@ -4,7 +4,7 @@ import { runProviderContractSuite } from '@toolgate/testing';
 
 import { type GoogleAdsClient } from './ads.client';
 import { loadAdsConfig } from './ads.config';
-import { type CampaignPlan, type CreatedCampaign } from './ads.types';
+import { type CampaignPlan, type CreatedCampaign, type GoogleAdsCall } from './ads.types';
 import { AdsCampaignService } from './ads-campaign.service';
 import { AdsProviderService } from './ads-provider.service';
 import { type AdsBudgetLedger, type BudgetClaim } from './budget/ads-budget-ledger.service';
@@ -27,9 +27,12 @@ class Stubs {
     campaignResourceName: 'customers/1234567890/campaigns/7',
   });
 
+  readonly calls: GoogleAdsCall[] = [];
+
   client = {
-    mutateCampaign: (plan: CampaignPlan) => {
+    mutateCampaign: (plan: CampaignPlan, call: GoogleAdsCall) => {
       this.plans.push(plan);
+      this.calls.push(call);
       this.events.push('google');
       return this.answer();
     },
@@ -57,11 +60,15 @@ class Stubs {
   } as unknown as AdsSandboxService;
 }
 
-function provider(env: Record<string, string> = {}, stubs = new Stubs()): AdsProviderService {
+function provider(
+  env: Record<string, string> = {},
+  stubs = new Stubs(),
+  broker = new TokenBroker(),
+): AdsProviderService {
   const config = loadAdsConfig(env);
   return new AdsProviderService(
-    new AdsCampaignService(stubs.client, stubs.ledger, stubs.sandbox, config),
-    new TokenBroker(),
+    new AdsCampaignService(stubs.client, stubs.ledger, stubs.sandbox, broker, config),
+    broker,
     config,
   );
 }
@@ -199,6 +206,64 @@ describe('ads provider', () => {
         });
       }
       expect(stubs.events).toEqual([]);
+    });
+
+    it("keeps Google's refusal when releasing the claim fails (the claim keeps counting)", async () => {
+      const stubs = new Stubs();
+      stubs.answer = () =>
+        Promise.reject(
+          new DomainException('ADS.INVALID_ARGUMENT', 422, 'x', { extensions: { upstream_status: 400 } }),
+        );
+      stubs.ledger.release = async () => {
+        stubs.events.push('release failed');
+        throw new Error('connection terminated');
+      };
+      await expect(run(provider(LIVE_ENV, stubs), SEED, ctx('ya29.a'))).rejects.toMatchObject({
+        status: 422,
+        code: 'ADS.INVALID_ARGUMENT',
+      });
+      expect(stubs.events).toEqual(['reserve acme 1200000000', 'google', 'release failed']);
+    });
+
+    it('checks the account before the credentials: a tenant with none granted gets 403, not 503', async () => {
+      const { GOOGLE_ADS_CUSTOMER_ID: _unused, ...withoutCustomer } = LIVE_ENV;
+      await expect(run(provider(withoutCustomer), SEED)).rejects.toMatchObject({
+        status: 403,
+        code: 'ADS.CUSTOMER_NOT_ALLOWED',
+      });
+    });
+
+    it('lets the client renew a token Google refused: dropped from the broker, a new one reported', async () => {
+      let issued = 0;
+      const broker = new TokenBroker();
+      broker.register('ads', {
+        issue: async (request) => ({
+          token_type: 'Bearer',
+          access_token: `ya29.t${(issued += 1)}`,
+          expires_in: 3600,
+          scopes: request.scopes,
+        }),
+      });
+      const exchange = {
+        scopes: ['ads.write'],
+        subject: 'agent-1',
+        tenant: 'acme',
+        purpose: 'ads:createCampaign',
+      };
+      const cached = await broker.exchange('ads', exchange);
+      const stubs = new Stubs();
+      const reported: string[] = [];
+      const context: InvocationContext = {
+        ...ctx(cached!.access_token),
+        reportCredentials: (used) => void reported.push(String(used.access_token)),
+      };
+      await run(provider(LIVE_ENV, stubs, broker), SEED, context);
+      const [call] = stubs.calls;
+      expect(call.accessToken).toBe('ya29.t1');
+      expect(await call.renewToken!('ya29.t1')).toBe('ya29.t2');
+      expect(reported).toEqual(['ya29.t2']);
+      expect((await broker.exchange('ads', exchange))?.access_token).toBe('ya29.t2');
+      expect(issued).toBe(2);
     });
 
     it('answers 503 when the broker issued no access token', async () => {

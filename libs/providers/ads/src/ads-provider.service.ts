@@ -12,9 +12,10 @@ import {
 
 import { AdsCampaignService } from './ads-campaign.service';
 import { adsConfig, GOOGLE_ADS_SECRET_ENV } from './ads.config';
+import { ADS_PROVIDER_KEY } from './ads.types';
 import { createCampaignTool } from './tools/create-campaign.tool';
 
-export const ADS_PROVIDER_KEY = 'ads';
+export { ADS_PROVIDER_KEY } from './ads.types';
 
 /**
  * Provider `ads`: Google Ads campaigns. Live mode exchanges the stored OAuth refresh token for access

@@ -1,28 +1,21 @@
-import { RefreshTokenSource, TokenBroker } from '@toolgate/broker';
+import { TokenBroker } from '@toolgate/broker';
 import { createDeadline, type DomainException } from '@toolgate/core';
 import { waitUntil } from '@toolgate/testing';
 
 import { GoogleAdsClient } from './ads.client';
 import { loadAdsConfig } from './ads.config';
-import { type CampaignPlan, type GoogleAdsCall } from './ads.types';
-import { FAKE_GOOGLE_ADS_CREDENTIALS as CREDS, FakeGoogleAds } from './testing/fake-google-ads.util';
+import { type GoogleAdsCall } from './ads.types';
+import {
+  FAKE_GOOGLE_ADS_CREDENTIALS as CREDS,
+  FAKE_GOOGLE_ADS_SECRETS,
+  FakeGoogleAds,
+  fakeGoogleAdsTokenSource,
+  makeCampaignPlan,
+} from './testing/fake-google-ads.util';
 
-const SECRETS = {
-  GOOGLE_ADS_CLIENT_ID: CREDS.clientId,
-  GOOGLE_ADS_CLIENT_SECRET: CREDS.clientSecret,
-  GOOGLE_ADS_REFRESH_TOKEN: CREDS.refreshToken,
-};
+const SECRETS = FAKE_GOOGLE_ADS_SECRETS;
 
-const plan = (overrides: Partial<CampaignPlan> = {}): CampaignPlan => ({
-  customerId: '1234567890',
-  name: `LaunchX ${Math.random()}`,
-  amountMicros: 1_200_000_000,
-  startDate: '2025-10-10',
-  channel: 'SEARCH',
-  euPolitical: false,
-  validateOnly: false,
-  ...overrides,
-});
+const plan = makeCampaignPlan;
 
 describe('GoogleAdsClient (against a local fake Google Ads + OAuth token endpoint)', () => {
   const fake = new FakeGoogleAds();
@@ -65,20 +58,11 @@ describe('GoogleAdsClient (against a local fake Google Ads + OAuth token endpoin
     urls = await fake.start();
     Object.assign(process.env, SECRETS);
     broker = new TokenBroker();
-    broker.register(
-      'ads',
-      new RefreshTokenSource({
-        provider: 'ads',
-        tokenUrl: urls.tokenUrl,
-        clientIdEnv: 'GOOGLE_ADS_CLIENT_ID',
-        clientSecretEnv: 'GOOGLE_ADS_CLIENT_SECRET',
-        refreshTokenEnv: 'GOOGLE_ADS_REFRESH_TOKEN',
-      }),
-    );
+    broker.register('ads', fakeGoogleAdsTokenSource(urls.tokenUrl));
   });
   afterAll(async () => {
     process.env = saved;
-    await Promise.all(clients.map((client) => client.onModuleDestroy()));
+    await Promise.all(clients.map((client) => client.onApplicationShutdown()));
     await fake.stop();
   });
   beforeEach(() => {

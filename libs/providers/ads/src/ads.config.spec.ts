@@ -60,3 +60,31 @@ describe('ADS_TENANT_CUSTOMER_IDS', () => {
     expect(parseCustomerGrants('acme=1234567890|123-456-7890').byTenant.get('acme')).toEqual(['1234567890']);
   });
 });
+
+describe('GOOGLE_ADS_TOKEN_URL and GOOGLE_ADS_BASE_URL', () => {
+  it('refuse plain http at boot, naming the variable, unless the host is loopback (local fakes)', () => {
+    for (const variable of ['GOOGLE_ADS_TOKEN_URL', 'GOOGLE_ADS_BASE_URL']) {
+      for (const url of [
+        'http://oauth2.example.com/token',
+        'http://127.0.0.1.example.com',
+        'http://10.0.0.8',
+      ]) {
+        const attempt = () => loadAdsConfig({ [variable]: url });
+        expect(attempt).toThrow(ConfigValidationError);
+        expect(attempt).toThrow(new RegExp(`^Invalid configuration: ${variable} must be an https:// URL`));
+      }
+      for (const url of [
+        'https://example.com/x',
+        'http://127.0.0.1:9',
+        'http://localhost:8080',
+        'http://[::1]:1',
+      ]) {
+        expect(() => loadAdsConfig({ [variable]: url })).not.toThrow();
+      }
+    }
+    expect(loadAdsConfig({})).toMatchObject({
+      tokenUrl: 'https://oauth2.googleapis.com/token',
+      baseUrl: 'https://googleads.googleapis.com',
+    });
+  });
+});

@@ -136,6 +136,22 @@ function customerGrantsOf(e: AdsEnv, mode: AdsConfig['mode']): CustomerGrants {
   return { byTenant: new Map(), others: fallback === undefined ? [] : [fallback] };
 }
 
+/** Loopback hosts, the only ones a Google Ads endpoint may be reached at over plain http (local fakes). */
+const LOOPBACK = /^(localhost|127(\.\d{1,3}){3}|\[::1\])$/i;
+
+/**
+ * The endpoint in `variable`, refused unless https (or http to a loopback host): the refresh token, the
+ * client secret and the access tokens travel to these URLs.
+ */
+function secureUrl(variable: string, value: string): string {
+  const url = new URL(value);
+  if (url.protocol === 'https:' || LOOPBACK.test(url.hostname)) return value;
+  throw new ConfigValidationError(
+    `Invalid configuration: ${variable} must be an https:// URL (plain http is accepted only for a loopback ` +
+      `host such as 127.0.0.1, for local fakes): it carries Google credentials (got host ${url.hostname})`,
+  );
+}
+
 /**
  * `ADS_MODE` defaults to `live` when any Google Ads credential is set and to `sandbox` otherwise, so the
  * quickstart works offline and a half-configured live setup answers 503 naming what is missing.
@@ -155,8 +171,8 @@ export function loadAdsConfig(env: NodeJS.ProcessEnv = process.env): AdsConfig {
     mode,
     missing: mode === 'live' ? Object.keys(required).filter((name) => required[name] === undefined) : [],
     hasOAuth: oauth.every((value) => value !== undefined),
-    tokenUrl: e.GOOGLE_ADS_TOKEN_URL,
-    baseUrl: e.GOOGLE_ADS_BASE_URL.replace(/\/+$/, ''),
+    tokenUrl: secureUrl('GOOGLE_ADS_TOKEN_URL', e.GOOGLE_ADS_TOKEN_URL),
+    baseUrl: secureUrl('GOOGLE_ADS_BASE_URL', e.GOOGLE_ADS_BASE_URL).replace(/\/+$/, ''),
     apiVersion: e.GOOGLE_ADS_API_VERSION,
     developerToken: e.GOOGLE_ADS_DEVELOPER_TOKEN,
     loginCustomerId: digits(e.GOOGLE_ADS_LOGIN_CUSTOMER_ID),

@@ -13,9 +13,13 @@ interface GoogleError {
   message?: string;
   requestId?: string;
   failures: { code?: string; message?: string; field?: string }[];
+  /** The longest `QuotaErrorDetails.retryDelay` of the failures (a quota error's advised wait), in ms. */
+  retryDelayMs?: number;
 }
 
 const MAX_FAILURES = 50;
+/** The longest advised wait taken at face value (passed on to agents in `Retry-After`): a day. */
+const MAX_RETRY_DELAY_MS = 86_400_000;
 const text = (value: unknown, max = 300) => (typeof value === 'string' ? value.slice(0, max) : undefined);
 const list = (value: unknown): unknown[] => (Array.isArray(value) ? value : []);
 const record = (value: unknown): Record<string, unknown> =>
@@ -23,31 +27,51 @@ const record = (value: unknown): Record<string, unknown> =>
     ? (value as Record<string, unknown>)
     : {};
 
+/** A protobuf Duration as JSON (`"30s"`, `"1.5s"`) in ms, at most a day; undefined when not one. */
+function durationMs(value: unknown): number | undefined {
+  if (typeof value !== 'string' || !/^\d{1,9}(\.\d{1,9})?s$/.test(value)) return undefined;
+  return Math.min(Math.ceil(Number(value.slice(0, -1)) * 1000), MAX_RETRY_DELAY_MS);
+}
+
 /**
  * The parts of an error answer the gateway uses, each checked for its type: the body comes from outside,
- * and a field of an unexpected shape must not turn Google's refusal into an exception of our own.
+ * and a field of an unexpected shape must not turn Google's refusal into an exception of our own. Each
+ * failure is a GoogleAdsError: `errorCode`, `message`, `location`, `details.quotaErrorDetails.retryDelay`.
  */
 export function googleErrorOf(body: unknown): GoogleError {
   const error = record(record(body).error);
   const details = list(error.details).map(record);
-  const failures = details
-    .flatMap((detail) => list(detail.errors).map(record))
-    .slice(0, MAX_FAILURES)
-    .map((failure) => {
-      const [kind, value] = Object.entries(record(failure.errorCode))[0] ?? [];
-      const elements = list(record(failure.location).fieldPathElements);
-      return {
-        code: kind !== undefined && typeof value === 'string' ? `${kind}.${value}`.slice(0, 200) : undefined,
-        message: text(failure.message),
-        field: text(record(elements.at(-1)).fieldName, 100),
-      };
-    });
+  const errors = details.flatMap((detail) => list(detail.errors).map(record)).slice(0, MAX_FAILURES);
+  const delays = errors
+    .map((failure) => durationMs(record(record(failure.details).quotaErrorDetails).retryDelay))
+    .filter((delay) => delay !== undefined);
+  const failures = errors.map((failure) => {
+    const [kind, value] = Object.entries(record(failure.errorCode))[0] ?? [];
+    const elements = list(record(failure.location).fieldPathElements);
+    return {
+      code: kind !== undefined && typeof value === 'string' ? `${kind}.${value}`.slice(0, 200) : undefined,
+      message: text(failure.message),
+      field: text(record(elements.at(-1)).fieldName, 100),
+    };
+  });
   return {
     status: text(error.status, 64),
     message: text(error.message),
     requestId: text(details[0]?.requestId, 128),
     failures,
+    retryDelayMs: delays.length > 0 ? Math.max(...delays) : undefined,
   };
+}
+
+/**
+ * A 401 that refuses the access token itself (Google's front end gives no GoogleAdsFailure then, the API an
+ * `authenticationError.OAUTH_TOKEN_*` code): a new token may succeed. Not a 401 naming something else (the
+ * developer token, the Google account), which a new token would not change.
+ */
+export function refusesAccessToken(httpStatus: number, body: unknown): boolean {
+  if (httpStatus !== 401) return false;
+  const codes = googleErrorOf(body).failures.map((failure) => failure.code);
+  return codes.length === 0 || codes.some((code) => code?.startsWith('authenticationError.OAUTH_TOKEN'));
 }
 
 const amount = (micros: number) => (micros / 1_000_000).toFixed(2);
@@ -165,6 +189,24 @@ export function googleAdsRateLimited(retryAfterMs: number | undefined): DomainEx
       extensions: { upstream_status: 429, google_status: 'RESOURCE_EXHAUSTED', retry_after_seconds: seconds },
     },
   );
+}
+
+/**
+ * Google Ads accepted the mutate (2xx) but its answer could not be read or understood (over the size limit,
+ * cut off, not JSON, not the shape of a mutate answer, no created campaign): the atomic mutate was applied,
+ * so the campaign was most likely created. The caller must look in Google Ads before trying again.
+ */
+export class AdsAnswerUnreadableException extends DomainException {
+  constructor(customerId: string, status: number, reason: string, cause?: unknown) {
+    super('ADS.ANSWER_UNREADABLE', 502, 'Bad Gateway', {
+      detail:
+        `Google Ads accepted the campaign (HTTP ${status}) but its answer could not be read: ${reason}. ` +
+        `The campaign and its budget were probably created in account ${customerId}: check Google Ads ` +
+        'before trying again; do not retry blindly, that could create them twice.',
+      extensions: { provider: PROVIDER, upstream_status: status, customer_id: customerId },
+      cause,
+    });
+  }
 }
 
 export function googleAdsUnreachable(cause: unknown): DomainException {

@@ -1,5 +1,10 @@
 import { type InvocationDeadline } from '@toolgate/core';
 
+/** The provider's key, and its credential source's in the token broker. */
+export const ADS_PROVIDER_KEY = 'ads';
+/** The scopes `ads:createCampaign` requires (and its token is exchanged for). */
+export const ADS_SCOPES: readonly string[] = ['ads.write'];
+
 export type AdsMode = 'sandbox' | 'live';
 export type ChannelType = 'SEARCH' | 'DISPLAY';
 
@@ -59,4 +64,9 @@ export interface GoogleAdsCall {
   deadline: InvocationDeadline;
   /** For log lines. */
   requestId?: string;
+  /**
+   * Google refused `rejected` (401): drops it from the broker's cache and gets a new token for one more
+   * attempt; undefined when none can be had.
+   */
+  renewToken?(rejected: string): Promise<string | undefined>;
 }

@@ -7,6 +7,10 @@ import {
 } from 'node:http';
 import { type AddressInfo } from 'node:net';
 
+import { RefreshTokenSource } from '@toolgate/broker';
+
+import { type CampaignPlan } from '../ads.types';
+
 /** One request the fake received, as sent (form bodies parsed into an object). */
 export interface FakeGoogleAdsRequest {
   method: string;
@@ -20,6 +24,10 @@ interface FakeReply {
   status: number;
   body?: unknown;
   headers?: Record<string, string>;
+  /** Sent as is instead of `body` as JSON. */
+  raw?: string;
+  /** Only this many bytes of the body are sent, then the connection is dropped. */
+  cutAfter?: number;
 }
 
 type Json = Record<string, unknown>;
@@ -43,6 +51,35 @@ export const FAKE_GOOGLE_ADS_CREDENTIALS = {
   developerToken: 'fake-developer-token',
   loginCustomerId: '1112223333',
 };
+
+/** The GOOGLE_ADS_* settings that make a client talk to the fake with its credentials. */
+export const FAKE_GOOGLE_ADS_SECRETS = {
+  GOOGLE_ADS_CLIENT_ID: FAKE_GOOGLE_ADS_CREDENTIALS.clientId,
+  GOOGLE_ADS_CLIENT_SECRET: FAKE_GOOGLE_ADS_CREDENTIALS.clientSecret,
+  GOOGLE_ADS_REFRESH_TOKEN: FAKE_GOOGLE_ADS_CREDENTIALS.refreshToken,
+};
+
+/** The broker's source for the fake's token endpoint, reading the GOOGLE_ADS_* secrets as the provider does. */
+export const fakeGoogleAdsTokenSource = (tokenUrl: string): RefreshTokenSource =>
+  new RefreshTokenSource({
+    provider: 'ads',
+    tokenUrl,
+    clientIdEnv: 'GOOGLE_ADS_CLIENT_ID',
+    clientSecretEnv: 'GOOGLE_ADS_CLIENT_SECRET',
+    refreshTokenEnv: 'GOOGLE_ADS_REFRESH_TOKEN',
+  });
+
+/** A campaign plan for client tests: a SEARCH campaign on the fake's account, named uniquely. */
+export const makeCampaignPlan = (overrides: Partial<CampaignPlan> = {}): CampaignPlan => ({
+  customerId: '1234567890',
+  name: `LaunchX ${Math.random()}`,
+  amountMicros: 1_200_000_000,
+  startDate: '2025-10-10',
+  channel: 'SEARCH',
+  euPolitical: false,
+  validateOnly: false,
+  ...overrides,
+});
 
 const googleError = (status: number, code: string, message: string, errors: Json[] = []): FakeReply => ({
   status,
@@ -77,7 +114,8 @@ const campaignField = (fieldName: string) => ({
  * A local stand-in for Google's OAuth token endpoint (`POST /token`, refresh-token grant) and the Google Ads
  * REST `googleAds:mutate` method, with the same contract: Bearer access token, `developer-token` and
  * `login-customer-id` headers, temporary resource names, `validateOnly`, and Google's error body
- * (`error.status` + GoogleAdsFailure details). `script` injects answers (429, 5xx…). For tests only.
+ * (`error.status` + GoogleAdsFailure details). `script` injects answers (429, 5xx, answers cut off…);
+ * `revokeTokens` makes Google refuse the access tokens issued so far. For tests only.
  */
 export class FakeGoogleAds {
   readonly requests: FakeGoogleAdsRequest[] = [];
@@ -89,6 +127,7 @@ export class FakeGoogleAds {
   closedByClient = 0;
   private server?: Server;
   private nextId = 100;
+  private tokensIssued = 0;
 
   /** Starts on a random port; `baseUrl` is GOOGLE_ADS_BASE_URL, `tokenUrl` is GOOGLE_ADS_TOKEN_URL. */
   async start(): Promise<{ baseUrl: string; tokenUrl: string }> {
@@ -106,6 +145,11 @@ export class FakeGoogleAds {
   /** The next mutate requests get these answers, in order (token requests are never scripted). */
   script(...answers: Array<FakeReply | 'hang'>): void {
     this.scripted.push(...answers);
+  }
+
+  /** Google stops accepting every access token issued so far (revoked, or expired early). */
+  revokeTokens(): void {
+    this.issued.clear();
   }
 
   mutateRequests(): FakeGoogleAdsRequest[] {
@@ -130,7 +174,9 @@ export class FakeGoogleAds {
         : (this.scripted.shift() ?? this.mutate(path, req.headers, body as MutateBody));
     if (reply === 'hang') return void res.on('close', () => (this.closedByClient += 1));
     res.writeHead(reply.status, { 'content-type': 'application/json', ...reply.headers });
-    res.end(reply.body === undefined ? '' : JSON.stringify(reply.body));
+    const sent = reply.raw ?? (reply.body === undefined ? '' : JSON.stringify(reply.body));
+    if (reply.cutAfter === undefined) return void res.end(sent);
+    res.write(sent.slice(0, reply.cutAfter), () => res.destroy());
   }
 
   private token(form: Record<string, string>): FakeReply {
@@ -143,7 +189,8 @@ export class FakeGoogleAds {
     ) {
       return { status: 400, body: { error: 'invalid_grant', error_description: 'Bad Request' } };
     }
-    const accessToken = `ya29.fake-access-${this.issued.size + 1}`;
+    this.tokensIssued += 1;
+    const accessToken = `ya29.fake-access-${this.tokensIssued}`;
     this.issued.add(accessToken);
     return {
       status: 200,

@@ -1,7 +1,7 @@
 import { defineTool } from '@toolgate/core';
 
 import { type AdsCampaignService } from '../ads-campaign.service';
-import { type CampaignResult, type CreateCampaignInput } from '../ads.types';
+import { ADS_SCOPES, type CampaignResult, type CreateCampaignInput } from '../ads.types';
 
 const RESOURCE_NAME = { type: ['string', 'null'] };
 
@@ -74,7 +74,7 @@ export function createCampaignTool(campaigns: AdsCampaignService) {
       },
       required: ['mode', 'validateOnly', 'customerId', 'campaign', 'budget'],
     },
-    required_scopes: ['ads.write'],
+    required_scopes: [...ADS_SCOPES],
     safety_tags: ['financial', 'write'],
     timeout_ms: 30_000,
     // Checked again when the call runs: the grants may change between the hold and the confirm.
