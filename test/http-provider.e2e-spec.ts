@@ -7,6 +7,7 @@ import { DataSource } from 'typeorm';
 import { parse as parseYaml } from 'yaml';
 
 import { HttpApiClient } from '@toolgate/provider-http';
+import { waitUntil } from '@toolgate/testing';
 
 import { bearer, devToken, makeRuntimeDir } from './support/auth-fixtures';
 import { startGateway, type TestGateway } from './support/gateway';
@@ -521,5 +522,39 @@ describe('http provider: OpenAPI ingestion and invocation (e2e over HTTP)', () =
     gw = await boot('127.0.0.1', gw.databaseUrl); // a restart: the definition comes back from Postgres
     const list = await invoke('http.petstore:listPets', { query: { limit: 1 } });
     expect(list.body.result.body).toEqual(PETS.slice(0, 1));
+  });
+
+  it('frees an Idempotency-Key after an error from before the upstream was called (no credential yet)', async () => {
+    const lateEnv = 'HTTP_API_ACME__LATE_TOKEN';
+    delete process.env[lateEnv];
+    const auth = { type: 'bearer', secret_env: lateEnv };
+    expect((await ingest({ name: 'late', spec: petsSpec(), base_url: baseUrl, auth })).status).toBe(200);
+    const headers = { 'idempotency-key': 'late-credential' };
+    const args = { path: { petId: '1' } };
+    const refused = await invoke('http.late:getPet', args, gw, 'user', headers);
+    expect(refused.status).toBe(503);
+    expect(refused.body.code).toBe('PROVIDER.CREDENTIALS_UNAVAILABLE');
+    expect(seen).toEqual([]);
+    // Released, not stored: nothing was sent upstream, so a retry with the key may run the call.
+    const stored = 'SELECT 1 FROM "idempotency_keys" WHERE "key" = $1';
+    expect(await gw.app.get(DataSource).query(stored, ['late-credential'])).toEqual([]);
+    process.env[lateEnv] = 'late-secret';
+    try {
+      // The broker holds a failed credential back for a few seconds; the key is free all along.
+      let retried = refused;
+      await waitUntil(
+        async () => {
+          retried = await invoke('http.late:getPet', args, gw, 'user', headers);
+          return retried.status !== 503;
+        },
+        15_000,
+        250,
+      );
+      expect(retried.status).toBe(200);
+      expect(retried.body.result.body).toEqual(PETS[0]);
+      expect(seen.map((request) => request.headers.authorization)).toEqual(['Bearer late-secret']);
+    } finally {
+      delete process.env[lateEnv];
+    }
   });
 });

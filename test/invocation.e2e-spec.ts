@@ -3,7 +3,8 @@ import { type AddressInfo } from 'node:net';
 
 import { runSql, TestProviderService } from '@toolgate/testing';
 
-import { type CatalogGateway, startCatalogGateway } from './support/catalog-gateway';
+import { bearer, devToken } from './support/auth-fixtures';
+import { type CatalogGateway, PEOPLE, startCatalogGateway } from './support/catalog-gateway';
 
 const invoke = (
   cg: CatalogGateway,
@@ -91,6 +92,54 @@ describe('tool invocation (e2e over HTTP)', () => {
     const unconfigured = await invoke(cg, 'reader', 'test:fetch', {});
     expect(unconfigured.status).toBe(503);
     expect(unconfigured.body.detail).toContain('TEST_UPSTREAM_URL');
+  });
+
+  it('takes tool arguments as JSON only: other media types are 415 on invoke and confirm; +json is JSON', async () => {
+    const before = calls.get('test:echo') ?? 0;
+    const refusals = [
+      ['application/x-www-form-urlencoded', 'message=hi'],
+      ['text/plain', '{"message":"hi"}'],
+      ['application/json-seq', '\u001e{"message":"hi"}\n'],
+    ];
+    for (const route of ['invoke', 'confirm']) {
+      for (const [type, raw] of refusals) {
+        const requestId = `media-${route}-${type.replace(/\W/g, '-')}`;
+        const refused = await cg.call('reader', `/tools/test:echo/${route}`, {
+          method: 'POST',
+          raw,
+          headers: { 'content-type': type, 'x-request-id': requestId },
+        });
+        expect([type, refused.status]).toEqual([type, 415]);
+        expect(refused.headers.get('content-type')).toMatch(/^application\/problem\+json/);
+        expect(refused.body).toMatchObject({ code: 'REQUEST.UNSUPPORTED_MEDIA_TYPE', request_id: requestId });
+      }
+    }
+    expect(calls.get('test:echo') ?? 0).toBe(before);
+    const suffixed = await cg.call('reader', '/tools/test:echo/invoke', {
+      method: 'POST',
+      raw: JSON.stringify({ message: 'hi' }),
+      headers: { 'content-type': 'application/vnd.example+json; charset=utf-8' },
+    });
+    expect(suffixed.status).toBe(200);
+    expect(suffixed.body.result).toMatchObject({ message: 'hi' });
+    // MCP's endpoint still takes its JSON-RPC.
+    const token = await devToken(cg.runtimeDir, { subject: 'reader', ...PEOPLE.reader });
+    const mcp = await cg.gw.request('/mcp', {
+      method: 'POST',
+      headers: {
+        ...bearer(token),
+        'content-type': 'application/json',
+        accept: 'application/json, text/event-stream',
+      },
+      body: JSON.stringify({
+        jsonrpc: '2.0',
+        id: 1,
+        method: 'initialize',
+        params: { protocolVersion: '2025-11-25', capabilities: {}, clientInfo: { name: 'x', version: '1' } },
+      }),
+    });
+    expect(mcp.status).toBe(200);
+    expect(await mcp.text()).toContain('"protocolVersion"');
   });
 
   it('holds a tool that needs confirmation: 202 with an action token, nothing runs', async () => {

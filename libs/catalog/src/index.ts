@@ -14,7 +14,7 @@ export {
   type ManifestChangeListener,
   type ManifestChangeType,
 } from './catalog-events.service';
-export { CatalogResourceService } from './catalog-resource.service';
+export { CatalogResourceService, manifestOfResource } from './catalog-resource.service';
 export {
   DuplicateManifestException,
   InvalidManifestException,

@@ -9,7 +9,7 @@ export {
   type PolicyStatus,
 } from './policy.types';
 export { POLICY_RESOURCE_RESOLVER, type PolicyResourceResolver } from './policy-resource-resolver.types';
-export { attachPolicyDecision, policyDecisionOf } from './policy-request.util';
+export { attachPolicyDecision, policyDecisionOf, policyResourceOf } from './policy-request.util';
 export { PolicyDeniedException, PolicyInvalidException } from './policy.exception';
 export { policyConfig, type PolicyConfig } from './policy.config';
 export { type ExplainRequest, type PolicyExplanation } from './policy-explain.service';

@@ -8,7 +8,7 @@ import { CompiledPolicy } from './engine/compiled-policy.util';
 import { parsePolicy } from './loader/policy-file.util';
 import { ToolResourceService } from './tool-resource.service';
 import { PolicyGuard } from './policy.guard';
-import { policyDecisionOf } from './policy-request.util';
+import { policyDecisionOf, policyResourceOf } from './policy-request.util';
 import { type PolicyService } from './policy.service';
 import { RequirePolicy } from './require-policy.decorator';
 
@@ -136,9 +136,15 @@ describe('PolicyGuard', () => {
   });
 
   it('resolves a tool named by a route parameter and decides on its attributes; unknown tools are 404', async () => {
-    await expect(guard.canActivate(contextFor('invoke', {}, { toolId: 'test:known' }).context)).resolves.toBe(
-      true,
-    );
+    const known = contextFor('invoke', {}, { toolId: 'test:known' });
+    await expect(guard.canActivate(known.context)).resolves.toBe(true);
+    // Kept beside the decision: later stages run what was decided on, without resolving the tool again.
+    expect(policyResourceOf(known.request)).toEqual({
+      toolId: 'test:known',
+      provider_id: 'test',
+      tenant: 't',
+      required_scopes: [],
+    });
     const missing = await thrown(() =>
       guard.canActivate(contextFor('invoke', {}, { toolId: 'test:other' }).context),
     );

@@ -82,7 +82,7 @@ export class PolicyGuard implements CanActivate {
     }
     const resource = await this.resourceOf(requirement, request, principal);
     const decision = this.policy.decide(principal, requirement.action, resource);
-    attachPolicyDecision(request, decision);
+    attachPolicyDecision(request, decision, resource);
     if (!decision.allowed) {
       if (requirement.action === 'tools.invoke') this.auditDenial(request, principal, resource, decision);
       throw new PolicyDeniedException(requirement.action, decision);

@@ -64,14 +64,38 @@ describe('unsafeAddressReason', () => {
     ['::ffff:169.254.169.254', 'cloud metadata'],
     ['fd00:ec2::254', 'cloud metadata'],
     ['100.100.100.200', 'cloud metadata'],
+    ['168.63.129.16', 'cloud metadata'],
+    ['192.88.99.1', '6to4 relay anycast'],
+    ['192.88.99.255', '6to4 relay anycast'],
+    ['::ffff:0:127.0.0.1', 'translated IPv4'],
+    ['[::ffff:0:7f00:1]', 'translated IPv4'],
+    ['::ffff:0:8.8.8.8', 'translated IPv4'],
+    ['64:ff9b::127.0.0.1', 'loopback'],
+    ['64:ff9b::c0a8:101', 'private'],
+    ['64:ff9b::a9fe:a9fe', 'cloud metadata'],
+    ['64:ff9b::a83f:8110', 'cloud metadata'],
   ])('refuses %s (%s)', (address, reason) => {
     expect(unsafeAddressReason(address)).toBe(reason);
   });
 
-  it.each(['93.184.216.34', '8.8.8.8', '172.32.0.1', '100.128.0.1', '2606:4700::1111', '::ffff:8.8.8.8'])(
-    'accepts the public address %s',
-    (address) => expect(unsafeAddressReason(address)).toBeUndefined(),
-  );
+  it.each([
+    '93.184.216.34',
+    '8.8.8.8',
+    '172.32.0.1',
+    '100.128.0.1',
+    '2606:4700::1111',
+    '::ffff:8.8.8.8',
+    '64:ff9b::808:808',
+    '192.88.100.1',
+    '168.63.129.17',
+  ])('accepts the public address %s', (address) => expect(unsafeAddressReason(address)).toBeUndefined());
+
+  it('names a metadata address carried in an IPv4-translated one, so an allow-list cannot let it through', () => {
+    expect(metadataReason('::ffff:0:169.254.169.254')).toBe('translated cloud metadata');
+    expect(metadataReason('[::ffff:0:a83f:8110]')).toBe('translated cloud metadata');
+    expect(metadataReason('168.63.129.16')).toBe('cloud metadata');
+    expect(metadataReason('::ffff:0:8.8.8.8')).toBeUndefined();
+  });
 
   it('ignores host names and knows metadata host names', () => {
     expect(unsafeAddressReason('example.com')).toBeUndefined();

@@ -19,6 +19,8 @@ const METADATA: Range[] = [
   range('169.254.170.2/32', 'cloud metadata'),
   range('100.100.100.200/32', 'cloud metadata'),
   range('fd00:ec2::254/128', 'cloud metadata'),
+  // Azure's platform address (WireServer, instance health, DNS): answers every VM, holds its secrets.
+  range('168.63.129.16/32', 'cloud metadata'),
 ];
 
 export const METADATA_HOSTNAMES: readonly string[] = [
@@ -39,6 +41,7 @@ const NON_PUBLIC: Range[] = [
   range('172.16.0.0/12', 'private'),
   range('192.0.0.0/24', 'reserved'),
   range('192.0.2.0/24', 'documentation'),
+  range('192.88.99.0/24', '6to4 relay anycast'),
   range('192.168.0.0/16', 'private'),
   range('198.18.0.0/15', 'benchmarking'),
   range('198.51.100.0/24', 'documentation'),
@@ -49,6 +52,7 @@ const NON_PUBLIC: Range[] = [
   range('::/128', 'unspecified'),
   range('::1/128', 'loopback'),
   range('::/96', 'reserved'),
+  range('::ffff:0:0:0/96', 'translated IPv4'),
   range('64:ff9b:1::/48', 'NAT64 local-use'),
   range('100::/64', 'discard'),
   range('2001::/32', 'Teredo'),
@@ -69,14 +73,29 @@ function inRange(bytes: IpBytes, { bytes: base, prefix }: Range): boolean {
   return true;
 }
 
+/** IPv4-translated (`::ffff:0:a.b.c.d`, SIIT): bytes 0-7 zero, 8-9 `ffff`, 10-11 zero. */
+const isTranslated = (bytes: IpBytes): boolean =>
+  bytes.length === 16 &&
+  bytes.slice(0, 8).every((byte) => byte === 0) &&
+  bytes[8] === 0xff &&
+  bytes[9] === 0xff &&
+  bytes[10] === 0 &&
+  bytes[11] === 0;
+
 function reasonOf(bytes: IpBytes, ranges: Range[]): string | undefined {
   const found = ranges.find((candidate) => inRange(bytes, candidate))?.reason;
+  if (found || bytes.length !== 16) return found;
   // 6to4 (2002::/16) carries an IPv4 address in bytes 2-5: judge that address.
-  if (!found && bytes.length === 16 && bytes[0] === 0x20 && bytes[1] === 0x02) {
+  if (bytes[0] === 0x20 && bytes[1] === 0x02) {
     const embedded = reasonOf(bytes.slice(2, 6), ranges);
     return embedded && `6to4 of ${embedded}`;
   }
-  return found;
+  // IPv4-translated (refused as a whole among the non-public ranges) names a metadata address it carries.
+  if (isTranslated(bytes)) {
+    const embedded = reasonOf(bytes.slice(12), ranges);
+    return embedded && `translated ${embedded}`;
+  }
+  return undefined;
 }
 
 /** `cloud metadata` for metadata endpoints (by address or well-known name), else `undefined`. */

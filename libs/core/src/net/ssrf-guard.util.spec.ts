@@ -55,6 +55,12 @@ describe('assertSafeUrl', () => {
     ['http://255.255.255.255/', 'broadcast'],
     ['http://169.254.169.254/latest/meta-data/', 'cloud metadata'],
     ['http://[fd00:ec2::254]/', 'cloud metadata'],
+    ['http://168.63.129.16/machine?comp=goalstate', 'cloud metadata'],
+    ['http://192.88.99.1/', '6to4 relay anycast'],
+    ['http://[::ffff:0:7f00:1]/', 'translated IPv4'],
+    ['http://[::ffff:0:808:808]/', 'translated IPv4'],
+    ['http://[64:ff9b::a9fe:a9fe]/', 'cloud metadata'],
+    ['http://[64:ff9b::a00:1]/', 'private'],
   ])('refuses %s (%s)', async (url, reason) => {
     expect(await refusal(url)).toContain(reason);
   });
@@ -81,6 +87,10 @@ describe('assertSafeUrl', () => {
   it('refuses metadata endpoints even when listed', async () => {
     expect(await refusal('http://169.254.169.254/', ['169.254.169.254'])).toContain('cloud metadata');
     expect(await refusal('http://metadata.google.internal/', ['metadata.google.internal'])).toContain(
+      'cloud metadata',
+    );
+    expect(await refusal('http://168.63.129.16/', ['168.63.129.16'])).toContain('cloud metadata');
+    expect(await refusal('http://[::ffff:0:a9fe:a9fe]/', ['[::ffff:0:a9fe:a9fe]'])).toContain(
       'cloud metadata',
     );
   });

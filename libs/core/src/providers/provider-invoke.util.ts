@@ -1,4 +1,5 @@
 import { DomainException } from '../errors/domain.exception';
+import { markBeforeUpstream, raisedBeforeUpstream } from './before-upstream.util';
 import { type InvocationContext } from './invocation-context.types';
 import { ProviderTimeoutException, ProviderUpstreamException } from './provider.exception';
 import { type ToolDefinition, type ToolInput } from './tool-definition.types';
@@ -6,16 +7,23 @@ import { type ToolProviderHost } from './tool-provider-host.types';
 
 function asProviderError(error: unknown, provider: string, ctx: InvocationContext): DomainException {
   if (error instanceof DomainException) return error;
-  if (ctx.deadline.aborted) return new ProviderTimeoutException(provider, ctx.toolId, { cause: error });
-  return new ProviderUpstreamException(provider, 'The provider failed while running the tool.', {
-    cause: error,
-  });
+  const mapped = ctx.deadline.aborted
+    ? new ProviderTimeoutException(provider, ctx.toolId, { cause: error })
+    : new ProviderUpstreamException(provider, 'The provider failed while running the tool.', {
+        cause: error,
+      });
+  return raisedBeforeUpstream(error) ? markBeforeUpstream(mapped) : mapped;
 }
+
+/** The provider key a tool id names (`http` of `http.pets:list`), for a provider that cannot describe itself. */
+const keyOfTool = (toolId: string): string => toolId.split(/[.:]/, 1)[0];
 
 /**
  * Runs `host.invoke` bounded by the context's deadline: past it the call answers `PROVIDER.TIMEOUT` (504)
- * at once, whatever the provider does. Non-domain errors become `PROVIDER.UPSTREAM_ERROR` (502) without
- * their message (it may carry internals); the original stays as `cause` for the logs.
+ * at once, whatever the provider does. Non-domain errors (a throwing `describe()` included) become
+ * `PROVIDER.UPSTREAM_ERROR` (502) without their message (it may carry internals); the original stays as
+ * `cause`. Errors from before `host.invoke` was called (`describe()`, a deadline already passed) are marked
+ * `raisedBeforeUpstream`, and so is the 502 of a non-domain error the provider marked.
  */
 export async function invokeWithDeadline(
   host: ToolProviderHost,
@@ -23,10 +31,15 @@ export async function invokeWithDeadline(
   input: ToolInput,
   ctx: InvocationContext,
 ): Promise<unknown> {
-  const provider = host.describe().key;
   const { deadline } = ctx;
-  if (deadline.aborted) throw new ProviderTimeoutException(provider, ctx.toolId);
+  let provider: string | undefined;
   let stopListening = (): void => undefined;
+  try {
+    provider = host.describe().key;
+    if (deadline.aborted) throw new ProviderTimeoutException(provider, ctx.toolId);
+  } catch (error) {
+    throw markBeforeUpstream(asProviderError(error, provider ?? keyOfTool(ctx.toolId), ctx));
+  }
   const timedOut = new Promise<never>((_resolve, reject) => {
     stopListening = deadline.onExpire(() => reject(new ProviderTimeoutException(provider, ctx.toolId)));
   });

@@ -1,9 +1,10 @@
 import { type ExecutionContext } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 
-import { type CatalogService } from '@toolgate/catalog';
+import { CatalogResourceService, type CatalogService } from '@toolgate/catalog';
 import { type AuditEventInput } from '@toolgate/core';
-import { makePrincipal } from '@toolgate/testing';
+import { attachPolicyDecision, type PolicyDecision, RequirePolicy } from '@toolgate/policy';
+import { makeCatalogManifest, makePrincipal } from '@toolgate/testing';
 
 import { loadInvocationConfig } from '../invocation.config';
 import { FixedWindowStorage } from './fixed-window.storage';
@@ -70,5 +71,50 @@ describe('RateLimitGuard', () => {
       details: { bucket: 'api', transport: 'rest', count: 9_999, window_sec: 60, aggregated: true },
     });
     storage.clear();
+  });
+
+  it("spends from the tool's own bucket as the manifest the policy guard resolved sets it, with no second lookup", async () => {
+    class ToolsController {
+      @RequirePolicy.forTool('tools.invoke', 'toolId')
+      invoke(): void {}
+    }
+    const config = loadInvocationConfig({ RATE_LIMIT_DEFAULT_RPS: '5', RATE_BUCKET_BURST: '10' });
+    const limits = new RateLimitService(
+      config,
+      new FixedWindowStorage(() => 1_000_000) as unknown as RateLimitStorage,
+    );
+    const manifest = makeCatalogManifest({ toolId: 'test:echo', rate_limit: { rps: 1, burst: 2 } });
+    const catalog = { resolve: jest.fn(() => manifest) };
+    const resolver = new CatalogResourceService(catalog as unknown as CatalogService);
+    const audit = { record: async () => undefined };
+    const guard = new RateLimitGuard(
+      new Reflector(),
+      limits,
+      catalog as unknown as CatalogService,
+      new RateLimitAuditService(config, audit),
+    );
+    const principal = makePrincipal();
+    const headers: Record<string, string>[] = [];
+    const call = async (n: number) => {
+      const request = { id: `t-${n}`, method: 'POST', params: { toolId: 'test:echo' }, principal };
+      // What the policy guard leaves on the request.
+      attachPolicyDecision(
+        request as never,
+        {} as PolicyDecision,
+        await resolver.resolve('test:echo', principal),
+      );
+      const context = {
+        getHandler: () => ToolsController.prototype.invoke,
+        getClass: () => ToolsController,
+        switchToHttp: () => ({
+          getRequest: () => request,
+          getResponse: () => ({ headers: (sent: Record<string, string>) => void headers.push(sent) }),
+        }),
+      } as unknown as ExecutionContext;
+      return guard.canActivate(context).catch((error: { code?: string }) => error.code);
+    };
+    expect([await call(1), await call(2), await call(3)]).toEqual([true, true, 'RATE.LIMITED']);
+    expect(headers.map((sent) => sent['ratelimit-limit'])).toEqual(['2', '2', '2']);
+    expect(catalog.resolve).toHaveBeenCalledTimes(3);
   });
 });

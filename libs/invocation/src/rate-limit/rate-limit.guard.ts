@@ -2,9 +2,9 @@ import { type CanActivate, type ExecutionContext, Injectable } from '@nestjs/com
 import { Reflector } from '@nestjs/core';
 import { type FastifyReply, type FastifyRequest } from 'fastify';
 
-import { CatalogService } from '@toolgate/catalog';
+import { CatalogService, manifestOfResource } from '@toolgate/catalog';
 import { correlationIdOf, IS_PUBLIC_KEY, principalOf } from '@toolgate/core';
-import { type PolicyRequirement, REQUIRE_POLICY_KEY } from '@toolgate/policy';
+import { type PolicyRequirement, policyResourceOf, REQUIRE_POLICY_KEY } from '@toolgate/policy';
 
 import { RateLimitedException } from '../invocation.exception';
 import { RateLimitAuditService } from './rate-limit-audit.service';
@@ -33,7 +33,10 @@ export class RateLimitGuard implements CanActivate {
     const principal = principalOf(request);
     if (!principal) return true;
     const toolId = this.invokedTool(context, request);
-    const own = toolId ? this.catalog.resolve(toolId, principal)?.rate_limit : undefined;
+    // The manifest the policy guard resolved (no second lookup), else the catalog's.
+    const own = toolId
+      ? (manifestOfResource(policyResourceOf(request)) ?? this.catalog.resolve(toolId, principal))?.rate_limit
+      : undefined;
     const scope = own ? `tool:${toolId}` : toolId ? 'tools' : 'api';
     const state = await this.limits.consume(principal, scope, own);
     const headers = rateLimitHeaders(state);

@@ -16,6 +16,7 @@ import {
   ApiTooManyRequestsResponse,
   ApiUnauthorizedResponse,
   ApiUnprocessableEntityResponse,
+  ApiUnsupportedMediaTypeResponse,
   ApiBadGatewayResponse,
 } from '@nestjs/swagger';
 import { type FastifyReply, type FastifyRequest } from 'fastify';
@@ -34,6 +35,9 @@ export const TOOL_ID_PARAM = {
 };
 
 const JSON_CONTENT_TYPE = 'application/json; charset=utf-8';
+const UNSUPPORTED_MEDIA_TYPE =
+  'The body is not JSON: only `application/json` and `application/*+json` are accepted ' +
+  '(`REQUEST.UNSUPPORTED_MEDIA_TYPE`).';
 
 export function sendAnswer(reply: FastifyReply, answer: IdempotentAnswer): void {
   if (answer.replayed) reply.header('idempotent-replayed', 'true');
@@ -80,12 +84,16 @@ export class ToolsController {
   })
   @ApiNotFoundResponse({ description: 'Unknown tool, or not visible to the caller.' })
   @ApiConflictResponse({ description: 'A request with the same Idempotency-Key is still running.' })
+  @ApiUnsupportedMediaTypeResponse({ description: UNSUPPORTED_MEDIA_TYPE })
   @ApiUnprocessableEntityResponse({
     description: 'Arguments violate the manifest, or the Idempotency-Key was used with another payload.',
   })
   @ApiTooManyRequestsResponse({ description: 'Rate limited.' })
   @ApiBadGatewayResponse({ description: 'The upstream failed.' })
-  @ApiServiceUnavailableResponse({ description: 'The provider is unconfigured or down.' })
+  @ApiServiceUnavailableResponse({
+    description:
+      'The provider is unconfigured or down, or the audit trail cannot be written (`AUDIT.UNAVAILABLE`: nothing was held or run).',
+  })
   @ApiGatewayTimeoutResponse({ description: 'The tool did not answer before its deadline.' })
   async invoke(
     @Req() request: FastifyRequest,
@@ -138,12 +146,19 @@ export class ToolsController {
   @ApiNotFoundResponse({ description: 'Unknown tool, or a token of another subject or tenant.' })
   @ApiConflictResponse({
     description:
-      'Already confirmed, awaiting approval, rejected, cancelled, or the tool or policy changed since the invoke.',
+      'Already confirmed, awaiting approval, rejected, cancelled, or the tool or policy changed since the invoke ' +
+      '(`CONFIRMATION.POLICY_CHANGED`: the policy now asks for an approval, or no longer takes the approver ' +
+      'this action had); invoke again.',
   })
+  @ApiUnsupportedMediaTypeResponse({ description: UNSUPPORTED_MEDIA_TYPE })
   @ApiUnprocessableEntityResponse({ description: "No action_token, or arguments other than the invoke's." })
   @ApiTooManyRequestsResponse({ description: 'Rate limited.' })
   @ApiBadGatewayResponse({ description: 'The upstream failed.' })
-  @ApiServiceUnavailableResponse({ description: 'The provider is unconfigured or down.' })
+  @ApiServiceUnavailableResponse({
+    description:
+      'The provider is unconfigured or down, or the audit trail cannot be written (`AUDIT.UNAVAILABLE`: ' +
+      'nothing ran and the action is open again, so the same confirm can be retried).',
+  })
   @ApiGatewayTimeoutResponse({ description: 'The tool did not answer before its deadline.' })
   async confirm(
     @Req() request: FastifyRequest,

@@ -1,10 +1,15 @@
 import { Injectable } from '@nestjs/common';
 import { type FastifyRequest } from 'fastify';
 
-import { CatalogService, SchemaValidatorService, ToolNotFoundException } from '@toolgate/catalog';
+import {
+  CatalogService,
+  manifestOfResource,
+  SchemaValidatorService,
+  ToolNotFoundException,
+} from '@toolgate/catalog';
 import { ConfirmationService, payloadDigestOf, splitConfirmBody } from '@toolgate/confirmation';
 import { type Principal, principalOf } from '@toolgate/core';
-import { policyDecisionOf, PolicyService } from '@toolgate/policy';
+import { policyDecisionOf, policyResourceOf, PolicyService } from '@toolgate/policy';
 
 import { type InvocationRequest } from '../invocation.types';
 import { type JsonAnswer, ToolExecutorService } from './tool-executor.service';
@@ -26,14 +31,18 @@ export class ConfirmToolService {
 
   async confirm(request: FastifyRequest, toolId: string, body: unknown): Promise<JsonAnswer> {
     const principal = principalOf(request) as Principal;
-    const manifest = this.catalog.resolve(toolId, principal);
+    // The manifest the policy guard decided on, with its decision (as at the invoke): a second lookup could
+    // find a newer manifest and run it under the old decision.
+    const decided = manifestOfResource(policyResourceOf(request));
+    const manifest = decided ?? this.catalog.resolve(toolId, principal);
     if (!manifest) throw new ToolNotFoundException(toolId);
     const { actionToken, input } = splitConfirmBody(body, request.headers['action-token']);
     // The arguments are checked as at the invoke before the action is consumed: a confirm runs only what
     // the invoke would have accepted (and a refused confirm leaves the action pending).
     this.validator.assertValid(manifest, input);
     const decision =
-      policyDecisionOf(request) ?? this.policy.decide(principal, 'tools.invoke', { ...manifest });
+      (decided && policyDecisionOf(request)) ??
+      this.policy.decide(principal, 'tools.invoke', { ...manifest });
     const requestId = String(request.id);
     const sensitiveFields = manifest.sensitive_fields ?? [];
     const action = await this.confirmation.consume({

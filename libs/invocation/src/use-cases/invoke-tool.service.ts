@@ -1,10 +1,15 @@
 import { Injectable } from '@nestjs/common';
 import { type FastifyRequest } from 'fastify';
 
-import { CatalogService, SchemaValidatorService, ToolNotFoundException } from '@toolgate/catalog';
+import {
+  CatalogService,
+  manifestOfResource,
+  SchemaValidatorService,
+  ToolNotFoundException,
+} from '@toolgate/catalog';
 import { ConfirmationService } from '@toolgate/confirmation';
 import { canonicalJson, correlationIdOf, type Principal, principalOf, sha256Hex } from '@toolgate/core';
-import { policyDecisionOf, PolicyService } from '@toolgate/policy';
+import { policyDecisionOf, policyResourceOf, PolicyService } from '@toolgate/policy';
 
 import { parseIdempotencyKey } from '../idempotency/idempotency.service';
 import { ArgumentsNotObjectException } from '../invocation.exception';
@@ -42,7 +47,10 @@ export class InvokeToolService {
     idempotencyKey?: string | string[],
   ): Promise<IdempotentAnswer> {
     const principal = principalOf(request) as Principal;
-    const manifest = this.catalog.resolve(toolId, principal);
+    // The manifest the policy guard decided on, with its decision: looking the tool up again could find a
+    // newer manifest (a reload in between, e.g. now `destructive`) and run it under the old decision.
+    const decided = manifestOfResource(policyResourceOf(request));
+    const manifest = decided ?? this.catalog.resolve(toolId, principal);
     if (!manifest) throw new ToolNotFoundException(toolId);
     const key = parseIdempotencyKey(idempotencyKey);
     const input = asArguments(body);
@@ -59,7 +67,9 @@ export class InvokeToolService {
       correlationId: correlationIdOf(request),
       input,
       payloadDigest,
-      decision: policyDecisionOf(request) ?? this.policy.decide(principal, 'tools.invoke', { ...manifest }),
+      decision:
+        (decided && policyDecisionOf(request)) ??
+        this.policy.decide(principal, 'tools.invoke', { ...manifest }),
       sensitiveFields: manifest.sensitive_fields ?? [],
     };
     const scope = key

@@ -3,9 +3,11 @@ import {
   type InvocationContext,
   invokeWithDeadline,
   ProviderUnconfiguredException,
+  raisedBeforeUpstream,
   type ToolDefinition,
   type ToolInput,
   type ToolProviderHost,
+  UnknownToolException,
 } from '@toolgate/core';
 
 import { markMayHaveRun } from './may-have-run.util';
@@ -26,7 +28,17 @@ export function definitionOf(manifest: CatalogManifest): ToolDefinition {
   };
 }
 
-/** Runs the provider within the deadline; once it was called, an error but "not configured" may follow an effect. */
+/** Errors that say the tool cannot have run: not configured, no such tool, or marked by the provider. */
+const nothingRan = (error: unknown): boolean =>
+  error instanceof ProviderUnconfiguredException ||
+  error instanceof UnknownToolException ||
+  raisedBeforeUpstream(error);
+
+/**
+ * Runs the provider within the deadline. Once it was called, an error may follow an effect (`markMayHaveRun`),
+ * unless it says nothing ran: the provider is not configured, has no such tool, or marked the error as raised
+ * before it called its upstream (`markBeforeUpstream`).
+ */
 export async function invokeProvider(
   host: ToolProviderHost,
   definition: ToolDefinition,
@@ -36,7 +48,7 @@ export async function invokeProvider(
   try {
     return await invokeWithDeadline(host, definition, input, ctx);
   } catch (error) {
-    if (!(error instanceof ProviderUnconfiguredException)) markMayHaveRun(error);
+    if (!nothingRan(error)) markMayHaveRun(error);
     throw error;
   }
 }

@@ -5,9 +5,13 @@ import {
   type AuditEventInput,
   type AuditSink,
   DomainException,
+  markBeforeUpstream,
   type ProviderRegistry,
   ProviderTimeoutException,
+  ProviderUnavailableException,
+  ProviderUpstreamException,
   ToolProviderHost,
+  UnknownToolException,
 } from '@toolgate/core';
 import { makeCatalogManifest, makePrincipal } from '@toolgate/testing';
 
@@ -115,6 +119,20 @@ describe('ToolExecutorService', () => {
     expect(events[1].details).toMatchObject({ http_status: 504, code: 'PROVIDER.TIMEOUT' });
   });
 
+  it("runs the provider's own check before the credential exchange: a refused call needs no token", async () => {
+    const source = slowSource(2_000);
+    broker.register('p', source);
+    const refused = executor.execute(
+      { ...call, toolId: 'p:guarded', input: { account: 'theirs' } },
+      manifest,
+    );
+    await expect(refused).rejects.toBeInstanceOf(ForbiddenAccountException);
+    await expect(refused.catch((error: unknown) => mayHaveRun(error))).resolves.toBe(false);
+    expect(source.issued).toBe(0);
+    expect(events.map((event) => event.status)).toEqual(['intent', 'error']);
+    expect(events[1].details).toMatchObject({ http_status: 403, code: 'TEST.ACCOUNT_NOT_ALLOWED' });
+  });
+
   it("admits a call to be held only when the provider's own check passes, and records a refusal", async () => {
     const guarded = { ...call, toolId: 'p:guarded' };
     expect(() => executor.admit({ ...guarded, input: { account: 'ours' } })).not.toThrow();
@@ -157,6 +175,53 @@ describe('ToolExecutorService', () => {
       .catch((error: unknown) => error);
     expect(outcomeLost).toMatchObject({ status: 503 });
     expect(mayHaveRun(outcomeLost)).toBe(true);
+  });
+
+  it('does not mark errors raised before the provider reached its upstream, nor a broken describe()', async () => {
+    const failingWith = (fail: () => never, describeFails = false) => {
+      class FailingHost extends EchoHost {
+        override describe() {
+          if (describeFails) throw new Error('describe broke');
+          return super.describe();
+        }
+        override invoke(): Promise<{ ok: boolean }> {
+          return Promise.resolve().then(fail);
+        }
+      }
+      const host = new FailingHost();
+      return new ToolExecutorService(
+        { get: () => host, findToolOf: () => undefined } as unknown as ProviderRegistry,
+        broker,
+        { defaultTimeoutMs: 30_000 } as ConfigType<typeof invocationConfig>,
+      )
+        .execute(call, manifest)
+        .catch((error: unknown) => error);
+    };
+    const unknownTool = await failingWith(() => {
+      throw new UnknownToolException('p', 'p:x');
+    });
+    expect(unknownTool).toMatchObject({ status: 404, code: 'PROVIDER.UNKNOWN_TOOL' });
+    expect(mayHaveRun(unknownTool)).toBe(false);
+    const noCredential = await failingWith(() => {
+      throw markBeforeUpstream(new ProviderUnavailableException('p', 'no credential'));
+    });
+    expect(noCredential).toMatchObject({ status: 503 });
+    expect(mayHaveRun(noCredential)).toBe(false);
+    const brokenDefinition = await failingWith(() => {
+      throw markBeforeUpstream(new Error('definitions unreadable'));
+    });
+    expect(brokenDefinition).toMatchObject({ status: 502, code: 'PROVIDER.UPSTREAM_ERROR' });
+    expect(mayHaveRun(brokenDefinition)).toBe(false);
+    const upstreamFailed = await failingWith(() => {
+      throw new ProviderUpstreamException('p');
+    });
+    expect(mayHaveRun(upstreamFailed)).toBe(true);
+    const describeBroke = await failingWith(() => {
+      throw new Error('never called');
+    }, true);
+    expect(describeBroke).toBeInstanceOf(ProviderUpstreamException);
+    expect(describeBroke).toMatchObject({ status: 502, code: 'PROVIDER.UPSTREAM_ERROR' });
+    expect(mayHaveRun(describeBroke)).toBe(false);
   });
 
   it('runs the tool with a credential that arrives in time, then with the cached one', async () => {

@@ -178,6 +178,9 @@ export class ToolExecutorService {
     if (listed && manifest.tenant !== PUBLIC_TENANT)
       throw new ProviderToolManifestException(call.toolId, call.providerId);
     const definition = listed?.definition ?? definitionOf(manifest);
+    // The provider's own check of these arguments (e.g. an account grant) comes before its credentials: a
+    // refused call answers its 4xx without a token exchange, even when the token endpoint is down.
+    definition.admit?.(call.input, call.principal);
     // The deadline covers the credential exchange too: a slow token endpoint answers 504 at the deadline.
     const deadline = createDeadline(manifest.timeout_ms ?? this.config.defaultTimeoutMs);
     let credentials: BrokeredCredentials | undefined;

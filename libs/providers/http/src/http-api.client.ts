@@ -1,6 +1,6 @@
 import { lookup } from 'node:dns/promises';
 
-import { Inject, Injectable, Logger, type OnModuleDestroy } from '@nestjs/common';
+import { Inject, Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
 import { type ConfigType } from '@nestjs/config';
 import { type Agent, type Dispatcher, request } from 'undici';
 
@@ -10,6 +10,7 @@ import {
   createSafeDispatcher,
   DomainException,
   type InvocationContext,
+  markBeforeUpstream,
   ProviderTimeoutException,
   ProviderUpstreamException,
   readBodyBytes,
@@ -28,11 +29,24 @@ const firstHeader = (value: string | string[] | undefined): string | undefined =
   Array.isArray(value) ? value[0] : value;
 
 /**
+ * What of a transport error is kept as the `cause` of the problem it becomes: its name and code only. Not its
+ * message, stack or own causes: they may quote the request URL, which carries the API's secret with `query`
+ * auth, and a cause ends up wherever the error is logged or inspected.
+ */
+function transportCause(error: unknown): Error {
+  const { name, code } = (error ?? {}) as { name?: unknown; code?: unknown };
+  const cause = new Error(typeof code === 'string' ? code.slice(0, 64) : 'transport error');
+  cause.name = typeof name === 'string' && /^\w{1,64}$/.test(name) ? name : 'Error';
+  cause.stack = `${cause.name}: ${cause.message}`;
+  return cause;
+}
+
+/**
  * All network I/O of the http provider: name resolution, the SSRF check of base URLs, and requests on one
  * shared keep-alive dispatcher that re-applies the SSRF guard whenever it opens a connection.
  */
 @Injectable()
-export class HttpApiClient implements OnModuleDestroy {
+export class HttpApiClient implements OnApplicationShutdown {
   private readonly logger = new Logger('HttpProvider');
   private readonly dispatcher: Agent;
 
@@ -97,7 +111,7 @@ export class HttpApiClient implements OnModuleDestroy {
     }
   }
 
-  onModuleDestroy(): Promise<void> {
+  onApplicationShutdown(): Promise<void> {
     return this.dispatcher.close();
   }
 
@@ -129,18 +143,17 @@ export class HttpApiClient implements OnModuleDestroy {
         request_id: ctx.requestId,
         reason: error.reason,
       });
-      return new ProviderUpstreamException(
-        HTTP_PROVIDER_KEY,
-        'The upstream address is not allowed (SSRF guard).',
+      // Refused before the connection opened: the request was never sent.
+      return markBeforeUpstream(
+        new ProviderUpstreamException(HTTP_PROVIDER_KEY, 'The upstream address is not allowed (SSRF guard).'),
       );
     }
     if (error instanceof DomainException) return error;
-    const code = (error as { code?: unknown }).code;
+    const code = (error as { code?: unknown } | null)?.code;
+    const cause = transportCause(error);
     if (ctx.deadline.aborted || (typeof code === 'string' && TIMEOUT_CODES.has(code))) {
-      return new ProviderTimeoutException(HTTP_PROVIDER_KEY, ctx.toolId, { cause: error });
+      return new ProviderTimeoutException(HTTP_PROVIDER_KEY, ctx.toolId, { cause });
     }
-    return new ProviderUpstreamException(HTTP_PROVIDER_KEY, 'The upstream API is unreachable.', {
-      cause: error,
-    });
+    return new ProviderUpstreamException(HTTP_PROVIDER_KEY, 'The upstream API is unreachable.', { cause });
   }
 }

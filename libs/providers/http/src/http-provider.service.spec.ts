@@ -157,7 +157,7 @@ describe('HttpProviderService', () => {
   });
   afterAll(async () => {
     delete process.env.HTTP_API_TEST_ECHO_KEY;
-    await client.onModuleDestroy();
+    await client.onApplicationShutdown();
     server.closeAllConnections();
     await new Promise<void>((done) => server.close(() => done()));
   });
@@ -308,7 +308,7 @@ describe('HttpProviderService', () => {
       expect(sockets.size).toBe(2);
     } finally {
       server.off('request', seeRequest);
-      await narrow.onModuleDestroy();
+      await narrow.onApplicationShutdown();
     }
   });
 

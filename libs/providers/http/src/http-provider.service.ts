@@ -3,6 +3,7 @@ import { Injectable } from '@nestjs/common';
 import { TokenBroker } from '@toolgate/broker';
 import {
   type InvocationContext,
+  markBeforeUpstream,
   type ProviderDescription,
   type ProviderHealth,
   type ToolDefinition,
@@ -16,7 +17,7 @@ import {
 import { HttpApiClient } from './http-api.client';
 import { HttpApiRegistry } from './http-api-registry.service';
 import { HTTP_PROVIDER_KEY, parseHttpToolId } from './http-api.types';
-import { buildUpstreamRequest } from './upstream/upstream-request.util';
+import { buildUpstreamRequest, type UpstreamRequest } from './upstream/upstream-request.util';
 import { type HttpToolResult, toToolResult } from './upstream/upstream-response.util';
 
 /**
@@ -58,25 +59,32 @@ export class HttpProviderService extends ToolProviderHost {
     ctx: InvocationContext,
   ): Promise<HttpToolResult> {
     const toolId = toolIdOf(HTTP_PROVIDER_KEY, tool);
-    const target = parseHttpToolId(toolId);
-    // The API of the manifest the catalog resolved for this call (a shared tool runs the shared API, even
-    // for a tenant that stored its own API of that name); no manifest tenant, no call.
-    const owner = ctx.manifestTenant;
-    const found = target && owner && (await this.registry.resolve(owner, target.api, toolId));
-    if (!found) throw new UnknownToolException(HTTP_PROVIDER_KEY, toolId);
-    const { api, operation } = found;
-    const source = this.registry.credentialSource(api);
-    const credential = source
-      ? await this.broker.exchange(source, {
-          scopes: tool.required_scopes,
-          subject: ctx.principal.subject,
-          tenant: ctx.principal.tenant,
-          purpose: toolId,
-        })
-      : undefined;
-    if (credential) ctx.reportCredentials?.(credential);
-    const secret = credential?.access_token;
-    const response = await this.client.send(buildUpstreamRequest(api, operation, input, secret), ctx);
-    return toToolResult(response, secret);
+    let request: UpstreamRequest;
+    let secret: string | undefined;
+    try {
+      const target = parseHttpToolId(toolId);
+      // The API of the manifest the catalog resolved for this call (a shared tool runs the shared API, even
+      // for a tenant that stored its own API of that name); no manifest tenant, no call.
+      const owner = ctx.manifestTenant;
+      const found = target && owner && (await this.registry.resolve(owner, target.api, toolId));
+      if (!found) throw new UnknownToolException(HTTP_PROVIDER_KEY, toolId);
+      const { api, operation } = found;
+      const source = this.registry.credentialSource(api);
+      const credential = source
+        ? await this.broker.exchange(source, {
+            scopes: tool.required_scopes,
+            subject: ctx.principal.subject,
+            tenant: ctx.principal.tenant,
+            purpose: toolId,
+          })
+        : undefined;
+      if (credential) ctx.reportCredentials?.(credential);
+      secret = credential?.access_token;
+      request = buildUpstreamRequest(api, operation, input, secret);
+    } catch (error) {
+      // Nothing was sent yet (no API definition, no credential, arguments HTTP cannot carry): nothing ran.
+      throw markBeforeUpstream(error);
+    }
+    return toToolResult(await this.client.send(request, ctx), secret);
   }
 }

@@ -110,6 +110,14 @@ describe('planIngestion', () => {
             parameters: [
               { name: 'X-Trace', in: 'header', schema: { type: 'string' } },
               { name: 'Authorization', in: 'header', schema: { type: 'string' } },
+              ...[
+                'X-Forwarded-For',
+                'X-Forwarded-Host',
+                'x-forwarded-proto',
+                'X-Real-IP',
+                'Proxy-Connection',
+                'Via',
+              ].map((name) => ({ name, in: 'header', schema: { type: 'string' } })),
               { name: 'session', in: 'cookie', schema: { type: 'string' } },
             ],
           },

@@ -4,7 +4,7 @@ import { createJsonSchemaAjv, type ProblemViolation, schemaProblems } from '@too
 import { type HttpOperation } from '../http-api.types';
 import { InvalidOpenApiException } from '../http-provider.exception';
 import { collectOperations, type OpenApiLimits, readOpenApiDocument } from './openapi-document.util';
-import { type BuiltOperation, buildOperation, RESERVED_HEADERS } from './operation-manifest.util';
+import { type BuiltOperation, buildOperation } from './operation-manifest.util';
 import { ToolSizeBudget } from './openapi-size.util';
 
 /** An operation left out of the catalog, and why. */
@@ -58,10 +58,7 @@ function emptyPlanProblems(operationCount: number, plan: IngestPlan): ProblemVio
 export function planIngestion(spec: unknown, api: string, options: PlanOptions): IngestPlan {
   const document = readOpenApiDocument(spec, options);
   const raws = collectOperations(document, options);
-  const reserved = new Set([
-    ...RESERVED_HEADERS,
-    ...(options.extraReservedHeaders ?? []).map((h) => h.toLowerCase()),
-  ]);
+  const reserved = new Set((options.extraReservedHeaders ?? []).map((h) => h.toLowerCase()));
   const ajv = createJsonSchemaAjv();
   const budget = new ToolSizeBudget(options.maxSpecBytes);
   const problems: ProblemViolation[] = [];

@@ -9,28 +9,9 @@ import {
   httpToolId,
   type ParameterLocation,
 } from '../http-api.types';
+import { isReservedHeader } from '../upstream/reserved-headers.util';
 import { type RawOperation } from './openapi-document.util';
 import { toJsonSchema } from './openapi-schema.util';
-
-/** Headers an agent never sets (transport, identity, auth); OpenAPI itself ignores Accept/Content-Type/Authorization. */
-export const RESERVED_HEADERS = new Set([
-  'accept',
-  'accept-encoding',
-  'authorization',
-  'connection',
-  'content-length',
-  'content-type',
-  'cookie',
-  'expect',
-  'forwarded',
-  'host',
-  'keep-alive',
-  'proxy-authorization',
-  'te',
-  'trailer',
-  'transfer-encoding',
-  'upgrade',
-]);
 
 const GROUP: Record<ParameterLocation, 'path' | 'query' | 'headers'> = {
   path: 'path',
@@ -59,7 +40,10 @@ export interface ParameterSchema extends HttpParameter {
   schema: JsonSchema;
 }
 
-/** Path-item parameters overridden by the operation's own (same name and location); cookies dropped. */
+/**
+ * Path-item parameters overridden by the operation's own (same name and location); cookies, reserved
+ * headers (`isReservedHeader`) and `forbiddenHeaders` (lower case: the API's auth header) dropped.
+ */
 export function parametersOf(raw: RawOperation, forbiddenHeaders: ReadonlySet<string>): ParameterSchema[] {
   const merged = new Map<string, Record<string, unknown>>();
   const own = Array.isArray(raw.operation.parameters) ? raw.operation.parameters : [];
@@ -73,7 +57,8 @@ export function parametersOf(raw: RawOperation, forbiddenHeaders: ReadonlySet<st
     const location = parameter.in;
     if (location !== 'path' && location !== 'query' && location !== 'header') continue;
     const name = parameter.name as string;
-    if (location === 'header' && forbiddenHeaders.has(name.toLowerCase())) continue;
+    if (location === 'header' && (isReservedHeader(name) || forbiddenHeaders.has(name.toLowerCase())))
+      continue;
     const media = isObject(parameter.content) ? Object.values(parameter.content)[0] : undefined;
     const schema = toJsonSchema(parameter.schema ?? (isObject(media) ? media.schema : undefined));
     const description = text(parameter.description);

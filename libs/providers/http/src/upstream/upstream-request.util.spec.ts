@@ -92,4 +92,31 @@ describe('buildUpstreamRequest', () => {
     expect(named.url).toBe('https://api.example.com/v1/pets/c1?constructor=q&hasOwnProperty=h');
     expect(named.headers.tostring).toBe('t');
   });
+
+  it('never sends a reserved header, even where an API stored before it was reserved declares it', () => {
+    const reserved = [
+      'X-Forwarded-For',
+      'x-forwarded-host',
+      'X-Forwarded-Proto',
+      'X-Real-IP',
+      'Proxy-Connection',
+      'Via',
+    ];
+    const stored: HttpOperation = {
+      ...operation,
+      parameters: [
+        ...operation.parameters,
+        ...reserved.map((name) => ({ name, in: 'header' as const, required: false })),
+      ],
+    };
+    const request = buildUpstreamRequest(api, stored, {
+      path: { petId: '1' },
+      headers: { 'X-Trace': 't', ...Object.fromEntries(reserved.map((name) => [name, '10.0.0.1'])) },
+    });
+    expect(request.headers).toEqual({
+      'x-trace': 't',
+      accept: expect.any(String),
+      'user-agent': 'toolgate-http-provider',
+    });
+  });
 });

@@ -6,6 +6,7 @@ import {
 } from '@toolgate/core';
 
 import { type HttpApiDefinition, type HttpOperation, type ParameterLocation } from '../http-api.types';
+import { isReservedHeader } from './reserved-headers.util';
 
 /** One request to an upstream API, ready for the client. */
 export interface UpstreamRequest {
@@ -101,7 +102,8 @@ function headersOf(
   const headers: Record<string, string> = {};
   for (const { name } of operation.parameters.filter((parameter) => parameter.in === 'header')) {
     const value = argumentOf(values, name);
-    if (value === undefined || value === null) continue;
+    // Ingestion leaves reserved headers out; an API stored before a name was reserved still declares it.
+    if (value === undefined || value === null || isReservedHeader(name)) continue;
     const text = Array.isArray(value) ? value.map(scalar).join(',') : scalar(value);
     const problem = headerValueProblem(text);
     if (problem) problems.push({ pointer: `/headers/${escapePointerSegment(name)}`, detail: problem });
@@ -112,7 +114,7 @@ function headersOf(
 
 /**
  * Maps validated tool arguments to the upstream request: path parameters URL-encoded into the template, query
- * parameters (arrays repeated), the operation's declared headers only, the JSON body; then the API's own
+ * parameters (arrays repeated), the operation's declared headers only (never a reserved one), the JSON body; then the API's own
  * credential (`secret`) as its auth says. Nothing of the agent's request (its Authorization above all) is
  * carried over. The URL cannot leave the base URL's origin and path.
  */

@@ -1,3 +1,5 @@
+import { TextDecoder } from 'node:util';
+
 import { ProviderUnavailableException, ProviderUpstreamException } from '@toolgate/core';
 
 import { HTTP_PROVIDER_KEY } from '../http-api.types';
@@ -21,30 +23,84 @@ export interface HttpToolResult {
 }
 
 const UPSTREAM_ERROR_CHARS = 2_048;
-const JSON_TYPE = /^application\/(.+\+)?json\b/i;
+/** `application/json` and `application/<x>+json`, with or without parameters; not `application/json-seq`. */
+const JSON_TYPE = /^application\/(?:[^;]+\+)?json\s*(?:;|$)/i;
 const TEXT_TYPE = /^(text\/|application\/(.+\+)?xml\b|application\/x-www-form-urlencoded\b)/i;
+/** UTF-8 named as the charset (or no parameter at all): the common case, decoded without a TextDecoder. */
+const UTF8_CHARSET = /;\s*charset\s*=\s*"?utf-?8"?\s*(?:;|$)/i;
+const CHARSET = /;\s*charset\s*=\s*"?([^";\s]+)"?/i;
+const BOM = 0xfeff;
 
-/** The body as the agent gets it, with the API's secret blanked in every form should the upstream echo it. */
+/**
+ * Decoders of the charsets upstreams named, by label. Only labels TextDecoder knows are kept (a finite
+ * set), so an upstream cannot grow this; `decode()` without `stream` keeps no state between calls.
+ */
+const decoders = new Map<string, TextDecoder>();
+
+/** The charset label of `type` other than UTF-8, lower case; `undefined` when none is named or it is UTF-8. */
+function charsetOf(type: string): string | undefined {
+  if (!type.includes(';') || UTF8_CHARSET.test(type)) return undefined;
+  return CHARSET.exec(type)?.[1].toLowerCase();
+}
+
+function decoderFor(label: string): TextDecoder | undefined {
+  let decoder = decoders.get(label);
+  if (decoder) return decoder;
+  try {
+    decoder = new TextDecoder(label);
+  } catch {
+    return undefined; // a charset TextDecoder does not know
+  }
+  decoders.set(label, decoder);
+  return decoder;
+}
+
+/**
+ * `body` (already redacted byte for byte) as text in the charset its content type names, UTF-8 when none,
+ * without a leading byte order mark; `undefined` for a charset that cannot be decoded. Text in another
+ * charset is redacted again once decoded: the secret's forms are searched as UTF-8.
+ */
+function textOf(body: Buffer, type: string, secret?: string): string | undefined {
+  const label = charsetOf(type);
+  if (label === undefined) {
+    const text = body.toString('utf8');
+    return text.charCodeAt(0) === BOM ? text.slice(1) : text;
+  }
+  const decoder = decoderFor(label);
+  if (!decoder) return undefined;
+  const text = decoder.decode(body); // the charset's own byte order mark is dropped by TextDecoder
+  return secret ? redactSecret(Buffer.from(text, 'utf8'), secret).toString('utf8') : text;
+}
+
+/**
+ * The body as the agent gets it, with the API's secret blanked in every form should the upstream echo it:
+ * JSON parsed, text as text (in the charset named), anything else, or text in a charset that cannot be
+ * decoded, as base64.
+ */
 function decode(response: UpstreamResponse, secret?: string): unknown {
   if (response.body.length === 0) return null;
   const body = redactSecret(response.body, secret);
   const type = response.contentType ?? '';
   if (JSON_TYPE.test(type)) {
+    const text = textOf(body, type, secret);
+    if (text === undefined) return body.toString('base64');
     try {
-      return JSON.parse(body.toString('utf8'));
+      return JSON.parse(text);
     } catch {
       throw new ProviderUpstreamException(HTTP_PROVIDER_KEY, 'The upstream API answered invalid JSON.');
     }
   }
-  if (TEXT_TYPE.test(type) || type === '') return body.toString('utf8');
+  if (TEXT_TYPE.test(type) || type === '') return textOf(body, type, secret) ?? body.toString('base64');
   return body.toString('base64');
 }
 
 /** The upstream's error body, capped, with the API's secret blanked in every form. */
 function upstreamError(response: UpstreamResponse, secret?: string): unknown {
-  const text = redactSecret(response.body, secret).toString('utf8');
+  const body = redactSecret(response.body, secret);
+  const type = response.contentType ?? '';
+  const text = textOf(body, type, secret) ?? body.toString('utf8');
   if (text.length === 0) return undefined;
-  if (JSON_TYPE.test(response.contentType ?? '') && text.length <= UPSTREAM_ERROR_CHARS) {
+  if (JSON_TYPE.test(type) && text.length <= UPSTREAM_ERROR_CHARS) {
     try {
       return JSON.parse(text);
     } catch {
