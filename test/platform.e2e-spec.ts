@@ -1,6 +1,22 @@
+import { type NestFastifyApplication } from '@nestjs/platform-fastify';
+
 import { startGateway, type TestGateway } from './support/gateway';
 import { PostgresChild } from './support/postgres-child';
 import { ProbeModule } from './support/probe.module';
+import { type RawExchange, rawExchange, rawRequest } from './support/raw-request';
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+
+/** A problem answer written outside Nest (parser errors, 417, 503 while closing) looks like any other. */
+function expectRawProblem(answer: RawExchange, status: number, code: string): void {
+  expect(answer.status).toBe(status);
+  expect(answer.headers['content-type']).toMatch(/^application\/problem\+json/);
+  expect(answer.headers['x-content-type-options']).toBe('nosniff');
+  expect(answer.headers['content-security-policy']).toContain("default-src 'self'");
+  const body = JSON.parse(answer.body) as Record<string, unknown>;
+  expect(body).toMatchObject({ status, code, type: expect.stringMatching(/^urn:toolgate:problem:/) });
+  expect(body.request_id).toBe(answer.headers['x-request-id']);
+}
 
 async function expectProblem(response: Response, status: number): Promise<Record<string, unknown>> {
   expect(response.status).toBe(status);
@@ -113,6 +129,98 @@ describe('platform (e2e over HTTP)', () => {
       expect(await response.json()).toEqual({ name: 'a', count: 2, email: 'a@example.com' });
     });
 
+    it('answers an empty JSON body as malformed JSON, not a generic 400', async () => {
+      const response = await gw.request('/__probe/echo', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: '',
+      });
+      expect((await expectProblem(response, 400)).code).toBe('REQUEST.MALFORMED_JSON');
+    });
+
+    it('answers an unmatched route with the neutral 404 whatever the method (no echo of method or path)', async () => {
+      for (const method of ['PROPFIND', 'SEARCH', 'MKCOL']) {
+        const response = await rawRequest(gw.baseUrl, '/no/<b>such</b>', {}, method);
+        expect(response.status).toBe(404);
+        const body = response.json();
+        expect(body).toMatchObject({
+          code: 'RESOURCE.NOT_FOUND',
+          detail: 'No route matches this method and path.',
+        });
+        expect(response.body).not.toContain(method);
+        expect(response.body).not.toContain('<b>');
+      }
+    });
+
+    it('lists at most 100 violations, saying there were more, and answers a flood of unknown keys fast', async () => {
+      const flood: Record<string, unknown> = { name: 'a', count: 2, email: 'a@example.com' };
+      for (let i = 0; i < 90_000; i += 1) flood[`k${i}`] = 0;
+      const started = performance.now();
+      const response = await gw.request('/__probe/echo', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ ...flood, 'a/b~c': 1 }),
+      });
+      const body = await expectProblem(response, 422);
+      expect(performance.now() - started).toBeLessThan(3_000);
+      expect(body.errors).toHaveLength(100);
+      expect(body.errors_truncated).toBe(true);
+      const escaped = await gw.request('/__probe/echo', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ name: 'a', count: 2, email: 'a@example.com', 'a/b~c': 1 }),
+      });
+      const one = await expectProblem(escaped, 422);
+      expect(one.errors).toEqual([{ pointer: '/a~1b~0c', detail: 'property a/b~c should not exist' }]);
+      expect(one.errors_truncated).toBeUndefined();
+    });
+
+    it.each([
+      ['a malformed request line', 'FOO BAR\r\n\r\n', 400, 'REQUEST.MALFORMED_HTTP'],
+      [
+        'a space in a header name',
+        'GET /health/live HTTP/1.1\r\nHost: x\r\nBad Header: y\r\n\r\n',
+        400,
+        'REQUEST.MALFORMED_HTTP',
+      ],
+      [
+        'CR/LF inside X-Request-Id',
+        'GET /health/live HTTP/1.1\r\nHost: x\r\nX-Request-Id: abc\r\n def\r\n\r\n',
+        400,
+        'REQUEST.MALFORMED_HTTP',
+      ],
+      [
+        'headers over the size limit',
+        `GET /health/live HTTP/1.1\r\nHost: x\r\nX-A: ${'a'.repeat(20_000)}\r\n\r\n`,
+        431,
+        'REQUEST.HEADERS_TOO_LARGE',
+      ],
+      [
+        'an Expect other than 100-continue',
+        'POST /__probe/echo HTTP/1.1\r\nHost: x\r\nExpect: foo\r\nContent-Length: 0\r\n\r\n',
+        417,
+        'REQUEST.EXPECTATION_FAILED',
+      ],
+    ])(
+      'answers %s (refused before Nest sees a request) as problem+json with a request id',
+      async (_, payload, status, code) => {
+        const answer = await rawExchange(gw.baseUrl, payload);
+        expectRawProblem(answer, status, code);
+        if (status !== 417) expect(answer.headers['x-request-id']).toMatch(UUID);
+      },
+    );
+
+    it('answers the leftover of a wrong Content-Length as problem+json too', async () => {
+      const answers = await rawExchange(
+        gw.baseUrl,
+        'POST /__probe/echo HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 5\r\n\r\n{"a":1}',
+      );
+      // Whichever is written first (the 400 for the body or the one for the leftover), it is a problem.
+      expect(answers.status).toBe(400);
+      expect(answers.headers['content-type']).toMatch(/^application\/problem\+json/);
+      expect(answers.headers['x-request-id']).toBeTruthy();
+    });
+
     it('answers an unexpected error with 500, no internals, and logs the stack with the request id', async () => {
       const response = await gw.request('/__probe/boom', { method: 'POST' });
       const body = await expectProblem(response, 500);
@@ -200,6 +308,27 @@ describe('platform (e2e over HTTP)', () => {
       );
     });
 
+    it('serves only the files the Swagger UI loads, not the rest of swagger-ui-dist', async () => {
+      for (const file of [
+        'swagger-ui.css',
+        'swagger-ui-bundle.js',
+        'swagger-ui-init.js',
+        'favicon-32x32.png',
+      ]) {
+        const asset = await gw.request(`/docs/${file}`);
+        expect(asset.status).toBe(200);
+        await asset.arrayBuffer(); // read to the end, so the connection is free when the app closes
+      }
+      for (const file of [
+        'package.json',
+        'README.md',
+        'swagger-ui-bundle.js.map',
+        'index.js',
+        'absolute-path.js',
+      ])
+        await expectProblem(await gw.request(`/docs/${file}`), 404);
+    });
+
     it('counts the requests of this test in /metrics', async () => {
       const counter = async (): Promise<number> => {
         const text = await (await gw.request('/metrics')).text();
@@ -228,6 +357,27 @@ describe('platform (e2e over HTTP)', () => {
       expect(full.info.memory.memory_usage_percent).toEqual(expect.any(Number));
       expect(full.info.database.status).toBe('up');
     });
+  });
+});
+
+describe('shutting down (e2e)', () => {
+  it('answers requests that arrive once shutdown began with 503 problem+json and closes the connection', async () => {
+    const gw = await startGateway();
+    try {
+      const adapter = (gw.app as NestFastifyApplication).getHttpAdapter() as unknown as {
+        beforeClose(): void;
+      };
+      adapter.beforeClose(); // what Nest's app.close() calls first, before any shutdown hook
+      const answer = await rawExchange(
+        gw.baseUrl,
+        'GET /health/live HTTP/1.1\r\nHost: x\r\nX-Request-Id: drain-1\r\n\r\n',
+      );
+      expectRawProblem(answer, 503, 'SERVICE.SHUTTING_DOWN');
+      expect(answer.headers['x-request-id']).toBe('drain-1');
+      expect(answer.headers.connection).toBe('close');
+    } finally {
+      await gw.close();
+    }
   });
 });
 

@@ -34,6 +34,8 @@ const BASE_ENV: Record<string, string> = {
   NODE_ENV: 'test',
   HOST: '127.0.0.1',
   PORT: '0',
+  // The gateway listens on a random port here, which no public URL can be derived from.
+  PUBLIC_URL: 'http://gateway.test',
   RATE_LIMIT_DEFAULT_RPS: '10000',
   RATE_BUCKET_BURST: '10000',
 };

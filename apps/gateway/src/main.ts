@@ -2,10 +2,26 @@ import 'reflect-metadata';
 
 import { ConfigValidationError } from '@toolgate/config';
 
-import { createGatewayApp } from './app.factory';
+import { createGatewayApp, type CreatedGateway } from './app.factory';
+import { BootSignals } from './boot-signals.util';
 
 async function bootstrap(): Promise<void> {
-  const { app, config } = await createGatewayApp();
+  const signals = new BootSignals();
+  let created: CreatedGateway;
+  try {
+    created = await createGatewayApp();
+  } finally {
+    signals.dispose();
+  }
+  const { app, config } = created;
+  const stop = signals.received;
+  if (stop) {
+    // Asked to stop while booting: close what started (the embedded Postgres among it), then end as the
+    // signal would have, the way Nest's own shutdown hook does.
+    await app.close();
+    process.kill(process.pid, stop);
+    return;
+  }
   try {
     await app.listen({ host: config.host, port: config.port });
   } catch (error) {

@@ -1,5 +1,7 @@
 import { DocumentBuilder, type OpenAPIObject } from '@nestjs/swagger';
 
+import { MAX_REPORTED_VIOLATIONS } from '@toolgate/core';
+
 type Operation = {
   security?: unknown[];
   responses?: Record<string, { description?: string; headers?: Record<string, unknown>; content?: unknown }>;
@@ -21,7 +23,8 @@ const PROBLEM_SCHEMA = {
     code: { type: 'string', maxLength: 100, example: 'POLICY.DENIED' },
     errors: {
       type: 'array',
-      maxItems: 1000,
+      description: 'The violations, at most 100 (`errors_truncated` says there were more).',
+      maxItems: MAX_REPORTED_VIOLATIONS,
       items: {
         type: 'object',
         properties: {
@@ -30,6 +33,7 @@ const PROBLEM_SCHEMA = {
         },
       },
     },
+    errors_truncated: { type: 'boolean', description: 'Present (true) when `errors` was cut at 100.' },
   },
 };
 

@@ -1,7 +1,7 @@
 import { registerAs } from '@nestjs/config';
 import { IsBoolean, IsIn, IsInt, IsOptional, IsString, IsUrl, Max, Min, ValidateIf } from 'class-validator';
 
-import { ConfigValidationError, EnvBoolean, EnvInt, EnvList, validateEnv } from './env.util';
+import { ConfigValidationError, EnvBoolean, EnvInt, EnvList, IsOrigin, validateEnv } from './env.util';
 
 export class AppEnv {
   @IsString()
@@ -18,13 +18,13 @@ export class AppEnv {
 
   @IsOptional()
   @EnvList()
-  @IsUrl({ require_tld: false, require_protocol: true, protocols: ['http', 'https'] }, { each: true })
+  @IsOrigin({ each: true })
   CORS_ORIGINS?: string[];
 
   @IsString()
   RUNTIME_DIR = '.runtime';
 
-  /** Empty: derived from HOST and PORT. Otherwise the http(s) URL agents reach the gateway at. */
+  /** Empty: derived from HOST and PORT (see `derivedPublicUrl`). Otherwise the http(s) URL agents reach the gateway at. */
   @ValidateIf((env: AppEnv) => env.PUBLIC_URL !== '')
   @IsUrl({ require_tld: false, require_protocol: true, protocols: ['http', 'https'] })
   PUBLIC_URL = '';
@@ -57,6 +57,29 @@ export interface AppConfig {
   tls?: { certFile: string; keyFile: string; caFile?: string; requireClientCert: boolean };
 }
 
+/** Hosts that mean "every interface": no client can connect to them, so the derived URL names this machine. */
+const WILDCARD_HOSTS = new Set(['0.0.0.0', '::', '[::]', '0:0:0:0:0:0:0:0']);
+
+/**
+ * The URL agents reach the gateway at when `PUBLIC_URL` is unset: `HOST` and `PORT`, with `localhost` for a
+ * wildcard host (what the startup banner prints, and where a port published by Docker is reached) and
+ * brackets around an IPv6 address. `PORT=0` (a port chosen when listening) cannot be derived: it needs
+ * `PUBLIC_URL`.
+ */
+function derivedPublicUrl(scheme: string, host: string, port: number): string {
+  if (port === 0)
+    throw new ConfigValidationError(
+      'Invalid configuration: PORT=0 (a port chosen at start) needs PUBLIC_URL, the URL agents reach the ' +
+        'gateway at (metadata documents name it)',
+    );
+  const name = WILDCARD_HOSTS.has(host)
+    ? 'localhost'
+    : host.includes(':') && !host.startsWith('[')
+      ? `[${host}]`
+      : host;
+  return `${scheme}://${name}:${port}`;
+}
+
 export function loadAppConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   const e = validateEnv(AppEnv, env);
   const tls =
@@ -84,7 +107,7 @@ export function loadAppConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     env: e.NODE_ENV,
     corsOrigins: e.CORS_ORIGINS ?? [],
     runtimeDir: e.RUNTIME_DIR,
-    publicUrl: (e.PUBLIC_URL || `${scheme}://${e.HOST}:${e.PORT}`).replace(/\/$/, ''),
+    publicUrl: e.PUBLIC_URL ? e.PUBLIC_URL.replace(/\/$/, '') : derivedPublicUrl(scheme, e.HOST, e.PORT),
     tls,
   };
 }

@@ -1,5 +1,5 @@
 import { type ClassConstructor, plainToInstance, Transform } from 'class-transformer';
-import { validateSync, type ValidationError } from 'class-validator';
+import { validateSync, ValidateBy, type ValidationError, type ValidationOptions } from 'class-validator';
 
 /** Raised when an environment variable is missing or malformed; its message is one line naming it. */
 export class ConfigValidationError extends Error {
@@ -59,4 +59,51 @@ export const EnvList = (): PropertyDecorator =>
           .map((item) => item.trim())
           .filter(Boolean)
       : value,
+  );
+
+function parsedUrl(value: unknown): URL | undefined {
+  if (typeof value !== 'string') return undefined;
+  try {
+    return new URL(value);
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * A URL that parses (`new URL`: a port in range, no spaces) with one of `protocols` (`'postgres:'`), so a bad
+ * one stops the boot naming its variable instead of failing later with a bare "Invalid URL".
+ */
+export const IsParsableUrl = (protocols: readonly string[], options?: ValidationOptions): PropertyDecorator =>
+  ValidateBy(
+    {
+      name: 'isParsableUrl',
+      validator: {
+        validate: (value: unknown) => protocols.includes(parsedUrl(value)?.protocol ?? ''),
+        defaultMessage: (args) =>
+          `${args?.property ?? 'value'} must be a ${protocols.map((protocol) => `${protocol}//`).join(' or ')} URL`,
+      },
+    },
+    options,
+  );
+
+/**
+ * An http(s) origin exactly as a browser sends it in `Origin` (scheme, host, optional port; no path, no
+ * trailing slash): anything else would never match one.
+ */
+export const IsOrigin = (options?: ValidationOptions): PropertyDecorator =>
+  ValidateBy(
+    {
+      name: 'isOrigin',
+      validator: {
+        validate: (value: unknown) => {
+          const url = parsedUrl(value);
+          return !!url && ['http:', 'https:'].includes(url.protocol) && url.origin === value;
+        },
+        defaultMessage: (args) =>
+          `${args?.property ?? 'value'} must list origins such as https://app.example.com (scheme, host and optional port; ` +
+          'no path, no trailing slash, lower case)',
+      },
+    },
+    options,
   );

@@ -1,2 +1,10 @@
 export { appConfig, type AppConfig, AppEnv, loadAppConfig } from './app.config';
-export { ConfigValidationError, EnvBoolean, EnvInt, EnvList, validateEnv } from './env.util';
+export {
+  ConfigValidationError,
+  EnvBoolean,
+  EnvInt,
+  EnvList,
+  IsOrigin,
+  IsParsableUrl,
+  validateEnv,
+} from './env.util';

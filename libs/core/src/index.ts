@@ -1,6 +1,7 @@
 export { DomainException, type DomainExceptionOptions } from './errors/domain.exception';
 export {
   ConflictException,
+  MAX_REPORTED_VIOLATIONS,
   RequestValidationException,
   ResourceNotFoundException,
   ToolNotFoundException,
@@ -51,6 +52,7 @@ export {
   type InvocationDeadline,
 } from './providers/invocation-context.types';
 export { createDeadline } from './providers/deadline.util';
+export { markBeforeUpstream, raisedBeforeUpstream } from './providers/before-upstream.util';
 export { invokeWithDeadline } from './providers/provider-invoke.util';
 export {
   ProviderRegistrationError,

@@ -1,4 +1,11 @@
-import { Inject, Injectable, Logger, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
+import {
+  type BeforeApplicationShutdown,
+  Inject,
+  Injectable,
+  Logger,
+  type OnApplicationShutdown,
+  type OnModuleInit,
+} from '@nestjs/common';
 import { type Pool } from 'pg';
 import { DataSource } from 'typeorm';
 
@@ -33,7 +40,7 @@ async function checkOut(pool: Pool): Promise<PooledSession> {
 
 /** Owns the group-commit writer and the JSONL mirror; writes nothing when `AUDIT_ENABLED=false`. */
 @Injectable()
-export class AuditWriterService implements OnModuleInit, OnApplicationShutdown {
+export class AuditWriterService implements OnModuleInit, BeforeApplicationShutdown, OnApplicationShutdown {
   private readonly logger = new Logger('Audit');
   private writer?: GroupCommitWriter;
   private mirror?: JsonlMirror;
@@ -85,7 +92,20 @@ export class AuditWriterService implements OnModuleInit, OnApplicationShutdown {
     return head ? { ...head, source: "this gateway's last write" } : null;
   }
 
-  /** Writes what is queued, then anchors the day file. */
+  /**
+   * Writes what is queued while the pool is certainly open. Nest calls every module's
+   * `beforeApplicationShutdown` before any `onApplicationShutdown`, where TypeORM destroys the pool and the
+   * embedded Postgres stops (both before this global module's own `onApplicationShutdown`).
+   */
+  async beforeApplicationShutdown(): Promise<void> {
+    await this.writer?.settle();
+  }
+
+  /**
+   * Anchors the day file once nothing writes any more. Events of requests still in flight were committed
+   * before their answers (the HTTP server has closed by now) and the aggregated auditors' last counts before
+   * the pool closed, so this settle normally finds nothing left.
+   */
   async onApplicationShutdown(): Promise<void> {
     await this.writer?.settle();
     await this.mirror?.close();

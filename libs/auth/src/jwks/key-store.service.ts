@@ -1,4 +1,4 @@
-import { Inject, Injectable, Logger, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
+import { Inject, Injectable, Logger, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
 import { type ConfigType } from '@nestjs/config';
 
 import { authConfig } from '../auth.config';
@@ -12,7 +12,7 @@ import { type PublicJwks, type VerificationKey } from './key-set.util';
  * it, the dev key pair generated under the runtime dir. Keys are imported once, never per request.
  */
 @Injectable()
-export class KeyStoreService implements OnModuleInit, OnModuleDestroy {
+export class KeyStoreService implements OnModuleInit, OnApplicationShutdown {
   private readonly logger = new Logger('Auth');
   private devKeys?: { jwks: PublicJwks; key: VerificationKey };
   private remote?: JwksCache;
@@ -25,7 +25,7 @@ export class KeyStoreService implements OnModuleInit, OnModuleDestroy {
     else this.startDev();
   }
 
-  async onModuleDestroy(): Promise<void> {
+  async onApplicationShutdown(): Promise<void> {
     await this.client?.close();
   }
 

@@ -1,9 +1,20 @@
 import { DomainException, type DomainExceptionOptions } from './domain.exception';
 import { type ProblemViolation } from './problem.types';
 
+/**
+ * Violations one 422 lists at most. A request can carry as many mistakes as its body has members (90,000
+ * unknown keys made a 6 MB answer); beyond this many the answer says `errors_truncated: true` instead.
+ */
+export const MAX_REPORTED_VIOLATIONS = 100;
+
 export class RequestValidationException extends DomainException {
   constructor(errors: ProblemViolation[], detail = 'The request is not valid.') {
-    super('REQUEST.VALIDATION_FAILED', 422, 'Validation failed', { detail, errors });
+    const truncated = errors.length > MAX_REPORTED_VIOLATIONS;
+    super('REQUEST.VALIDATION_FAILED', 422, 'Validation failed', {
+      detail,
+      errors: truncated ? errors.slice(0, MAX_REPORTED_VIOLATIONS) : errors,
+      extensions: truncated ? { errors_truncated: true } : {},
+    });
   }
 }
 

@@ -4,6 +4,8 @@ import {
   NotFoundException,
   ServiceUnavailableException,
 } from '@nestjs/common';
+import { FastifyAdapter } from '@nestjs/platform-fastify';
+import { errorCodes } from 'fastify';
 
 import { DomainException } from './domain.exception';
 import { mapToProblem } from './problem.mapper';
@@ -41,6 +43,31 @@ describe('mapToProblem', () => {
       status: 404,
       code: 'RESOURCE.NOT_FOUND',
       detail: 'No route matches this method and path.',
+    });
+  });
+
+  it('maps any method of the framework 404 to the neutral detail (no echo of method or path)', () => {
+    for (const method of ['PROPFIND', 'M-SEARCH', 'SEARCH', 'TRACE', 'GET']) {
+      const mapped = mapToProblem(new NotFoundException(`Cannot ${method} /x/<script>`));
+      expect(mapped.detail).toBe('No route matches this method and path.');
+    }
+    expect(mapToProblem(new NotFoundException('Cannot find tool x')).detail).toBe('Cannot find tool x');
+  });
+
+  it("maps Fastify's 4xx errors as Nest's FastifyAdapter hands them over (wrapped in an HttpException)", () => {
+    const adapter = new FastifyAdapter();
+    const wrap = (error: Error) =>
+      (adapter as unknown as { mapException(e: Error): unknown }).mapException(error);
+    const empty = wrap(new errorCodes.FST_ERR_CTP_EMPTY_JSON_BODY());
+    expect(empty).toBeInstanceOf(HttpException);
+    expect(mapToProblem(empty)).toMatchObject({ status: 400, code: 'REQUEST.MALFORMED_JSON' });
+    expect(mapToProblem(wrap(new errorCodes.FST_ERR_CTP_INVALID_MEDIA_TYPE('text/xml')))).toMatchObject({
+      status: 415,
+      code: 'REQUEST.UNSUPPORTED_MEDIA_TYPE',
+    });
+    expect(mapToProblem(wrap(new errorCodes.FST_ERR_CTP_INVALID_CONTENT_LENGTH()))).toMatchObject({
+      status: 400,
+      code: 'REQUEST.BAD_CONTENT_LENGTH',
     });
   });
 

@@ -54,6 +54,11 @@ function titleOf(status: number): string {
 }
 
 function fromHttpException(exception: HttpException): MappedProblem {
+  // Nest's FastifyAdapter hands Fastify's own 4xx errors (body parser, content type) over wrapped in an
+  // HttpException; their code is on the cause.
+  const cause: unknown = exception.cause;
+  if (isClientFrameworkError(cause) && cause.code && Object.hasOwn(FASTIFY_CODES, cause.code))
+    return fromFrameworkError(cause);
   const status = exception.getStatus();
   const body = exception.getResponse();
   const extensions: Record<string, unknown> = {};
@@ -65,7 +70,8 @@ function fromHttpException(exception: HttpException): MappedProblem {
     // Terminus health reports travel as the exception body: keep them as extension members.
     if ('details' in record) for (const key of ['info', 'error', 'details']) extensions[key] = record[key];
   }
-  if (status === 404 && /^Cannot (GET|POST|PUT|PATCH|DELETE|HEAD|OPTIONS)/.test(detail)) {
+  // Nest's "Cannot <METHOD> <path>" for an unmatched route, whatever the method (PROPFIND, M-SEARCH…).
+  if (status === 404 && /^Cannot [A-Z-]+ /.test(detail)) {
     detail = 'No route matches this method and path.';
   }
   const malformedJson = status === 400 && /not valid JSON|Unexpected .* JSON|JSON at position/i.test(detail);

@@ -1,7 +1,10 @@
 import { type ArgumentMetadata, ValidationPipe, type ValidationPipeOptions } from '@nestjs/common';
+import { getMetadataStorage } from 'class-validator';
 
-import { RequestValidationException } from '../errors/common.exception';
+import { MAX_REPORTED_VIOLATIONS, RequestValidationException } from '../errors/common.exception';
+import { type ProblemViolation } from '../errors/problem.types';
 import { depthViolation } from '../json/json-depth.util';
+import { escapePointerSegment } from '../json/json-pointer.util';
 import { validationExceptionFactory } from './validation.util';
 
 /**
@@ -11,11 +14,27 @@ import { validationExceptionFactory } from './validation.util';
  */
 export const MAX_BODY_DEPTH = 256;
 
+/** The properties `whitelist` keeps on a DTO: those with validation metadata (inherited ones included). */
+const validatedProperties = new WeakMap<object, ReadonlySet<string>>();
+
+function propertiesOf(metatype: abstract new (...args: never[]) => unknown): ReadonlySet<string> {
+  let properties = validatedProperties.get(metatype);
+  if (!properties) {
+    const metadata = getMetadataStorage().getTargetValidationMetadatas(metatype, '', false, false);
+    properties = new Set(metadata.map((entry) => entry.propertyName));
+    validatedProperties.set(metatype, properties);
+  }
+  return properties;
+}
+
 /**
  * The global `ValidationPipe` (whitelist, no unknown properties, transform, 422 problem per violation),
- * with the nesting of a DTO body checked first: class-transformer recurses into the body, so a deep one
- * would overflow the stack and answer 500. Bodies not bound to a class (tool arguments) are left to their
- * own checks.
+ * with two checks first, before class-transformer walks the body:
+ * - nesting: class-transformer recurses into the body, so a deep one would overflow the stack and answer 500;
+ * - a flood of unknown members: its time grows with the square of an object's member count (90,000 unknown
+ *   keys took seconds of CPU), and they would only be refused one violation each. More than
+ *   `MAX_REPORTED_VIOLATIONS` unknown members at the top level are refused at once.
+ * Bodies not bound to a class (tool arguments) are left to their own checks.
  */
 export class BoundedValidationPipe extends ValidationPipe {
   constructor(options: ValidationPipeOptions = {}) {
@@ -29,10 +48,22 @@ export class BoundedValidationPipe extends ValidationPipe {
   }
 
   override async transform(value: unknown, metadata: ArgumentMetadata): Promise<unknown> {
-    if (metadata.type === 'body' && this.toValidate(metadata)) {
+    if (metadata.type === 'body' && metadata.metatype && this.toValidate(metadata)) {
       const violation = depthViolation(value, MAX_BODY_DEPTH);
       if (violation) throw new RequestValidationException([violation]);
+      if (this.validatorOptions.forbidNonWhitelisted) this.refuseUnknownFlood(value, metadata.metatype);
     }
     return super.transform(value, metadata);
+  }
+
+  private refuseUnknownFlood(value: unknown, metatype: abstract new (...args: never[]) => unknown): void {
+    if (typeof value !== 'object' || value === null || Array.isArray(value)) return;
+    const known = propertiesOf(metatype);
+    const unknown: ProblemViolation[] = [];
+    for (const key of Object.keys(value)) {
+      if (known.has(key)) continue;
+      unknown.push({ pointer: `/${escapePointerSegment(key)}`, detail: `property ${key} should not exist` });
+      if (unknown.length > MAX_REPORTED_VIOLATIONS) throw new RequestValidationException(unknown);
+    }
   }
 }

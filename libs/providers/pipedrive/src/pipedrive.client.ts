@@ -1,4 +1,4 @@
-import { Inject, Injectable, Logger, type OnModuleDestroy } from '@nestjs/common';
+import { Inject, Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
 import { type ConfigType } from '@nestjs/config';
 import { type Dispatcher, Pool } from 'undici';
 
@@ -60,7 +60,7 @@ type Attempt =
  * retried. A write answered 2xx whose answer cannot be read is `PIPEDRIVE.ANSWER_UNREADABLE`: it was applied.
  */
 @Injectable()
-export class PipedriveClient implements OnModuleDestroy {
+export class PipedriveClient implements OnApplicationShutdown {
   private readonly logger = new Logger('PipedriveClient');
   private readonly pool?: Pool;
   private readonly prefix: string = '';
@@ -73,7 +73,7 @@ export class PipedriveClient implements OnModuleDestroy {
     }
   }
 
-  async onModuleDestroy(): Promise<void> {
+  async onApplicationShutdown(): Promise<void> {
     await this.pool?.close();
   }
 

@@ -11,7 +11,7 @@ export async function startFakeClient(fake: FakePipedrive): Promise<PipedriveCli
 }
 
 export async function stopFakeClient(client: PipedriveClient, fake: FakePipedrive): Promise<void> {
-  await client.onModuleDestroy();
+  await client.onApplicationShutdown();
   await fake.stop();
 }
 
