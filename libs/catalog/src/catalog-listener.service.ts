@@ -1,4 +1,4 @@
-import { Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
+import { Injectable, Logger, type BeforeApplicationShutdown } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 
 import { ChannelListener } from '@toolgate/database';
@@ -11,7 +11,7 @@ import { CATALOG_CHANNEL } from './manifest-row.util';
  * reaches this one; after a reconnect it reloads too (notifications sent meanwhile are lost).
  */
 @Injectable()
-export class CatalogChangeListener implements OnApplicationShutdown {
+export class CatalogChangeListener implements BeforeApplicationShutdown {
   private readonly listener: ChannelListener;
 
   constructor(dataSource: DataSource, catalog: CatalogService) {
@@ -34,7 +34,8 @@ export class CatalogChangeListener implements OnApplicationShutdown {
     return this.listener.start();
   }
 
-  onApplicationShutdown(): Promise<void> {
+  /** Before the database closes (its end would otherwise read as a lost connection and retry). */
+  beforeApplicationShutdown(): Promise<void> {
     return this.listener.stop();
   }
 }

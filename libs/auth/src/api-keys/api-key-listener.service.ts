@@ -3,7 +3,7 @@ import {
   Injectable,
   Logger,
   type OnApplicationBootstrap,
-  type OnApplicationShutdown,
+  type BeforeApplicationShutdown,
 } from '@nestjs/common';
 import { type ConfigType } from '@nestjs/config';
 import { DataSource } from 'typeorm';
@@ -31,7 +31,7 @@ function tenantOf(payload: string | undefined): string | undefined {
  * when nothing is cached.
  */
 @Injectable()
-export class ApiKeyRevocationListener implements OnApplicationBootstrap, OnApplicationShutdown {
+export class ApiKeyRevocationListener implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly listener: ChannelListener;
 
   constructor(
@@ -62,7 +62,8 @@ export class ApiKeyRevocationListener implements OnApplicationBootstrap, OnAppli
     await this.listener.start();
   }
 
-  onApplicationShutdown(): Promise<void> {
+  /** Before the database closes (its end would otherwise read as a lost connection and retry). */
+  beforeApplicationShutdown(): Promise<void> {
     return this.listener.stop();
   }
 }
