@@ -99,6 +99,22 @@ describe('platform (e2e over HTTP)', () => {
       await expectProblem(response, 415);
     });
 
+    it('takes an empty body as no body, whatever its content type, but refuses any other non-JSON body', async () => {
+      for (const type of ['text/plain', 'application/x-www-form-urlencoded', 'text/xml']) {
+        const empty = await gw.request('/policy/reload', {
+          method: 'POST',
+          headers: { 'content-type': type },
+        });
+        expect([type, empty.status]).toEqual([type, 401]);
+        const full = await gw.request('/policy/reload', {
+          method: 'POST',
+          headers: { 'content-type': type },
+          body: 'a=b',
+        });
+        expect([type, full.status]).toEqual([type, 415]);
+      }
+    });
+
     it('answers a body over 1 MiB with 413', async () => {
       const response = await gw.request('/__probe/echo', {
         method: 'POST',

@@ -32,13 +32,13 @@ const ACTION_ID_PARAM = {
   schema: { type: 'string' as const, format: 'uuid', maxLength: 36 },
 };
 
-/** Guard-time resource of a cancel: the caller's own action (the service decides again on the real one). */
 /** Decisions are audited before they count. */
 const AUDIT_DOWN = {
   description:
-    'The audit trail cannot be written (`AUDIT.UNAVAILABLE`): the decision was undone, the action is as it was; retry shortly.',
+    'The audit trail cannot be written (`AUDIT.UNAVAILABLE`): the decision did not take effect, the action is as it was; retry shortly.',
 };
 
+/** Guard-time resource of a cancel: the caller's own action (the service decides again on the real one). */
 const ownAction = (request: FastifyRequest): PolicyResource | undefined => {
   const principal = principalOf(request);
   return principal && { tenant: principal.tenant, owner: principal.subject };

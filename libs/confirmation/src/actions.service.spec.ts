@@ -21,7 +21,7 @@ const carol = person('carol', ['approver']);
 const writer = person('writer', ['test-admin']);
 const makeAction = makePendingAction;
 
-/** One action in memory, with the store's compare-and-set transition and its undo. */
+/** One action in memory, with the store's compare-and-set transition (rolled back when its event fails). */
 class FakeStore {
   constructor(public row: PendingAction) {}
   listed = 0;
@@ -40,7 +40,9 @@ class FakeStore {
     _tenant: string,
     transition: 'approve' | 'reject' | 'cancel',
     decision: { by: string; roles: string[]; reason: string | null },
+    recorded: (applied: AppliedDecision) => Promise<void>,
   ): Promise<AppliedDecision | undefined> {
+    const before = this.row;
     const { status, decidedBy, decidedByRoles, decisionReason, decidedAt } = this.row;
     if (!TRANSITION_FROM[transition].includes(status)) return undefined;
     this.row = {
@@ -51,16 +53,17 @@ class FakeStore {
       decisionReason: decision.reason,
       decidedAt: new Date(),
     };
-    return {
+    const applied = {
       action: { ...this.row },
       prior: { status, decidedBy, decidedByRoles, decisionReason, decidedAt },
     };
-  }
-
-  async undoDecision({ action, prior }: AppliedDecision): Promise<boolean> {
-    if (this.row.status !== action.status || this.row.decidedBy !== action.decidedBy) return false;
-    this.row = { ...this.row, ...prior };
-    return true;
+    try {
+      await recorded(applied); // before the commit: a failure rolls the change back
+    } catch (error) {
+      this.row = before;
+      throw error;
+    }
+    return applied;
   }
 }
 

@@ -1,5 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 
+import { AuditUnavailableException } from '@toolgate/audit';
 import { type Principal } from '@toolgate/core';
 import {
   POLICY_RESOURCE_RESOLVER,
@@ -101,32 +102,34 @@ export class ActionsService {
     const status = effectiveStatus(action);
     if (status === 'expired') await this.confirmation.expireIfDue(action);
     if (!canTransition(status, transition)) throw new ActionStateConflictException(status);
-    const applied = await this.store.transition(action.id, principal.tenant, transition, {
-      by: principal.subject,
-      roles: [...principal.roles],
-      reason,
-    });
+    const context = {
+      subject: principal.subject,
+      requestId,
+      status: 'ok',
+      decision: 'allow' as const,
+      details: { previous_status: status, ...(reason ? { reason } : {}) },
+    };
+    // The event is written before the decision commits (the row stays locked meanwhile): a confirm can
+    // never run on a decision the audit trail lacks, and a failed write leaves the action as it was.
+    const applied = await this.store.transition(
+      action.id,
+      principal.tenant,
+      transition,
+      { by: principal.subject, roles: [...principal.roles], reason },
+      (made) =>
+        this.audit.record(`actions.${transition}`, made.action, context).catch((error: unknown) => {
+          throw new AuditUnavailableException(
+            error,
+            `The audit trail cannot be written right now; the action was not ${made.action.status} ` +
+              `(it stays ${made.prior.status}). Retry shortly.`,
+          );
+        }),
+    );
     if (!applied) {
       const now = await this.find(principal, id);
       throw new ActionStateConflictException(effectiveStatus(now));
     }
-    const { action: changed, prior } = applied;
-    await this.audit.recordOrUndo(
-      `actions.${transition}`,
-      changed,
-      {
-        subject: principal.subject,
-        requestId,
-        status: 'ok',
-        decision: 'allow',
-        details: { previous_status: status, ...(reason ? { reason } : {}) },
-      },
-      {
-        run: () => this.store.undoDecision(applied),
-        undone: `The audit trail cannot be written right now; the action was not ${changed.status} (it stays ${prior.status}). Retry shortly.`,
-        kept: `The audit trail cannot be written right now; the action is ${changed.status}, unrecorded, and could not be put back.`,
-      },
-    );
+    const changed = applied.action;
     return toActionView(changed);
   }
 

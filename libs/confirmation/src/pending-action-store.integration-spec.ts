@@ -58,64 +58,97 @@ describe('PendingActionStore and retention (real Postgres)', () => {
   });
   afterAll(() => dataSource.destroy());
 
-  it('returns the decision an approval replaced, and undoing it puts the action back as it was', async () => {
-    const held = await store.insert(newAction(), 300, 100);
-    const applied = await store.transition(held.id, 'acme', 'approve', {
-      by: 'carol',
-      roles: ['approver', 'auditor'],
-      reason: 'ok',
-    });
-    expect(applied?.action).toMatchObject({ status: 'approved', decidedByRoles: ['approver', 'auditor'] });
-    expect(applied?.prior).toEqual({
-      status: 'pending',
-      decidedBy: null,
-      decidedByRoles: null,
-      decisionReason: null,
-      decidedAt: null,
-    });
-    expect(await store.undoDecision(applied!)).toBe(true);
-    expect(await row(held.id)).toEqual({
-      status: 'pending',
-      decided_by: null,
-      decided_by_roles: null,
-      decision_reason: null,
-      decided_at: null,
-      consumed_at: null,
-    });
-  });
+  const recorded = () => Promise.resolve();
 
-  it('undoes a cancel back to the approval it replaced, and never undoes a decision overtaken since', async () => {
+  it('returns the decision an approval replaced, and rolls it back when its event cannot be written', async () => {
     const held = await store.insert(newAction(), 300, 100);
-    const approval = await store.transition(held.id, 'acme', 'approve', {
-      by: 'carol',
-      roles: ['approver'],
-      reason: 'ok',
-    });
     const before = await row(held.id);
-    const cancel = await store.transition(held.id, 'acme', 'cancel', {
-      by: 'writer',
-      roles: ['test-admin'],
-      reason: null,
-    });
-    expect(cancel?.prior).toMatchObject({ status: 'approved', decidedBy: 'carol' });
-    expect(await store.undoDecision(cancel!)).toBe(true);
+    const failed = store.transition(
+      held.id,
+      'acme',
+      'approve',
+      { by: 'carol', roles: ['approver'], reason: 'ok' },
+      (applied) => {
+        expect(applied.action).toMatchObject({ status: 'approved', decidedByRoles: ['approver'] });
+        expect(applied.prior).toEqual({
+          status: 'pending',
+          decidedBy: null,
+          decidedByRoles: null,
+          decisionReason: null,
+          decidedAt: null,
+        });
+        return Promise.reject(new Error('audit down'));
+      },
+    );
+    await expect(failed).rejects.toThrow('audit down');
     expect(await row(held.id)).toEqual(before);
 
-    // The approval was consumed meanwhile: it stands.
-    expect(await store.consume(held.id, DIGEST)).toBeDefined();
-    expect(await store.undoDecision(approval!)).toBe(false);
-    expect((await row(held.id)).status).toBe('consumed');
+    const applied = await store.transition(
+      held.id,
+      'acme',
+      'approve',
+      { by: 'carol', roles: ['approver', 'auditor'], reason: 'ok' },
+      recorded,
+    );
+    expect(applied?.action).toMatchObject({ status: 'approved', decidedByRoles: ['approver', 'auditor'] });
+    expect((await row(held.id)).status).toBe('approved');
+  });
+
+  it('lets no confirm run on an approval before its event is written, nor after the write failed', async () => {
+    const held = await store.insert(newAction(), 300, 100);
+    let fail: (error: Error) => void = () => undefined;
+    let entered: () => void = () => undefined;
+    const inside = new Promise<void>((resolve) => (entered = resolve));
+    const approval = store.transition(
+      held.id,
+      'acme',
+      'approve',
+      { by: 'carol', roles: ['approver'], reason: null },
+      () =>
+        new Promise<void>((_resolve, reject) => {
+          fail = reject;
+          entered();
+        }),
+    );
+    await inside; // the approval is applied, uncommitted, its event being written
+    try {
+      // A confirm meanwhile does not see the approval: nothing runs on it.
+      expect(await store.consume(held.id, DIGEST)).toBeUndefined();
+    } finally {
+      fail(new Error('audit down'));
+    }
+    await expect(approval).rejects.toThrow('audit down');
+    expect(await store.consume(held.id, DIGEST)).toBeUndefined(); // the approval never counted
+    expect((await row(held.id)).status).toBe('pending');
+  });
+
+  it('never removes an action an approver decided meanwhile', async () => {
+    const held = await store.insert(newAction(), 300, 100);
+    await store.transition(
+      held.id,
+      'acme',
+      'approve',
+      { by: 'carol', roles: ['approver'], reason: null },
+      recorded,
+    );
+    expect(await store.remove(held.id)).toBe(false);
+    expect((await row(held.id)).status).toBe('approved');
+    const other = await store.insert(newAction(), 300, 100);
+    expect(await store.remove(other.id)).toBe(true);
+    expect(await row(other.id)).toBeUndefined();
   });
 
   it('reopens a consumed action to the status a confirm takes, so it can be consumed again', async () => {
     for (const requiresApproval of [false, true]) {
       const held = await store.insert(newAction({ requiresApproval }), 300, 100);
       if (requiresApproval) {
-        await store.transition(held.id, 'acme', 'approve', {
-          by: 'carol',
-          roles: ['approver'],
-          reason: null,
-        });
+        await store.transition(
+          held.id,
+          'acme',
+          'approve',
+          { by: 'carol', roles: ['approver'], reason: null },
+          recorded,
+        );
       }
       expect(await store.consume(held.id, DIGEST)).toMatchObject({ status: 'consumed' });
       expect(await store.reopen(held.id)).toBe(true);

@@ -26,7 +26,7 @@ export type NewAction = Omit<
   | 'consumedAt'
 > & { tokenHash: string };
 
-/** A decision as applied, and what it replaced (undoing it puts that back). */
+/** A decision as applied, and what it replaced. */
 export interface AppliedDecision {
   action: PendingAction;
   prior: DecisionState;
@@ -123,13 +123,17 @@ export class PendingActionStore {
 
   /**
    * Applies approve / reject / cancel to an unexpired action of `tenant` in a status it may start from, and
-   * returns it with the decision it replaced (the row is locked between the read and the UPDATE).
+   * returns it with the decision it replaced. `recorded` (the audit event) runs before the commit, with the
+   * row still locked: a confirm or another decision waits for it, and when it throws the change is rolled
+   * back, so no decision is ever visible without its event. The transaction holds a pooled connection for
+   * that long (the audit write's own timeout bounds it).
    */
   transition(
     id: string,
     tenant: string,
     transition: Exclude<ActionTransition, 'expire'>,
     decision: { by: string; roles: string[]; reason: string | null },
+    recorded: (applied: AppliedDecision) => Promise<void>,
   ): Promise<AppliedDecision | undefined> {
     return this.dataSource.transaction(async (em) => {
       const [prior]: PriorRow[] = await em.query(
@@ -155,7 +159,7 @@ export class PendingActionStore {
         ],
       );
       if (!rows[0]) return undefined;
-      return {
+      const applied: AppliedDecision = {
         action: toAction(rows[0]),
         prior: {
           status: prior.status,
@@ -165,34 +169,9 @@ export class PendingActionStore {
           decidedAt: prior.decided_at,
         },
       };
+      await recorded(applied);
+      return applied;
     });
-  }
-
-  /**
-   * Undoes `applied` (its audit event could not be written): the action gets back its prior status and
-   * decider, unless something changed it since (then false: the decision stands).
-   */
-  async undoDecision(applied: AppliedDecision): Promise<boolean> {
-    const { action, prior } = applied;
-    const rows: unknown[] = await this.dataSource.query(
-      `WITH undone AS (
-         UPDATE pending_actions
-            SET status = $4, decided_by = $5, decided_by_roles = $6, decision_reason = $7, decided_at = $8
-          WHERE id = $1 AND status = $2 AND decided_by = $3
-          RETURNING id)
-       SELECT id FROM undone`,
-      [
-        action.id,
-        action.status,
-        action.decidedBy,
-        prior.status,
-        prior.decidedBy,
-        prior.decidedByRoles,
-        prior.decisionReason,
-        prior.decidedAt,
-      ],
-    );
-    return rows.length > 0;
   }
 
   /**
@@ -212,10 +191,15 @@ export class PendingActionStore {
     return rows.length > 0;
   }
 
-  /** Deletes an action whose creation could not be audited (its token was never handed out). */
+  /**
+   * Deletes an action whose creation could not be audited (its token was never handed out), unless an
+   * approver decided it meanwhile: that decision has its own event, and the action then simply expires.
+   */
   async remove(id: string): Promise<boolean> {
     const rows: unknown[] = await this.dataSource.query(
-      `WITH removed AS (DELETE FROM pending_actions WHERE id = $1 RETURNING id) SELECT id FROM removed`,
+      `WITH removed AS (
+         DELETE FROM pending_actions WHERE id = $1 AND status = 'pending' AND decided_by IS NULL RETURNING id)
+       SELECT id FROM removed`,
       [id],
     );
     return rows.length > 0;

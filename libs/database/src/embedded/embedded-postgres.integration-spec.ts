@@ -172,6 +172,16 @@ describe('EmbeddedPostgres (integration)', () => {
     }
   });
 
+  it("runs the server in its own process group: a terminal's Ctrl-C reaches the gateway, not Postgres", async () => {
+    const server = starter(await scratchDir('toolgate-embedded-'));
+    const { postmaster } = await server.outcome;
+    // Field 5 of /proc/<pid>/stat (after the parenthesised name) is the process group.
+    const stat = readFileSync(`/proc/${postmaster}/stat`, 'utf8');
+    const group = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[2]);
+    expect(group).toBe(postmaster);
+    expect(await server.stop()).toMatchObject({ event: 'stopped' });
+  });
+
   it('stop() returns at once and gives up ownership when the postmaster was already killed', async () => {
     const baseDir = await scratchDir('toolgate-embedded-');
     const server = starter(baseDir);

@@ -52,6 +52,7 @@ function runInitdb(input: InitdbInput, args: string[]): Promise<void> {
   return new Promise((resolveRun, reject) => {
     const child = spawn(input.binaries.initdb, args, {
       stdio: ['ignore', 'pipe', 'pipe'],
+      detached: true, // like the server: a Ctrl-C reaches the gateway, which decides
       ...(input.user ?? {}),
     });
     let errors = '';

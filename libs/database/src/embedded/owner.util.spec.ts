@@ -31,6 +31,11 @@ describe('claimOwnership', () => {
     expect(readFileSync(ownerFile(), 'utf8')).toContain(`${process.ppid} `);
   });
 
+  it("refuses a claim held by pid 1 while it runs (a gateway that is a container's first process)", async () => {
+    writeFileSync(ownerFile(), `1 ${processStartTime(1)} feedfeedfeedfeed\n`);
+    await expect(claimOwnership(dir)).rejects.toThrow('(pid 1)');
+  });
+
   it.each([
     ['a dead process', () => '999999999 1 feedfeedfeedfeed\n'],
     ['a live process that started later (the pid was reused)', () => `${process.ppid} 1 feedfeedfeedfeed\n`],

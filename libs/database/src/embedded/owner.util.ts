@@ -37,7 +37,7 @@ export function processStartTime(pid: number): string | undefined {
 function holderIsLive(text: string): boolean {
   const [pidText, startTime] = text.trim().split(/\s+/);
   const pid = Number(pidText);
-  if (!Number.isInteger(pid) || pid <= 1 || !isAlive(pid)) return false;
+  if (!Number.isInteger(pid) || pid <= 0 || !isAlive(pid)) return false;
   if (pid === process.pid) return held.has(text);
   const actualStart = processStartTime(pid);
   if (startTime && actualStart) return startTime === actualStart;

@@ -38,6 +38,9 @@ export class Postmaster {
       ['-D', input.dataDir, '-p', String(input.port), ...input.flags, '-c', 'lc_messages=C'],
       {
         stdio: ['ignore', 'ignore', 'pipe'],
+        // Its own process group: a terminal's Ctrl-C (sent to the whole foreground group) reaches the gateway
+        // only, which drains its audit queue before it stops the server.
+        detached: true,
         ...(input.user ?? {}),
       },
     );
