@@ -28,6 +28,7 @@ export { hasUnstorableText, storableText } from './json/storable-json.util';
 export { type JsonLimits, redactJson, type RedactOptions } from './redaction/redaction.util';
 export { isSecretName, isSecretValue, REDACTED, SensitiveFields } from './redaction/sensitive-data.util';
 export { IsStorableText } from './http/storable-text.decorator';
+export { PageLimit, type PageLimitOptions } from './http/page-limit.decorator';
 export { createJsonSchemaAjv, type JsonSchema, schemaProblems, toViolations } from './json/json-schema.util';
 export {
   argumentsViolation,

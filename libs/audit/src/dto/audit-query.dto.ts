@@ -1,18 +1,8 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
-import {
-  IsISO8601,
-  IsInt,
-  IsOptional,
-  IsString,
-  Matches,
-  Max,
-  MaxLength,
-  Min,
-  ValidateBy,
-} from 'class-validator';
 
-import { IsStorableText } from '@toolgate/core';
+import { IsISO8601, IsOptional, IsString, Matches, MaxLength, ValidateBy } from 'class-validator';
+
+import { IsStorableText, PageLimit } from '@toolgate/core';
 
 export const EVENT_FILTER_PATTERN = /^[a-z][a-z0-9_-]*(\.[a-z0-9_-]+)*(\.\*)?$/;
 export const CURSOR_PATTERN = /^[A-Za-z0-9_-]{1,64}$/;
@@ -94,20 +84,7 @@ export class AuditQueryDto {
   @IsInstant()
   to?: string;
 
-  @ApiPropertyOptional({
-    description: 'Events per page.',
-    example: 50,
-    minimum: 1,
-    maximum: MAX_PAGE,
-    default: 50,
-    format: 'int32',
-    type: 'integer',
-  })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(MAX_PAGE)
+  @PageLimit({ max: MAX_PAGE, default: 50, description: 'Events per page.' })
   limit?: number;
 
   @ApiPropertyOptional({

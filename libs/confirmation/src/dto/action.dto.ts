@@ -1,8 +1,8 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
-import { IsIn, IsInt, IsOptional, IsString, Max, MaxLength, Min, MinLength } from 'class-validator';
 
-import { IsStorableText } from '@toolgate/core';
+import { IsIn, IsOptional, IsString, MaxLength, MinLength } from 'class-validator';
+
+import { IsStorableText, PageLimit } from '@toolgate/core';
 
 import { ACTION_STATUSES, type ActionStatus } from '../confirmation.types';
 
@@ -115,19 +115,7 @@ export class ActionQueryDto {
   @IsIn(ACTION_STATUSES)
   status: ActionStatus = 'pending';
 
-  @ApiPropertyOptional({
-    minimum: 1,
-    maximum: 100,
-    default: 50,
-    example: 50,
-    format: 'int32',
-    type: 'integer',
-  })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(100)
+  @PageLimit({ max: 100, default: 50 })
   limit: number = 50;
 }
 

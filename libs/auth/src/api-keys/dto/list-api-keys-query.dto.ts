@@ -1,25 +1,19 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
-import { IsInt, IsOptional, IsUUID, Max, Min } from 'class-validator';
+
+import { IsOptional, IsUUID } from 'class-validator';
+
+import { PageLimit } from '@toolgate/core';
 
 export const API_KEY_PAGE_MAX = 500;
 
 /** Paging of `GET /api-keys`: newest first, `limit` keys a page, older pages through `cursor`. */
 export class ListApiKeysQueryDto {
-  @ApiPropertyOptional({
-    description: 'Keys per page.',
-    example: 100,
-    minimum: 1,
-    maximum: API_KEY_PAGE_MAX,
+  @PageLimit({
+    max: API_KEY_PAGE_MAX,
     default: API_KEY_PAGE_MAX,
-    format: 'int32',
-    type: 'integer',
+    example: 100,
+    description: 'Keys per page.',
   })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(API_KEY_PAGE_MAX)
   limit?: number;
 
   @ApiPropertyOptional({
