@@ -206,13 +206,24 @@ function issueNow(source: CredentialSource, request: ExchangeRequest): Promise<I
   }
 }
 
+/** Scope keys by scopes array: manifests hand the same array to every call, so a call builds no key. */
+const scopeKeys = new WeakMap<readonly string[], string>();
+
 /**
  * The source's own key, else the requested scopes, deduplicated and sorted: the same set in any order shares
  * a credential, and JSON keeps scopes that contain spaces apart (`["a b"]` is not `["a","b"]`).
  */
 function cacheKeyOf(provider: string, source: CredentialSource, request: ExchangeRequest): string {
-  const shared = source.cacheKey?.(request) ?? JSON.stringify([...new Set(request.scopes)].sort());
-  return `${provider}\u0000${shared}`;
+  return `${provider}\u0000${source.cacheKey?.(request) ?? scopeKeyOf(request.scopes)}`;
+}
+
+function scopeKeyOf(scopes: readonly string[]): string {
+  let key = scopeKeys.get(scopes);
+  if (key === undefined) {
+    key = JSON.stringify([...new Set(scopes)].sort());
+    scopeKeys.set(scopes, key);
+  }
+  return key;
 }
 
 /** The part of a credential a response may carry. */
