@@ -1,6 +1,12 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+import { CatalogService } from '@toolgate/catalog';
 import { FAKE_GOOGLE_ADS_CREDENTIALS as CREDS, FakeGoogleAds } from '@toolgate/provider-ads';
 import { runSql, waitUntil } from '@toolgate/testing';
 
+import { bearer } from './support/auth-fixtures';
 import {
   type Answer,
   catalogOf,
@@ -153,13 +159,15 @@ describe('ads provider, sandbox mode: the seed quickstart offline (e2e)', () => 
   });
 });
 
+/** The OAuth client of the fake, as the token broker reads it from the environment at each exchange. */
+const secrets = {
+  GOOGLE_ADS_CLIENT_ID: CREDS.clientId,
+  GOOGLE_ADS_CLIENT_SECRET: CREDS.clientSecret,
+  GOOGLE_ADS_REFRESH_TOKEN: CREDS.refreshToken,
+};
+
 describe('ads provider, live mode against a local fake Google Ads (e2e)', () => {
   const fake = new FakeGoogleAds();
-  const secrets = {
-    GOOGLE_ADS_CLIENT_ID: CREDS.clientId,
-    GOOGLE_ADS_CLIENT_SECRET: CREDS.clientSecret,
-    GOOGLE_ADS_REFRESH_TOKEN: CREDS.refreshToken,
-  };
   let sg: SeedGateway;
 
   beforeAll(async () => {
@@ -326,6 +334,126 @@ describe('ads provider, live mode against a local fake Google Ads (e2e)', () => 
       `SELECT status FROM ads_budget_reservations WHERE mode = 'live' AND amount_micros = 20000000`,
     );
     expect(claims).toEqual([{ status: 'reserved' }]);
+  });
+});
+
+/** Campaigns without confirmation, so a call runs on its invoke, under its Idempotency-Key. */
+const UNCONFIRMED_ADS_POLICY = `version: 1
+roles:
+  finance-write: ['ads.write', 'tools.invoke:write']
+  finance-approver: ['actions.approve']
+  sales-write: []
+  data-analyst: []
+rules:
+  - id: invoke-ads-create
+    effect: allow
+    when:
+      action: tools.invoke
+      resource.toolId: 'ads:createCampaign'
+`;
+
+describe('ads provider, live mode: a token endpoint that stalls past the deadline (e2e)', () => {
+  const fake = new FakeGoogleAds();
+  let policyDir: string;
+  let sg: SeedGateway;
+
+  const invoke = async (args: Json, key: string): Promise<Answer> => {
+    const response = await sg.gw.request('/tools/ads:createCampaign/invoke', {
+      method: 'POST',
+      headers: {
+        ...bearer(sg.tokens.financeAgent),
+        'content-type': 'application/json',
+        'idempotency-key': key,
+      },
+      body: JSON.stringify(args),
+    });
+    const text = await response.text();
+    return { status: response.status, body: JSON.parse(text) as Json, headers: response.headers, text };
+  };
+  const storedKey = (key: string) =>
+    runSql(sg.gw.databaseUrl, 'SELECT status FROM idempotency_keys WHERE key = $1', [key]);
+  const claimsOf = (micros: number) =>
+    runSql(sg.gw.databaseUrl, 'SELECT status FROM ads_budget_reservations WHERE amount_micros = $1', [
+      String(micros),
+    ]);
+
+  beforeAll(async () => {
+    const { baseUrl, tokenUrl } = await fake.start();
+    Object.assign(process.env, secrets); // read by the token broker at each exchange
+    policyDir = mkdtempSync(join(tmpdir(), 'toolgate-ads-policy-'));
+    writeFileSync(join(policyDir, 'policies.yml'), UNCONFIRMED_ADS_POLICY);
+    sg = await startSeedGateway({
+      ...NO_GOOGLE,
+      ...secrets,
+      POLICY_FILE: join(policyDir, 'policies.yml'),
+      GOOGLE_ADS_DEVELOPER_TOKEN: CREDS.developerToken,
+      GOOGLE_ADS_LOGIN_CUSTOMER_ID: CREDS.loginCustomerId,
+      GOOGLE_ADS_CUSTOMER_ID: '123-456-7890',
+      GOOGLE_ADS_BASE_URL: baseUrl,
+      GOOGLE_ADS_TOKEN_URL: tokenUrl,
+    });
+    // A 1.5 s deadline instead of 30 s, as an operator's edit of the stored manifest (the manifest API
+    // refuses provider tools), so the deadline passes well before the token request gives up (10 s).
+    await runSql(
+      sg.gw.databaseUrl,
+      `UPDATE manifests SET manifest = jsonb_set(manifest, '{timeout_ms}', '1500'), source = 'admin'
+        WHERE tool_id = 'ads:createCampaign'`,
+    );
+    await sg.gw.app.get(CatalogService).reload();
+  });
+  afterAll(async () => {
+    fake.answerTokens();
+    await sg.close();
+    for (const name of Object.keys(secrets)) delete process.env[name];
+    await fake.stop();
+    rmSync(policyDir, { recursive: true, force: true });
+  });
+
+  it('answers 504 saying a retry is safe while the first token is awaited, and frees the key for it', async () => {
+    fake.holdTokens();
+    const args = { ...SEED_ARGS, name: 'Token stalled', budget: 10 };
+    const late = await invoke(args, 'stalled-token');
+    expect(late.status).toBe(504);
+    expect(late.body).toMatchObject({
+      code: 'PROVIDER.TIMEOUT',
+      detail: expect.stringMatching(/waiting for the credentials of provider ads, .* safe to retry/),
+      request_id: expect.any(String),
+    });
+    expect(fake.tokenRequests()).toHaveLength(1);
+    expect(fake.mutateRequests()).toHaveLength(0);
+    expect(await storedKey('stalled-token')).toEqual([]);
+    // The token request goes on and fills the cache once answered; the retry with the same key runs.
+    fake.answerTokens();
+    const retried = await invoke(args, 'stalled-token');
+    expect(retried.status).toBe(200);
+    expect(retried.headers.get('idempotent-replayed')).toBeNull();
+    expect(fake.mutateRequests()).toHaveLength(1);
+    expect(fake.tokenRequests()).toHaveLength(1);
+  });
+
+  it('answers 504 saying a retry is safe when the deadline passes while a refused token is renewed, keeping neither the key nor the budget claim', async () => {
+    fake.revokeTokens();
+    fake.holdTokens();
+    const args = { ...SEED_ARGS, name: 'Renewal stalled', budget: 20 };
+    const late = await invoke(args, 'stalled-renewal');
+    expect(late.status).toBe(504);
+    expect(late.body).toMatchObject({
+      code: 'PROVIDER.TIMEOUT',
+      detail: expect.stringMatching(/waiting for the credentials of provider ads, .* safe to retry/),
+    });
+    // Google refused the only mutate sent (401): nothing was created, so nothing is kept as "may have run".
+    const [refused] = fake.mutateRequests().slice(1);
+    expect(refused.headers.authorization).toBe('Bearer ya29.fake-access-1');
+    expect(fake.mutateRequests()).toHaveLength(2);
+    expect(await storedKey('stalled-renewal')).toEqual([]);
+    await waitUntil(async () => (await claimsOf(20_000_000)).length === 0, 5_000, 50);
+    fake.answerTokens();
+    const retried = await invoke(args, 'stalled-renewal');
+    expect(retried.status).toBe(200);
+    expect(retried.headers.get('idempotent-replayed')).toBeNull();
+    expect(fake.mutateRequests().at(-1)!.headers.authorization).toBe('Bearer ya29.fake-access-2');
+    expect(fake.campaigns.filter((campaign) => campaign.name === 'Renewal stalled')).toHaveLength(1);
+    expect(await claimsOf(20_000_000)).toEqual([{ status: 'committed' }]);
   });
 });
 

@@ -568,6 +568,73 @@ describe('API keys minted by API keys: bounded by their parent, revoked with it 
     expect(rows).toHaveLength(0);
   });
 
+  it('lets a key list and revoke only itself and the keys below it; a person manages the whole tenant', async () => {
+    const person = await devToken(runtime.dir, {
+      subject: 'owner',
+      tenant: 'tree',
+      roles: ['platform-admin'],
+    });
+    const mint = (token: string, name: string) =>
+      call(token, '/api-keys', { name, subject: `svc-${name}`, roles: ['platform-admin'] });
+    const parent = await mint(person, 'parent');
+    const sibling = await mint(person, 'sibling');
+    const child = await mint(parent.body.secret, 'child');
+    const grandchild = await mint(child.body.secret, 'grandchild');
+    const ids = async (token: string, query = '') => {
+      const response = await gw.request(`/api-keys${query}`, { headers: bearer(token) });
+      const body = (await response.json()) as Record<string, any>;
+      return {
+        status: response.status,
+        body,
+        ids: (body.items ?? []).map((item: { id: string }) => item.id),
+      };
+    };
+    expect((await ids(child.body.secret)).ids).toEqual([grandchild.body.id, child.body.id]);
+    expect((await ids(parent.body.secret)).ids).toEqual([grandchild.body.id, child.body.id, parent.body.id]);
+    expect((await ids(person)).ids).toEqual([
+      grandchild.body.id,
+      child.body.id,
+      sibling.body.id,
+      parent.body.id,
+    ]);
+    // Paging stays within the tree, and a key outside it is no cursor.
+    const first = await ids(child.body.secret, '?limit=1');
+    expect(first.body.next_cursor).toBe(grandchild.body.id);
+    expect((await ids(child.body.secret, `?limit=1&cursor=${grandchild.body.id}`)).body).toMatchObject({
+      items: [expect.objectContaining({ id: child.body.id })],
+      next_cursor: null,
+    });
+    const outside = await ids(child.body.secret, `?cursor=${sibling.body.id}`);
+    expect(outside.status).toBe(422);
+    expect(outside.body.code).toBe('API_KEYS.CURSOR_INVALID');
+
+    const revoke = (token: string, id: string) =>
+      gw.request(`/api-keys/${id}`, {
+        method: 'DELETE',
+        headers: { ...bearer(token), 'x-request-id': 'rq-tree' },
+      });
+    for (const other of [parent, sibling]) {
+      const refused = await revoke(child.body.secret, other.body.id);
+      expect(refused.status).toBe(403);
+      expect(refused.headers.get('content-type')).toMatch(/^application\/problem\+json/);
+      expect(await refused.json()).toMatchObject({
+        code: 'API_KEYS.OUTSIDE_CALLER_TREE',
+        request_id: 'rq-tree',
+        instance: `/api-keys/${other.body.id}`,
+      });
+      expect(await status(other.body.secret)).toBe(200);
+    }
+    expect((await revoke(child.body.secret, '00000000-0000-4000-8000-000000000000')).status).toBe(404);
+
+    expect((await revoke(child.body.secret, grandchild.body.id)).status).toBe(204);
+    expect(await status(grandchild.body.secret)).toBe(401);
+    expect((await revoke(child.body.secret, child.body.id)).status).toBe(204);
+    expect(await status(child.body.secret)).toBe(401);
+    expect((await revoke(person, sibling.body.id)).status).toBe(204);
+    expect(await status(sibling.body.secret)).toBe(401);
+    expect(await status(parent.body.secret)).toBe(200);
+  });
+
   it('lists a page at a time, newest first, through next_cursor', async () => {
     const other = await devToken(runtime.dir, {
       subject: 'pager',

@@ -2,7 +2,8 @@
 // Usage: node test/support/ts-child.cjs test/support/embedded-starter.ts <baseDir> [stopTimeoutMs] [waitFor]
 // Waits for the file `waitFor` (when given), starts, and prints one JSON line: `started` with the port and
 // the postmaster's pid, or `refused` with the error's first line. On "stop" from stdin it stops and prints
-// `stopped` with how long stop() took.
+// `stopped` with how long stop() took; on "exit", at any moment, it calls process.exit() (what a second
+// Ctrl-C does), which leaves the embedded server's exit handler to clean up.
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -20,21 +21,25 @@ async function main(): Promise<void> {
     database: 'toolgate',
     stopTimeoutMs: Number(stopTimeoutMs) || undefined,
   });
+  let started = false;
+  createInterface({ input: process.stdin }).on('line', (line) => {
+    if (line === 'exit') process.exit(130);
+    if (line !== 'stop' || !started) return;
+    const began = Date.now();
+    void server.stop().then(() => {
+      say({ event: 'stopped', ms: Date.now() - began });
+      process.exit(0);
+    });
+  });
   try {
     await server.start();
   } catch (error) {
     say({ event: 'refused', message: String((error as Error).message).split('\n')[0] });
     process.exit(0);
   }
+  started = true;
   const postmaster = Number(readFileSync(join(server.dataDir, 'postmaster.pid'), 'utf8').split('\n')[0]);
   say({ event: 'started', port: server.port, postmaster });
-  for await (const line of createInterface({ input: process.stdin })) {
-    if (line !== 'stop') continue;
-    const began = Date.now();
-    await server.stop();
-    say({ event: 'stopped', ms: Date.now() - began });
-    process.exit(0);
-  }
 }
 
 void main();

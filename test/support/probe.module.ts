@@ -1,5 +1,15 @@
 import { Body, Controller, HttpCode, Module, Post } from '@nestjs/common';
-import { IsEmail, IsInt, IsString, Max, Min } from 'class-validator';
+import {
+  ArrayMaxSize,
+  IsArray,
+  IsEmail,
+  IsInt,
+  IsObject,
+  IsOptional,
+  IsString,
+  Max,
+  Min,
+} from 'class-validator';
 
 import { Public } from '@toolgate/core';
 
@@ -16,6 +26,18 @@ class ProbeDto {
   email: string;
 }
 
+/** A body with a free-form object, as a manifest's schema or an OpenAPI document. */
+class ProbeSchemaDto {
+  @IsObject()
+  schema: Record<string, unknown>;
+
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(50)
+  @IsString({ each: true })
+  tags?: string[];
+}
+
 /** Test-only routes that exercise the global pipeline: body parsing, DTO validation, unexpected errors. */
 @Controller('__probe')
 @Public()
@@ -24,6 +46,12 @@ class ProbeController {
   @HttpCode(200)
   echo(@Body() body: ProbeDto): ProbeDto {
     return body;
+  }
+
+  @Post('schema')
+  @HttpCode(200)
+  schema(@Body() body: ProbeSchemaDto): { members: number } {
+    return { members: Object.keys(body.schema).length };
   }
 
   @Post('boom')

@@ -3,7 +3,6 @@ import { readFileSync } from 'node:fs';
 import { NestFactory } from '@nestjs/core';
 import { type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { SwaggerModule } from '@nestjs/swagger';
-import { errorCodes } from 'fastify';
 
 import { type AppConfig, loadAppConfig } from '@toolgate/config';
 import {
@@ -16,6 +15,7 @@ import {
   nestsDeeperThan,
   PROBLEM_CONTENT_TYPE,
   REQUEST_ID_HEADER,
+  UnsupportedMediaTypeError,
 } from '@toolgate/core';
 import { AppLogger, MetricsService, RequestLogger } from '@toolgate/observability';
 
@@ -101,13 +101,14 @@ export async function configureApp(app: NestFastifyApplication, config: AppConfi
   app.useBodyParser(JSON_SUFFIX_MEDIA_TYPE, { bodyLimit: BODY_LIMIT_BYTES }, jsonBody);
   fastify.removeContentTypeParser('text/plain');
   // An empty body is no body, whatever Content-Type a client put on it (`curl -d ''`, .NET's StringContent):
-  // bodyless approve, revoke and reload calls are not 415, and MCP clients still get their 401.
+  // bodyless approve, revoke and reload calls are not 415, and MCP clients still get their 401. Any other
+  // body is 415, naming the media type that was sent (its type/subtype only) and the one required.
   fastify.addContentTypeParser(
     '*',
     { parseAs: 'buffer', bodyLimit: BODY_LIMIT_BYTES },
     (request, body, done) => {
       if ((body as Buffer).length === 0) return done(null, undefined);
-      done(new errorCodes.FST_ERR_CTP_INVALID_MEDIA_TYPE(request.headers['content-type'] ?? ''), undefined);
+      done(new UnsupportedMediaTypeError(request.headers['content-type']), undefined);
     },
   );
   const headers = securityHeaders();

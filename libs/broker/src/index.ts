@@ -1,5 +1,5 @@
 export { BrokerModule } from './broker.module';
-export { CredentialUnavailableException } from './broker.exception';
+export { CredentialTimeoutException, CredentialUnavailableException } from './broker.exception';
 export { readSecretFromEnv } from './broker.config';
 export {
   type CredentialSource,

@@ -1,9 +1,16 @@
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import { type AddressInfo } from 'node:net';
 
-import { createDeadline, createSafeDispatcher, ProviderTimeoutException } from '@toolgate/core';
+import {
+  createDeadline,
+  createSafeDispatcher,
+  DomainException,
+  markBeforeUpstream,
+  ProviderUnavailableException,
+  raisedBeforeUpstream,
+} from '@toolgate/core';
 
-import { CredentialUnavailableException } from './broker.exception';
+import { CredentialTimeoutException, CredentialUnavailableException } from './broker.exception';
 import { type CredentialSource, type IssuedCredential } from './broker.types';
 import { ClientCredentialsSource, RefreshTokenSource } from './sources/oauth.source';
 import { StaticSecretSource } from './sources/static-secret.source';
@@ -82,10 +89,9 @@ describe('TokenBroker', () => {
     expect(forms).toHaveLength(1);
   });
 
-  /** Moves the broker's clock `ms` ahead (the sources' own timers are left alone). */
-  const later = (ms: number) => {
-    const now = Date.now();
-    jest.spyOn(Date, 'now').mockImplementation(() => now + ms);
+  /** Moves the broker's clock to `ms` after `from` (the sources' own timers are left alone). */
+  const later = (ms: number, from = Date.now()) => {
+    jest.spyOn(Date, 'now').mockImplementation(() => from + ms);
   };
   afterEach(() => jest.restoreAllMocks());
 
@@ -106,9 +112,11 @@ describe('TokenBroker', () => {
     answer.body = { access_token: 'short', expires_in: 20 };
     const broker = new TokenBroker();
     broker.register('p', source());
+    // 9 s after the request, not after its answer: the seconds left do not depend on the machine's speed.
+    const requested = Date.now();
     for (let i = 0; i < 5; i += 1) await broker.exchange('p', request);
     expect(forms).toHaveLength(1);
-    later(9_000);
+    later(9_000, requested);
     expect((await broker.exchange('p', request))?.expires_in).toBe(11);
     expect(forms).toHaveLength(1);
     later(10_001);
@@ -291,8 +299,13 @@ describe('TokenBroker', () => {
       try {
         const started = Date.now();
         const late = broker.exchange('p', request, deadline);
-        await expect(late).rejects.toBeInstanceOf(ProviderTimeoutException);
-        await expect(late).rejects.toMatchObject({ status: 504, code: 'PROVIDER.TIMEOUT' });
+        await expect(late).rejects.toBeInstanceOf(CredentialTimeoutException);
+        await expect(late).rejects.toMatchObject({
+          status: 504,
+          code: 'PROVIDER.TIMEOUT',
+          detail: expect.stringMatching(/waiting for the credentials of provider p, .* safe to retry/),
+          extensions: { provider: 'p', toolId: 'ads:createCampaign' },
+        });
         expect(Date.now() - started).toBeLessThan(1_000);
       } finally {
         deadline.dispose();
@@ -314,7 +327,7 @@ describe('TokenBroker', () => {
       broker.register('p', hung);
       const first = createDeadline(30);
       try {
-        await expect(broker.exchange('p', request, first)).rejects.toBeInstanceOf(ProviderTimeoutException);
+        await expect(broker.exchange('p', request, first)).rejects.toBeInstanceOf(CredentialTimeoutException);
       } finally {
         first.dispose();
       }
@@ -353,6 +366,125 @@ describe('TokenBroker', () => {
       await dead;
       expect((await broker.exchange('p', request))?.access_token).toBe('fresh-token');
       expect(issued).toBe(2);
+    });
+  });
+
+  describe('renewing a credential the upstream refused', () => {
+    it('remembers a deadline that passed during the renewal, and only then, as a 504 safe to retry', async () => {
+      const broker = new TokenBroker();
+      const slow = controlled('slow');
+      broker.register('p', slow);
+      const first = broker.exchange('p', request);
+      slow.answer();
+      expect((await first)?.access_token).toBe('slow-token');
+      const deadline = createDeadline(30);
+      try {
+        // The refused token is dropped: the renewal waits for a new token request, past the deadline.
+        const renewal = broker.renew('p', 'slow-token', request, deadline);
+        await expect(renewal).rejects.toBeInstanceOf(CredentialTimeoutException);
+        expect(slow.issued).toBe(2);
+        expect(broker.renewalTimeoutOf(deadline)).toMatchObject({
+          status: 504,
+          code: 'PROVIDER.TIMEOUT',
+          detail: expect.stringMatching(/had no effect and is safe to retry/),
+        });
+      } finally {
+        deadline.dispose();
+      }
+      slow.answer();
+      await new Promise((done) => setImmediate(done));
+      // A renewal served in time, and a plain exchange past its deadline, leave nothing behind.
+      const inTime = createDeadline(30);
+      const plain = createDeadline(30);
+      broker.register('q', controlled('other'));
+      try {
+        expect((await broker.renew('p', 'another-token', request, inTime))?.access_token).toBe('slow-token');
+        await expect(broker.exchange('q', request, plain)).rejects.toBeInstanceOf(CredentialTimeoutException);
+        await new Promise((done) => setTimeout(done, 50));
+        expect(broker.renewalTimeoutOf(inTime)).toBeUndefined();
+        expect(broker.renewalTimeoutOf(plain)).toBeUndefined();
+      } finally {
+        inTime.dispose();
+        plain.dispose();
+      }
+      expect(slow.issued).toBe(2);
+    });
+  });
+
+  describe('a failed token request shared by several calls', () => {
+    /** A source whose token requests fail at once with `error`. */
+    const failing = (error: unknown): CredentialSource => ({ issue: () => Promise.reject(error) });
+    const failuresOf = (calls: Promise<unknown>[]) =>
+      Promise.all(
+        calls.map((call) =>
+          call.then(
+            () => undefined,
+            (error: unknown) => error,
+          ),
+        ),
+      );
+
+    it("gives each caller its own error: one caller's marks never reach another", async () => {
+      answer = { status: 400, body: { error: 'invalid_grant' } };
+      const broker = new TokenBroker();
+      broker.register('p', source());
+      const deadline = createDeadline(5_000);
+      try {
+        // Two calls joining the request in flight, then three during the failure backoff.
+        const joined = await failuresOf([
+          broker.exchange('p', request),
+          broker.exchange('p', request, deadline),
+        ]);
+        const held = await failuresOf([
+          broker.exchange('p', request),
+          broker.exchange('p', request, deadline),
+          broker.exchange('p', request),
+        ]);
+        const errors = [...joined, ...held] as CredentialUnavailableException[];
+        expect(forms).toHaveLength(1);
+        expect(new Set(errors).size).toBe(errors.length);
+        for (const error of errors) {
+          expect(error).toBeInstanceOf(CredentialUnavailableException);
+          expect(error).toMatchObject({
+            status: 503,
+            code: 'PROVIDER.CREDENTIALS_UNAVAILABLE',
+            detail: 'Credentials for provider p are unavailable: the token endpoint answered 400',
+          });
+          expect(error.cause).toBeInstanceOf(CredentialUnavailableException);
+        }
+        markBeforeUpstream(errors[0]);
+        (errors[1].extensions as Record<string, unknown>).leaked = true;
+        const next = (await broker.exchange('p', request).catch((error: unknown) => error)) as Error;
+        expect(raisedBeforeUpstream(next)).toBe(false);
+        expect(errors.slice(1).some((error) => raisedBeforeUpstream(error))).toBe(false);
+        expect((next as CredentialUnavailableException).extensions).toEqual({});
+      } finally {
+        deadline.dispose();
+      }
+    });
+
+    it('keeps the status and code of any other failure, whatever its class', async () => {
+      const thrown = [
+        new ProviderUnavailableException('p', 'down', { extensions: { n: 1 } }),
+        new TypeError('socket hang up'),
+        'not an error',
+      ];
+      for (const error of thrown) {
+        const broker = new TokenBroker();
+        broker.register('p', failing(error));
+        const [first, second] = await failuresOf([
+          broker.exchange('p', request),
+          broker.exchange('p', request),
+        ]);
+        if (typeof error === 'string') {
+          expect([first, second]).toEqual([error, error]);
+          continue;
+        }
+        expect(first).not.toBe(second);
+        expect(first).toMatchObject({ name: error.name, message: error.message, cause: error });
+        if (error instanceof DomainException)
+          expect(first).toMatchObject({ status: 503, code: 'PROVIDER.UNAVAILABLE', extensions: { n: 1 } });
+      }
     });
   });
 

@@ -1,13 +1,15 @@
 import { Injectable } from '@nestjs/common';
 
-import { type InvocationDeadline, ProviderTimeoutException } from '@toolgate/core';
+import { type InvocationDeadline } from '@toolgate/core';
 
+import { CredentialTimeoutException } from './broker.exception';
 import {
   type CredentialSource,
   type ExchangeRequest,
   type IssuedCredential,
   type TokenMeta,
 } from './broker.types';
+import { rethrowOwnError, untilDeadline } from './credential-wait.util';
 
 interface CachedCredential {
   credential: IssuedCredential;
@@ -39,27 +41,6 @@ export const ISSUE_STALE_MS = 10_000;
 export const FAILURE_BACKOFF_MS = 5_000;
 const MAX_CACHE_ENTRIES = 10_000;
 
-/** Waits for `pending` until the deadline at most; the work itself goes on for whoever else awaits it. */
-function untilDeadline<T>(
-  pending: Promise<T>,
-  deadline: Pick<InvocationDeadline, 'onExpire'>,
-  timeout: () => Error,
-): Promise<T> {
-  return new Promise<T>((resolve, reject) => {
-    const stop = deadline.onExpire(() => reject(timeout()));
-    pending.then(
-      (value) => {
-        stop();
-        resolve(value);
-      },
-      (error: unknown) => {
-        stop();
-        reject(error);
-      },
-    );
-  });
-}
-
 /**
  * Issues each provider its own credentials (never the agent's token), cached until shortly before expiry,
  * with one issue in flight per cache key so a burst of calls makes one token request. An issue running for
@@ -67,7 +48,8 @@ function untilDeadline<T>(
  * `FAILURE_BACKOFF_MS` before the next is tried. An issue's outcome (credential or failure) is kept only
  * while it is still the key's current one: registering or removing a provider's source drops its cached
  * credentials, failures and in-flight issues, and an issue still running for the old source, or one taken
- * for dead, is neither joined nor cached when it ends.
+ * for dead, is neither joined nor cached when it ends. A failure shared by several calls reaches each as its
+ * own error object.
  */
 @Injectable()
 export class TokenBroker {
@@ -75,6 +57,8 @@ export class TokenBroker {
   private readonly cache = new Map<string, CachedCredential>();
   private readonly inFlight = new Map<string, PendingIssue>();
   private readonly failures = new Map<string, FailedIssue>();
+  /** The 504 of each call whose deadline passed while it waited in `renew` (kept with its deadline). */
+  private readonly lateRenewals = new WeakMap<object, CredentialTimeoutException>();
 
   /** Called by a provider (usually in onModuleInit) for the upstream(s) it talks to. */
   register(provider: string, source: CredentialSource): void {
@@ -93,8 +77,9 @@ export class TokenBroker {
 
   /**
    * The seed's `exchange(scopes, subject, tenant, purpose)`, for one provider. Undefined: needs none. With a
-   * `deadline`, waiting for a token request ends there with 504 `PROVIDER.TIMEOUT` (a cached credential
-   * needs no wait); the request goes on for the other calls sharing it, and its token is cached.
+   * `deadline` (the call's, before anything was done with this credential), waiting for a token request ends
+   * there with 504 `PROVIDER.TIMEOUT` saying the call had no effect (`CredentialTimeoutException`; a cached
+   * credential needs no wait); the request goes on for the other calls sharing it, and its token is cached.
    */
   async exchange(
     provider: string,
@@ -111,8 +96,37 @@ export class TokenBroker {
     }
     const pending =
       this.recentFailure(key, now) ?? this.liveIssue(key, now) ?? this.issue(key, source, request);
-    if (!deadline) return pending;
-    return untilDeadline(pending, deadline, () => new ProviderTimeoutException(provider, request.purpose));
+    if (!deadline) return pending.catch(rethrowOwnError);
+    return untilDeadline(pending, deadline, () => new CredentialTimeoutException(provider, request.purpose));
+  }
+
+  /**
+   * The upstream refused `rejected` without acting on the call (a 401 refusing the token): drops it
+   * (`invalidate`) and waits for a new credential, until the deadline at most. A deadline that passes during
+   * this wait leaves the call without any effect (the refused request did nothing, no other was sent):
+   * `renewalTimeoutOf(deadline)` then has the call's answer, a 504 saying it is safe to retry.
+   */
+  async renew(
+    provider: string,
+    rejected: string,
+    request: ExchangeRequest,
+    deadline: Pick<InvocationDeadline, 'onExpire'>,
+  ): Promise<IssuedCredential | undefined> {
+    this.invalidate(provider, rejected);
+    // Set synchronously at the deadline: known before anything handles the call's timeout.
+    const stop = deadline.onExpire(() => {
+      this.lateRenewals.set(deadline, new CredentialTimeoutException(provider, request.purpose));
+    });
+    try {
+      return await this.exchange(provider, request, deadline);
+    } finally {
+      stop();
+    }
+  }
+
+  /** The answer of a call whose deadline passed while it waited in `renew`; undefined for any other. */
+  renewalTimeoutOf(deadline: object): CredentialTimeoutException | undefined {
+    return this.lateRenewals.get(deadline);
   }
 
   /**

@@ -9,14 +9,14 @@ import {
   startCatalogModule,
 } from '@toolgate/testing';
 
-import { CatalogEvents, type ManifestChangeEvent } from './catalog-events.service';
-import { CatalogChangeListener } from './catalog-listener.service';
-import { CatalogSyncService } from './catalog-sync.service';
 import { CatalogService } from './catalog.service';
 import { ManifestEntity } from './entities/manifest.entity';
-import { ManifestStore } from './manifest-store.service';
-import { manifestFromTool } from './manifest.util';
-import { SchemaValidatorService } from './schema-validator.service';
+import { SchemaValidatorService } from './lookup/schema-validator.service';
+import { manifestFromTool } from './manifest/manifest.util';
+import { ManifestStore } from './store/manifest-store.service';
+import { CatalogEvents, type ManifestChangeEvent } from './sync/catalog-events.service';
+import { CatalogChangeListener } from './sync/catalog-listener.service';
+import { CatalogSyncService } from './sync/catalog-sync.service';
 
 /** One gateway replica's catalog: its own pool, its own LISTEN connection, the test provider mounted. */
 const startReplica = (url: string): Promise<TestingModule> =>

@@ -5,20 +5,20 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import { ProviderRegistryModule } from '@toolgate/core';
 import { POLICY_RESOURCE_RESOLVER } from '@toolgate/policy';
 
-import { CatalogEvents } from './catalog-events.service';
-import { CatalogChangeListener } from './catalog-listener.service';
-import { CatalogResourceService } from './catalog-resource.service';
-import { CatalogSyncService } from './catalog-sync.service';
-import { CatalogViewService } from './catalog-view.service';
+import { ManifestAdminService } from './admin/manifest-admin.service';
+import { ManifestController } from './admin/manifest.controller';
 import { catalogConfig } from './catalog.config';
-import { CatalogController } from './catalog.controller';
 import { CatalogService } from './catalog.service';
 import { ManifestVersionEntity } from './entities/manifest-version.entity';
 import { ManifestEntity } from './entities/manifest.entity';
-import { ManifestAdminService } from './manifest-admin.service';
-import { ManifestController } from './manifest.controller';
-import { ManifestStore } from './manifest-store.service';
-import { SchemaValidatorService } from './schema-validator.service';
+import { CatalogResourceService } from './lookup/catalog-resource.service';
+import { SchemaValidatorService } from './lookup/schema-validator.service';
+import { ManifestStore } from './store/manifest-store.service';
+import { CatalogEvents } from './sync/catalog-events.service';
+import { CatalogChangeListener } from './sync/catalog-listener.service';
+import { CatalogSyncService } from './sync/catalog-sync.service';
+import { CatalogViewService } from './view/catalog-view.service';
+import { CatalogController } from './view/catalog.controller';
 
 /**
  * The tool catalog: manifests in Postgres, provider tools synced at boot, an in-memory catalog kept fresh

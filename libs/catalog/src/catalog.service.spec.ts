@@ -1,6 +1,6 @@
-import { type ManifestEntity } from './entities/manifest.entity';
-import { type ManifestStore } from './manifest-store.service';
 import { CatalogService, RELOAD_RETRY_MIN_MS } from './catalog.service';
+import { type ManifestEntity } from './entities/manifest.entity';
+import { type ManifestStore } from './store/manifest-store.service';
 
 function row(toolId: string): ManifestEntity {
   return {

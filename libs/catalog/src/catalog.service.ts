@@ -3,8 +3,8 @@ import { Injectable, Logger, type OnModuleDestroy } from '@nestjs/common';
 import { type Principal } from '@toolgate/core';
 
 import { type ManifestEntity } from './entities/manifest.entity';
-import { ManifestStore } from './manifest-store.service';
 import { type CatalogManifest, PUBLIC_TENANT } from './manifest.types';
+import { ManifestStore } from './store/manifest-store.service';
 
 /** Backoff of a failed notified reload: 1 s, doubling, at most 30 s, until one succeeds. */
 export const RELOAD_RETRY_MIN_MS = 1_000;

@@ -5,16 +5,20 @@ export {
   type CatalogEntry,
   type CatalogFilter,
   INVOKE_ACTION,
-} from './catalog-view.service';
-export { SchemaValidatorService } from './schema-validator.service';
-export { type ManifestInput, ManifestAdminService, type ManifestRecord } from './manifest-admin.service';
+} from './view/catalog-view.service';
+export { SchemaValidatorService } from './lookup/schema-validator.service';
+export {
+  type ManifestInput,
+  ManifestAdminService,
+  type ManifestRecord,
+} from './admin/manifest-admin.service';
 export {
   CatalogEvents,
   type ManifestChangeEvent,
   type ManifestChangeListener,
   type ManifestChangeType,
-} from './catalog-events.service';
-export { CatalogResourceService, manifestOfResource } from './catalog-resource.service';
+} from './sync/catalog-events.service';
+export { CatalogResourceService, manifestOfResource } from './lookup/catalog-resource.service';
 export {
   DuplicateManifestException,
   InvalidManifestException,
@@ -25,8 +29,8 @@ export {
   TooManyToolsException,
   UnknownProviderException,
 } from './catalog.exception';
-export { MAX_MANIFEST_BYTES, MAX_SCHEMA_BYTES, manifestSizeProblems } from './manifest-size.util';
-export { CATALOG_CHANNEL } from './manifest-row.util';
+export { MAX_MANIFEST_BYTES, MAX_SCHEMA_BYTES, manifestSizeProblems } from './manifest/manifest-size.util';
+export { CATALOG_CHANNEL } from './store/manifest-row.util';
 export { ManifestEntity } from './entities/manifest.entity';
 export { ManifestVersionEntity } from './entities/manifest-version.entity';
 export {
@@ -37,4 +41,4 @@ export {
   PUBLIC_TENANT,
   type ToolManifest,
 } from './manifest.types';
-export { manifestFromTool, manifestHash, resourceFromManifest } from './manifest.util';
+export { manifestFromTool, manifestHash, resourceFromManifest } from './manifest/manifest.util';

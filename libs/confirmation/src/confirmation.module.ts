@@ -4,15 +4,15 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 
 import { CatalogModule } from '@toolgate/catalog';
 
-import { ActionAuditService } from './action-audit.service';
-import { ActionRetentionService } from './action-retention.service';
-import { ActionSweeperService } from './action-sweeper.service';
-import { ActionsController } from './actions.controller';
-import { ActionsService } from './actions.service';
+import { ActionsController } from './actions/actions.controller';
+import { ActionsService } from './actions/actions.service';
+import { ActionAuditService } from './audit/action-audit.service';
 import { confirmationConfig } from './confirmation.config';
 import { ConfirmationService } from './confirmation.service';
 import { PendingActionEntity } from './entities/pending-action.entity';
-import { PendingActionStore } from './pending-action-store.service';
+import { ActionRetentionService } from './jobs/action-retention.service';
+import { ActionSweeperService } from './jobs/action-sweeper.service';
+import { PendingActionStore } from './store/pending-action-store.service';
 
 /**
  * Pending actions: holding tool calls that need confirmation (hashed single-use tokens bound to the exact

@@ -1,12 +1,12 @@
 import { AuditUnavailableException } from '@toolgate/audit';
 import { type AuditEventInput, type Principal } from '@toolgate/core';
 
-import { ActionAuditService } from './action-audit.service';
-import { hashActionToken, payloadDigestOf } from './action-token.util';
+import { ActionAuditService } from './audit/action-audit.service';
 import { type ConfirmationConfig } from './confirmation.config';
 import { ConfirmationService } from './confirmation.service';
 import { type PendingAction } from './confirmation.types';
-import { type NewAction, type PendingActionStore } from './pending-action-store.service';
+import { type NewAction, type PendingActionStore } from './store/pending-action-store.service';
+import { hashActionToken, payloadDigestOf } from './tokens/action-token.util';
 
 const alice: Principal = { subject: 'alice', tenant: 'acme', roles: ['writer'], scopes: [], kind: 'jwt' };
 const config: ConfirmationConfig = {

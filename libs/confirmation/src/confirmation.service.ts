@@ -2,15 +2,9 @@ import { Inject, Injectable } from '@nestjs/common';
 
 import { credentialOf, type DomainException, type Principal, redactJson } from '@toolgate/core';
 
-import { ActionAuditService } from './action-audit.service';
-import { effectiveStatus, OPEN_STATUSES } from './action-status.util';
-import {
-  generateActionToken,
-  hashActionToken,
-  isWellFormedActionToken,
-  payloadDigestOf,
-} from './action-token.util';
-import { confirmRefusal } from './confirm-check.util';
+import { ActionAuditService } from './audit/action-audit.service';
+import { effectiveStatus, OPEN_STATUSES } from './checks/action-status.util';
+import { confirmRefusal } from './checks/confirm-check.util';
 import { type ConfirmationConfig, confirmationConfig } from './confirmation.config';
 import { ActionStateConflictException, ActionTokenInvalidException } from './confirmation.exception';
 import {
@@ -19,7 +13,13 @@ import {
   type HoldRequest,
   type PendingAction,
 } from './confirmation.types';
-import { PendingActionStore } from './pending-action-store.service';
+import { PendingActionStore } from './store/pending-action-store.service';
+import {
+  generateActionToken,
+  hashActionToken,
+  isWellFormedActionToken,
+  payloadDigestOf,
+} from './tokens/action-token.util';
 
 const SWEEP_BATCH = 500;
 const NOT_HELD = 'The audit trail cannot be written right now; nothing was held or run. Retry shortly.';

@@ -1,6 +1,6 @@
 export { ConfirmationModule } from './confirmation.module';
 export { ConfirmationService } from './confirmation.service';
-export { ActionsService } from './actions.service';
+export { ActionsService } from './actions/actions.service';
 export { confirmationConfig, type ConfirmationConfig } from './confirmation.config';
 export {
   ACTION_STATUSES,
@@ -10,8 +10,8 @@ export {
   type HoldRequest,
   type PendingAction,
 } from './confirmation.types';
-export { splitConfirmBody } from './confirm-check.util';
-export { payloadDigestOf } from './action-token.util';
+export { splitConfirmBody } from './checks/confirm-check.util';
+export { payloadDigestOf } from './tokens/action-token.util';
 export { PendingActionEntity } from './entities/pending-action.entity';
 export {
   ActionExpiredException,

@@ -19,6 +19,7 @@ export { correlationIdOf } from './http/correlation-id.util';
 export { validationExceptionFactory } from './http/validation.util';
 export { BoundedValidationPipe, MAX_BODY_DEPTH } from './http/bounded-validation.pipe';
 export { JsonTooDeepError, MAX_JSON_BODY_DEPTH, nestsDeeperThan } from './http/json-depth.util';
+export { UnsupportedMediaTypeError } from './http/media-type.util';
 export { jsonBytesWithin } from './json/json-bytes.util';
 export { IS_PUBLIC_KEY, Public } from './auth/public.decorator';
 export { attachPrincipal, credentialOf, type Principal, principalOf } from './auth/principal.types';

@@ -2,12 +2,12 @@ import { Global, Module } from '@nestjs/common';
 import { ConfigModule } from '@nestjs/config';
 import { APP_GUARD } from '@nestjs/core';
 
-import { PolicyController } from './policy.controller';
+import { PolicyGuard } from './guard/policy.guard';
+import { PolicyExplainService } from './http/policy-explain.service';
+import { PolicyController } from './http/policy.controller';
 import { policyConfig } from './policy.config';
-import { PolicyExplainService } from './policy-explain.service';
-import { PolicyGuard } from './policy.guard';
 import { PolicyService } from './policy.service';
-import { ToolResourceService } from './tool-resource.service';
+import { ToolResourceService } from './resource/tool-resource.service';
 
 /**
  * The policy engine, its admin routes and the global policy guard. Import it after the auth module: global

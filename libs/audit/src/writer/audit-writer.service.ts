@@ -17,6 +17,8 @@ import { type ExpectedHead } from '../verify/expected-heads.util';
 import { AUDIT_COLUMNS, type AuditRow, recordOfRow } from '../verify/stored-chain.util';
 import { canonicalAuditBody } from '../chain/audit-hash.util';
 import { GroupCommitWriter, type PooledSession } from './group-commit.util';
+import { runBeforePoolEnds } from './pool-end.util';
+import { appendUnwritten } from './unwritten-events.util';
 
 /** The `pg` pool under TypeORM's Postgres driver (shared: no extra connections, closed with TypeORM). */
 function poolOf(dataSource: DataSource): Pool {
@@ -37,6 +39,9 @@ async function checkOut(pool: Pool): Promise<PooledSession> {
     release: (destroy?: Error | boolean) => client.release(destroy),
   };
 }
+
+/** Request ids a log line names of the events it reports, at most. */
+const LOGGED_REQUEST_IDS = 20;
 
 /** Owns the group-commit writer and the JSONL mirror; writes nothing when `AUDIT_ENABLED=false`. */
 @Injectable()
@@ -77,7 +82,11 @@ export class AuditWriterService implements OnModuleInit, BeforeApplicationShutdo
       batchMax: this.config.batchMax,
       queueMax: this.config.queueMax,
       writeTimeoutMs: this.config.writeTimeoutMs,
+      unwritten: (events, reason) => this.keepUnwritten(events, reason),
     });
+    // Events queued after `beforeApplicationShutdown` (answers given while the server closes) are written
+    // before the pool closes, whichever shutdown hook closes it.
+    runBeforePoolEnds(pool, () => this.closeWriter());
     this.logger.log({ msg: 'audit trail on', worm_dir: this.config.wormDir });
   }
 
@@ -102,13 +111,41 @@ export class AuditWriterService implements OnModuleInit, BeforeApplicationShutdo
   }
 
   /**
-   * Anchors the day file once nothing writes any more. Events of requests still in flight were committed
-   * before their answers (the HTTP server has closed by now) and the aggregated auditors' last counts before
-   * the pool closed, so this settle normally finds nothing left.
+   * Anchors the day file once nothing writes any more. The writer closed when the pool did (after the events
+   * queued while the server closed were written), so this normally finds nothing left.
    */
   async onApplicationShutdown(): Promise<void> {
-    await this.writer?.settle();
+    await this.closeWriter();
     await this.mirror?.close();
+  }
+
+  /** Writes what is queued for at most the write timeout; later events are kept as unwritten. */
+  private closeWriter(): Promise<void> {
+    return this.writer?.close(this.config.writeTimeoutMs) ?? Promise.resolve();
+  }
+
+  /** Events the database will not get: into the WORM directory, said so at error level. */
+  private keepUnwritten(events: PendingAuditEvent[], reason: string): void {
+    const summary = {
+      events: events.length,
+      event_names: [...new Set(events.map((event) => event.event))],
+      request_ids: events.slice(0, LOGGED_REQUEST_IDS).map((event) => event.request_id),
+      reason,
+    };
+    try {
+      const file = appendUnwritten(this.config.wormDir, events, reason);
+      this.logger.error({
+        msg: 'audit events NOT in the database, kept in the WORM directory',
+        file,
+        ...summary,
+      });
+    } catch (error) {
+      this.logger.error({
+        msg: 'audit events lost: neither in the database nor on disk',
+        err: String(error),
+        ...summary,
+      });
+    }
   }
 
   /** Committed events the mirror lacks (`after < seq < before`), as JSONL lines. */

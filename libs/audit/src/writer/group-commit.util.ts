@@ -20,6 +20,11 @@ export interface GroupCommitOptions {
   batchMax: number;
   queueMax: number;
   writeTimeoutMs: number;
+  /**
+   * Events the database will not get: accepted once the writer is closed, left queued at its deadline, or
+   * failed while it closed. Kept elsewhere (and said so) by the caller; must not throw.
+   */
+  unwritten?(events: PendingAuditEvent[], reason: string): void;
 }
 
 interface Waiter {
@@ -51,6 +56,10 @@ const ATTEMPTS = 3;
 export class GroupCommitWriter {
   private readonly chains = new Map<string, Chain>();
   private readonly timeouts: ChainTimeouts;
+  /** `close()` began: an event that fails from now on is handed to `unwritten`. */
+  private closing = false;
+  /** Closed: nothing reaches the database any more. */
+  private closed = false;
 
   constructor(private readonly options: GroupCommitOptions) {
     this.timeouts = chainTimeouts(options.writeTimeoutMs);
@@ -58,10 +67,11 @@ export class GroupCommitWriter {
 
   /** Resolves once the event is committed; rejects when it could not be (or not in time). */
   append(event: PendingAuditEvent): Promise<void> {
+    if (this.closed) return this.refuse(event, 'the audit database pool is closed: the event was not stored');
     const chain = this.chainOf(event.tenant);
-    if (chain.stalled) return Promise.reject(new AuditWriteError('the audit database is not answering'));
+    if (chain.stalled) return this.refuse(event, 'the audit database is not answering');
     if (chain.queue.length >= this.options.queueMax) {
-      return Promise.reject(new AuditWriteError(`more than ${this.options.queueMax} audit events waiting`));
+      return this.refuse(event, `more than ${this.options.queueMax} audit events waiting`);
     }
     return new Promise<void>((resolve, reject) => {
       chain.queue.push({ event, resolve, reject });
@@ -79,6 +89,24 @@ export class GroupCommitWriter {
     while ([...this.chains.values()].some((chain) => chain.flushing)) {
       await Promise.all([...this.chains.values()].map((chain) => chain.flushing));
     }
+  }
+
+  /**
+   * Writes what is queued, and what arrives meanwhile, for at most `withinMs`; then stops writing (the
+   * database pool is about to close). Events still queued then, failing meanwhile or arriving later go to
+   * `unwritten` and fail: none is dropped without a word.
+   */
+  async close(withinMs: number): Promise<void> {
+    this.closing = true;
+    let timer: NodeJS.Timeout | undefined;
+    const deadline = new Promise<void>((resolve) => (timer = setTimeout(resolve, withinMs)));
+    await Promise.race([this.settle(), deadline]);
+    clearTimeout(timer);
+    this.closed = true;
+    const late = new AuditWriteError(
+      `not written within ${withinMs} ms before the audit database pool closed`,
+    );
+    for (const chain of this.chains.values()) this.fail(chain.queue.splice(0), late);
   }
 
   private chainOf(tenant: string): Chain {
@@ -103,7 +131,9 @@ export class GroupCommitWriter {
     const timer = setTimeout(() => {
       chain.stalled = true;
       const error = new AuditWriteError(`audit write took longer than ${this.options.writeTimeoutMs} ms`);
-      for (const waiter of [...batch, ...chain.queue.splice(0)]) waiter.reject(error);
+      // The batch may still commit (its outcome settles it); the events queued behind it will not.
+      for (const waiter of batch) waiter.reject(error);
+      this.fail(chain.queue.splice(0), error);
     }, this.options.writeTimeoutMs);
     try {
       const linked = await this.write(
@@ -117,10 +147,35 @@ export class GroupCommitWriter {
       }
       for (const waiter of batch) waiter.resolve();
     } catch (error) {
-      for (const waiter of batch) waiter.reject(error);
+      this.fail(batch, error);
     } finally {
       clearTimeout(timer);
       chain.stalled = false;
+    }
+  }
+
+  /** Fails an event it will not queue; while closing, it also goes to `unwritten`. */
+  private refuse(event: PendingAuditEvent, reason: string): Promise<void> {
+    const error = new AuditWriteError(reason);
+    if (this.closing) this.keep([event], error);
+    return Promise.reject(error);
+  }
+
+  /** Rejects the waiters; while closing, their events also go to `unwritten`. */
+  private fail(waiters: Waiter[], error: unknown): void {
+    for (const waiter of waiters) waiter.reject(error);
+    if (this.closing && waiters.length > 0)
+      this.keep(
+        waiters.map((waiter) => waiter.event),
+        error,
+      );
+  }
+
+  private keep(events: PendingAuditEvent[], error: unknown): void {
+    try {
+      this.options.unwritten?.(events, error instanceof Error ? error.message : String(error));
+    } catch {
+      // `unwritten` reports its own failures
     }
   }
 

@@ -65,20 +65,24 @@ export class ApiKeysController {
   @ApiOperation({
     summary: 'List API keys',
     description:
-      'Keys of the caller’s tenant, newest first, with their status. Never the secret. At most `limit` ' +
-      '(default and maximum 500) a page; follow `next_cursor` for older pages.',
+      'Keys the caller manages, newest first, with their status. Never the secret. A person (JWT) sees ' +
+      'every key of its tenant; an API key sees only itself and the keys minted below it, directly or down ' +
+      'a chain of keys (`parent_key_id`). At most `limit` (default and maximum 500) a page; follow ' +
+      '`next_cursor` for older pages.',
   })
   @ApiOkResponse({ type: ApiKeyListDto })
   @ApiAuthProblems({
     401: UNAUTHORIZED,
     403: FORBIDDEN,
-    422: '`limit` out of range, or `cursor` not a `next_cursor` of this list.',
+    422:
+      '`limit` out of range, or `cursor` not a `next_cursor` of this list (`API_KEYS.CURSOR_INVALID`): a ' +
+      'key the caller does not see is no cursor.',
   })
   list(
     @CurrentPrincipal() principal: Principal,
     @Query() query: ListApiKeysQueryDto,
   ): Promise<ApiKeyListDto> {
-    return this.apiKeys.list(principal.tenant, query);
+    return this.apiKeys.list(principal, query);
   }
 
   @Delete(':id')
@@ -88,7 +92,9 @@ export class ApiKeysController {
     summary: 'Revoke an API key',
     description:
       'Revokes a key of the caller’s tenant and every key minted with it, directly or down a chain of keys, ' +
-      'in one transaction (idempotent: revoking a revoked key still revokes active keys below it). Every ' +
+      'in one transaction (idempotent: revoking a revoked key still revokes active keys below it). A person ' +
+      '(JWT) may revoke any key of its tenant; an API key only itself and the keys below it ' +
+      '(`parent_key_id`, at any depth), so a leaked key cannot revoke the tenant’s other keys. Every ' +
       'replica drops the revoked keys from its cache as soon as the revocation commits (Postgres ' +
       'LISTEN/NOTIFY), so their next use answers 401; only a replica whose listener connection is down keeps ' +
       'accepting them, for at most `API_KEY_CACHE_TTL_SEC`. Each revoked key is audited (`api_keys.revoke`; ' +
@@ -105,7 +111,14 @@ export class ApiKeysController {
     },
   })
   @ApiNoContentResponse({ description: 'Revoked, with every key below it.' })
-  @ApiAuthProblems({ 401: UNAUTHORIZED, 403: FORBIDDEN, 404: 'No such key in the caller’s tenant.' })
+  @ApiAuthProblems({
+    401: UNAUTHORIZED,
+    403:
+      FORBIDDEN +
+      ' Or `API_KEYS.OUTSIDE_CALLER_TREE`: the caller is an API key and the key is neither that key nor ' +
+      'minted below it.',
+    404: 'No such key in the caller’s tenant.',
+  })
   async revoke(
     @CurrentPrincipal() principal: Principal,
     @Param('id') id: string,

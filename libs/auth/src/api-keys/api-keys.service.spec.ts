@@ -46,9 +46,13 @@ function setup() {
   let held: Promise<void> | undefined;
   let release = (): void => undefined;
   const save = async (value: ApiKeyEntity) => ({ ...value, id: KEY_ID, createdAt: new Date() });
-  // The transaction's statements: the tenant lock, the revocation of the key's tree, the notification.
+  /** The key and the keys it was minted below: the API keys that manage it. */
+  const chain = new Set([KEY_ID]);
+  // The transaction's statements: the tenant lock, whether an API key caller manages the key (a walk up
+  // its chain), the revocation of the key's tree, the notification.
   const em = {
-    query: async (sql: string) => {
+    query: async (sql: string, params: unknown[] = []) => {
+      if (sql.includes('AS manages')) return [{ manages: chain.has(String(params[2])) }];
       if (!sql.includes('WITH RECURSIVE')) return [];
       if (row.revokedAt) return [[], 0];
       row.revokedAt = new Date();
@@ -76,8 +80,19 @@ function setup() {
   const holdLookups = () => {
     held = new Promise<void>((resolve) => (release = resolve));
   };
-  return { service, token: generated.token, row, audited, holdLookups, release: () => release() };
+  return { service, token: generated.token, row, chain, audited, holdLookups, release: () => release() };
 }
+
+/** A platform-admin API key of acme (the key `PARENT_ID`, minted by alice) acting as `subject`. */
+const adminKey = (subject: string): Principal => ({
+  subject,
+  tenant: 'acme',
+  roles: ['platform-admin'],
+  scopes: [],
+  kind: 'api_key',
+  credentialId: PARENT_ID,
+  createdBy: 'alice',
+});
 
 describe('ApiKeysService', () => {
   it('does not let a lookup that read the row before a revoke cache the unrevoked key', async () => {
@@ -129,15 +144,7 @@ describe('ApiKeysService', () => {
 
   it('records the person at the root of a chain of keys as the creator of a key minted by a key', async () => {
     const { service, audited } = setup();
-    const keyOfAlice: Principal = {
-      subject: 'dave',
-      tenant: 'acme',
-      roles: ['platform-admin'],
-      scopes: [],
-      kind: 'api_key',
-      credentialId: PARENT_ID,
-      createdBy: 'alice',
-    };
+    const keyOfAlice = adminKey('dave');
     const minted = await service.create(keyOfAlice, { name: 'svc', subject: 'svc', roles: ['agent'] });
     expect(minted.created_by).toBe('alice');
     const keyOfKey: Principal = {
@@ -177,6 +184,39 @@ describe('ApiKeysService', () => {
       expect.objectContaining({ event: 'api_keys.revoke', subject: 'alice', request_id: 'req-2' }),
     ]);
     expect(JSON.stringify(audited)).not.toContain(created.secret);
+  });
+
+  it('lets an API key revoke only itself and the keys minted below it', async () => {
+    const { service, row, chain, audited } = setup();
+    const other = adminKey('svc-other');
+    await expect(service.revoke(other, KEY_ID, 'req-1')).rejects.toMatchObject({
+      code: 'API_KEYS.OUTSIDE_CALLER_TREE',
+      status: 403,
+    });
+    expect(row.revokedAt).toBeNull();
+    expect(audited).toEqual([]);
+
+    chain.add(PARENT_ID); // the key was minted below the caller
+    await service.revoke(other, KEY_ID, 'req-2');
+    expect(row.revokedAt).not.toBeNull();
+    expect(audited).toEqual([
+      expect.objectContaining({
+        event: 'api_keys.revoke',
+        details: expect.objectContaining({ key_id: KEY_ID, actor_credential_id: PARENT_ID }),
+      }),
+    ]);
+  });
+
+  it('lets an API key revoke itself, and a person any key of its tenant', async () => {
+    const itself = setup();
+    const key = await itself.service.authenticate(itself.token);
+    await itself.service.revoke(key, KEY_ID);
+    expect(itself.row.revokedAt).not.toBeNull();
+
+    const byPerson = setup();
+    byPerson.chain.clear(); // no key manages it: a person still does
+    await byPerson.service.revoke(ADMIN, KEY_ID);
+    expect(byPerson.row.revokedAt).not.toBeNull();
   });
 
   it('drops the cached keys of a tenant when told a key there was revoked, and only those', async () => {

@@ -12,8 +12,9 @@ import { ApiKeyEntity } from './api-key.entity';
 import { assertKnownRoles, assertWithinCreator, expiryUnderParent } from './api-key-grant.util';
 import { lockTenantKeys, notifyRevoked, revokeTree } from './api-key-rows.util';
 import { apiKeyMatches, generateApiKeyToken, parseApiKeyToken } from './api-key-token.util';
+import { managedKeys, managesKey } from './api-key-tree.util';
 import { accountableCreatorOf, type AuditedKey, auditDetails, principalOf, toDto } from './api-key-view.util';
-import { ApiKeyCursorInvalidException } from './api-keys.exception';
+import { ApiKeyCursorInvalidException, ApiKeyOutsideCallerTreeException } from './api-keys.exception';
 import { type ApiKeyListDto, type CreatedApiKeyDto } from './dto/api-key.dto';
 import { API_KEY_DEFAULT_TTL_SEC, type CreateApiKeyDto } from './dto/create-api-key.dto';
 import { API_KEY_PAGE_MAX, type ListApiKeysQueryDto } from './dto/list-api-keys-query.dto';
@@ -33,10 +34,11 @@ interface CachedKey {
  * API keys of service clients: created by an admin of a tenant (secret shown once, stored as SHA-256),
  * listed and revoked within that tenant, and accepted as `Bearer tg_…`. A key minted with another key is
  * linked to it, holds no role or scope it lacks and does not outlive it; revoking a key revokes every key
- * below it. Lookups are cached for at most `API_KEY_CACHE_TTL_SEC`; a revocation drops the cached keys of
- * its tenant on every replica through LISTEN/NOTIFY (`ApiKeyRevocationListener`). Creating and revoking
- * are audited (`api_keys.create|revoke`) with the admin who did it; a key minted with another key records
- * that key's own `created_by` (the person at the root of the chain) as its creator.
+ * below it. A person lists and revokes every key of its tenant, an API key only itself and the keys below it
+ * (`api-key-tree.util`). Lookups are cached for at most `API_KEY_CACHE_TTL_SEC`; a revocation drops the
+ * cached keys of its tenant on every replica through LISTEN/NOTIFY (`ApiKeyRevocationListener`). Creating
+ * and revoking are audited (`api_keys.create|revoke`) with the admin who did it; a key minted with another
+ * key records that key's own `created_by` (the person at the root of the chain) as its creator.
  */
 @Injectable()
 export class ApiKeysService {
@@ -85,17 +87,16 @@ export class ApiKeysService {
     return { ...toDto(saved), secret: generated.token };
   }
 
-  /** Keys of the tenant, newest first, a page at a time; `next_cursor` is the last key's id. */
-  async list(tenant: string, query: ListApiKeysQueryDto = {}): Promise<ApiKeyListDto> {
+  /** Keys `caller` manages, newest first, a page at a time; `next_cursor` is the last key's id. */
+  async list(caller: Principal, query: ListApiKeysQueryDto = {}): Promise<ApiKeyListDto> {
     const limit = query.limit ?? API_KEY_PAGE_MAX;
-    const select = this.keys
-      .createQueryBuilder('k')
-      .where('k.tenant = :tenant', { tenant })
+    const select = managedKeys(this.keys, caller)
       .orderBy('k.created_at', 'DESC')
       .addOrderBy('k.id', 'DESC')
       .limit(limit + 1);
     if (query.cursor !== undefined) {
-      if (!(await this.keys.existsBy({ id: query.cursor, tenant }))) throw new ApiKeyCursorInvalidException();
+      const cursor = managedKeys(this.keys, caller).andWhere('k.id = :cursor', { cursor: query.cursor });
+      if (!(await cursor.getExists())) throw new ApiKeyCursorInvalidException();
       select.andWhere(
         '(k.created_at, k.id) < (SELECT c.created_at, c.id FROM api_keys c WHERE c.id = :cursor)',
         { cursor: query.cursor },
@@ -113,7 +114,8 @@ export class ApiKeysService {
 
   /**
    * Revokes a key of the tenant and every key minted below it (idempotent: revoking a revoked key still
-   * revokes what is active below it), each audited; another tenant's key is reported as not found.
+   * revokes what is active below it), each audited; another tenant's key is reported as not found. An API
+   * key may revoke only itself and the keys below it (403 for any other key of the tenant).
    */
   async revoke(actor: Principal, id: string, requestId?: string): Promise<void> {
     const { tenant } = actor;
@@ -121,6 +123,7 @@ export class ApiKeysService {
       ? await this.keys.manager.transaction(async (em) => {
           await lockTenantKeys(em, tenant);
           if (!(await em.existsBy(ApiKeyEntity, { id, tenant }))) return undefined;
+          if (!(await managesKey(em, actor, id))) throw new ApiKeyOutsideCallerTreeException();
           const rows = await revokeTree(em, tenant, id);
           if (rows.length > 0) await notifyRevoked(em, tenant);
           return rows;

@@ -2,6 +2,7 @@ import { STATUS_CODES } from 'node:http';
 
 import { HttpException } from '@nestjs/common';
 
+import { INVALID_MEDIA_TYPE_DETAIL } from '../http/media-type.util';
 import { DomainException } from './domain.exception';
 import { type ProblemViolation } from './problem.types';
 
@@ -27,12 +28,15 @@ const FASTIFY_CODES: Record<string, string> = {
   FST_ERR_BAD_URL: 'REQUEST.BAD_URL',
   FST_ERR_MAX_PARAM_LENGTH: 'REQUEST.PATH_PARAM_TOO_LONG',
   TG_ERR_JSON_TOO_DEEP: 'REQUEST.JSON_TOO_DEEP',
+  TG_ERR_UNSUPPORTED_MEDIA_TYPE: 'REQUEST.UNSUPPORTED_MEDIA_TYPE',
 };
 
-/** Details that do not echo the request's path back (the router's own messages quote it). */
+/** Details of our own for Fastify's: no echo of the request's path (the router's messages quote it). */
 const FASTIFY_DETAILS: Record<string, string> = {
   FST_ERR_BAD_URL: 'The request path is not a valid URL (bad percent-encoding).',
   FST_ERR_MAX_PARAM_LENGTH: 'A path parameter is longer than the route allows.',
+  // Fastify's own 415 answers only a Content-Type it cannot parse: the catch-all body parser answers the rest.
+  FST_ERR_CTP_INVALID_MEDIA_TYPE: INVALID_MEDIA_TYPE_DETAIL,
 };
 
 const HTTP_CODES: Record<number, string> = {

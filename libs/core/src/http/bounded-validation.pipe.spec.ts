@@ -1,7 +1,19 @@
 import { Type } from 'class-transformer';
-import { IsInt, IsObject, ValidateNested } from 'class-validator';
+import {
+  ArrayMaxSize,
+  IsArray,
+  IsInt,
+  IsObject,
+  IsOptional,
+  IsString,
+  Validate,
+  ValidateNested,
+  ValidatorConstraint,
+  type ValidatorConstraintInterface,
+} from 'class-validator';
 
 import { MAX_REPORTED_VIOLATIONS, RequestValidationException } from '../errors/common.exception';
+import { MAX_BODY_NODES } from './body-nodes.util';
 import { BoundedValidationPipe, MAX_BODY_DEPTH } from './bounded-validation.pipe';
 
 class Body {
@@ -18,6 +30,47 @@ class Items {
   @ValidateNested({ each: true })
   @Type(() => Item)
   items: Item[];
+}
+
+/** Sees the free-form object itself: a schema's `type` must be "object". */
+@ValidatorConstraint({ name: 'objectSchema' })
+class ObjectSchema implements ValidatorConstraintInterface {
+  validate(value: unknown): boolean {
+    return (value as { type?: unknown } | undefined)?.type === 'object';
+  }
+
+  defaultMessage(): string {
+    return 'schema must have type "object"';
+  }
+}
+
+class Manifest {
+  @IsString()
+  name: string;
+
+  @IsObject()
+  @Validate(ObjectSchema)
+  schema: Record<string, unknown>;
+
+  @IsOptional()
+  @ValidateNested()
+  @Type(() => Item)
+  item?: Item;
+
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(50)
+  @IsString({ each: true })
+  tags?: string[];
+}
+
+const MANIFEST = { type: 'body' as const, metatype: Manifest };
+
+/** An object with `count` members. */
+function wide(count: number, value: () => unknown = () => 0): Record<string, unknown> {
+  const members: Record<string, unknown> = {};
+  for (let i = 0; i < count; i += 1) members[i.toString(36)] = value();
+  return members;
 }
 
 function nested(levels: number): Record<string, unknown> {
@@ -81,6 +134,51 @@ describe('BoundedValidationPipe', () => {
       .transform({ inputs: {}, 'a/b~c': 1 }, BODY)
       .catch((e: unknown) => e)) as RequestValidationException;
     expect(error.errors).toEqual([{ pointer: '/a~1b~0c', detail: 'property a/b~c should not exist' }]);
+  });
+
+  it('hands a free-form object to the DTO as it is (not copied member by member), still validated', async () => {
+    const schema = { type: 'object', properties: wide(120_000, () => ({ type: 'string' })) };
+    const body = { name: 'a', schema, item: { n: 1 } };
+    const started = performance.now();
+    const dto = (await pipe.transform(body, MANIFEST)) as Manifest;
+    // Copied by class-transformer, these 120,000 members took about 12 seconds (quadratic key handling).
+    expect(performance.now() - started).toBeLessThan(2_000);
+    expect(dto).toBeInstanceOf(Manifest);
+    expect(dto.schema).toBe(schema);
+    expect(dto.item).toBeInstanceOf(Item);
+    expect(body.schema).toBe(schema); // the request's body is left as it came
+    const refused = (await pipe
+      .transform({ name: 'a', schema: { type: 'array' } }, MANIFEST)
+      .catch((e: unknown) => e)) as RequestValidationException;
+    expect(refused.errors).toEqual([{ pointer: '/schema', detail: 'schema must have type "object"' }]);
+    const notObject = (await pipe
+      .transform({ name: 'a', schema: [1] }, MANIFEST)
+      .catch((e: unknown) => e)) as RequestValidationException;
+    expect(notObject.errors?.map((error) => error.pointer)).toContain('/schema');
+  });
+
+  it('refuses more members and items than the bound outside free-form objects, before walking them', async () => {
+    const cases: [Record<string, unknown>, string][] = [
+      [{ name: 'a', schema: { type: 'object' }, item: { n: 1, ...wide(120_000) } }, '/item'],
+      [{ name: 'a', schema: { type: 'object' }, tags: Array.from({ length: 500_000 }, () => 'x') }, '/tags'],
+    ];
+    for (const [body, pointer] of cases) {
+      const started = performance.now();
+      const error = (await pipe
+        .transform(body, MANIFEST)
+        .catch((e: unknown) => e)) as RequestValidationException;
+      expect(performance.now() - started).toBeLessThan(1_000);
+      expect(error).toBeInstanceOf(RequestValidationException);
+      expect(error.errors).toEqual([
+        { pointer, detail: expect.stringContaining(`past ${MAX_BODY_NODES} members`) },
+      ]);
+    }
+    const withinTheBound = {
+      name: 'a',
+      schema: { type: 'object', ...wide(10_000) },
+      tags: Array.from({ length: 50 }, () => 'x'),
+    };
+    await expect(pipe.transform(withinTheBound, MANIFEST)).resolves.toBeInstanceOf(Manifest);
   });
 
   it('leaves bodies that are not bound to a class alone (tool arguments have their own bound)', async () => {

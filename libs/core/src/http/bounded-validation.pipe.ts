@@ -5,6 +5,13 @@ import { MAX_REPORTED_VIOLATIONS, RequestValidationException } from '../errors/c
 import { type ProblemViolation } from '../errors/problem.types';
 import { depthViolation } from '../json/json-depth.util';
 import { escapePointerSegment } from '../json/json-pointer.util';
+import { bodyNodesViolation, MAX_BODY_NODES } from './body-nodes.util';
+import {
+  freeFormProperties,
+  freeFormTransformer,
+  isPlainObject,
+  withoutFreeForm,
+} from './free-form-transformer.util';
 import { validationExceptionFactory } from './validation.util';
 
 /**
@@ -29,12 +36,16 @@ function propertiesOf(metatype: abstract new (...args: never[]) => unknown): Rea
 
 /**
  * The global `ValidationPipe` (whitelist, no unknown properties, transform, 422 problem per violation),
- * with two checks first, before class-transformer walks the body:
+ * with three checks first, before class-transformer walks the body:
  * - nesting: class-transformer recurses into the body, so a deep one would overflow the stack and answer 500;
  * - a flood of unknown members: its time grows with the square of an object's member count (90,000 unknown
  *   keys took seconds of CPU), and they would only be refused one violation each. More than
- *   `MAX_REPORTED_VIOLATIONS` unknown members at the top level are refused at once.
- * Bodies not bound to a class (tool arguments) are left to their own checks.
+ *   `MAX_REPORTED_VIOLATIONS` unknown members at the top level are refused at once;
+ * - size: more than `MAX_BODY_NODES` members and array items in all, free-form objects aside.
+ * Free-form objects (properties class-transformer would only copy: a manifest's schemas, an OpenAPI
+ * document, variables) are left out of what Nest and class-transformer walk and handed to the DTO as
+ * they are (`withoutFreeForm`): copied member by member, a megabyte of schema keys held the event loop
+ * for 8 to 16 seconds. Bodies not bound to a class (tool arguments) are left to their own checks.
  */
 export class BoundedValidationPipe extends ValidationPipe {
   constructor(options: ValidationPipeOptions = {}) {
@@ -43,17 +54,24 @@ export class BoundedValidationPipe extends ValidationPipe {
       forbidNonWhitelisted: true,
       transform: true,
       exceptionFactory: validationExceptionFactory,
+      // Nest keeps the packages of the ValidationPipe created last (module state): this is the app's only one.
+      transformerPackage: freeFormTransformer,
       ...options,
     });
   }
 
   override async transform(value: unknown, metadata: ArgumentMetadata): Promise<unknown> {
-    if (metadata.type === 'body' && metadata.metatype && this.toValidate(metadata)) {
-      const violation = depthViolation(value, MAX_BODY_DEPTH);
-      if (violation) throw new RequestValidationException([violation]);
-      if (this.validatorOptions.forbidNonWhitelisted) this.refuseUnknownFlood(value, metadata.metatype);
+    if (metadata.type !== 'body' || !metadata.metatype || !this.toValidate(metadata)) {
+      return super.transform(value, metadata);
     }
-    return super.transform(value, metadata);
+    // Cheapest first: the unknown members and the size stop early, the depth walks the whole body.
+    if (this.validatorOptions.forbidNonWhitelisted) this.refuseUnknownFlood(value, metadata.metatype);
+    const freeForm = isPlainObject(value) ? freeFormProperties(metadata.metatype) : [];
+    const oversized = bodyNodesViolation(value, freeForm, MAX_BODY_NODES);
+    if (oversized) throw new RequestValidationException([oversized]);
+    const violation = depthViolation(value, MAX_BODY_DEPTH);
+    if (violation) throw new RequestValidationException([violation]);
+    return super.transform(isPlainObject(value) ? withoutFreeForm(value, freeForm) : value, metadata);
   }
 
   private refuseUnknownFlood(value: unknown, metatype: abstract new (...args: never[]) => unknown): void {

@@ -27,13 +27,19 @@ export function jsonBytesWithin(value: unknown, limit: number): number | undefin
       if (total > limit) break;
       for (let i = node.length - 1; i >= 0; i -= 1) stack.push(omitted(node[i]) ? null : node[i]);
     } else if (node !== null && typeof node === 'object') {
-      const members = Object.entries(node).filter(([, member]) => !omitted(member));
-      total += 2 + Math.max(0, members.length - 1);
-      for (const [key, member] of members) {
-        total += primitiveBytes(key, limit - total) + 1;
+      // Member by member, so a huge object stops at the limit instead of having all its entries listed.
+      const record = node as Record<string, unknown>;
+      let members = 0;
+      total += 1; // `{`
+      for (const key of Object.keys(record)) {
+        const member = record[key];
+        if (omitted(member)) continue;
+        members += 1;
+        total += primitiveBytes(key, limit - total) + 2; // the key, `:`, and `,` or `}`
         if (total > limit) break;
         stack.push(member);
       }
+      if (members === 0) total += 1; // `}`
     } else total += primitiveBytes(node, limit - total);
   }
   return total > limit ? undefined : total;

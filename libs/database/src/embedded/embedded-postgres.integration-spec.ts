@@ -1,6 +1,15 @@
 import { type ChildProcessWithoutNullStreams, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { type Dirent, existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import {
+  type Dirent,
+  existsSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { chmod, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -29,6 +38,10 @@ interface Starter {
   outcome: Promise<Line>;
   /** Asks it to stop: its `stopped` line, or `still waiting` after `ms`. */
   stop(ms?: number): Promise<Line>;
+  /** Makes it call process.exit() (a second Ctrl-C), at any moment; resolves once it has exited. */
+  exit(): Promise<void>;
+  /** SIGKILLs it (OOM, power loss); resolves once it has exited. */
+  kill(): Promise<void>;
 }
 
 function starter(baseDir: string, options: { stopTimeoutMs?: number; waitFor?: string; env?: object } = {}) {
@@ -53,8 +66,18 @@ function starter(baseDir: string, options: { stopTimeoutMs?: number; waitFor?: s
     return JSON.parse(String(line.value)) as Line;
   };
   const outcome = next();
+  outcome.catch(() => undefined); // a starter killed before its first line: only the tests that wait care
+  const exited = new Promise<void>((done) => child.once('exit', () => done()));
   const result: Starter = {
     outcome,
+    exit: () => {
+      child.stdin.write('exit\n');
+      return exited;
+    },
+    kill: () => {
+      child.kill('SIGKILL');
+      return exited;
+    },
     stop: async (ms = 20_000) => {
       if ((await outcome).event !== 'started') return { event: 'refused' };
       child.stdin.write('stop\n');
@@ -88,6 +111,75 @@ function alive(pid: number): boolean {
   }
 }
 
+/** Alive and not a zombie (exited, waiting for its parent to reap it). */
+function running(pid: number): boolean {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat.slice(stat.lastIndexOf(')') + 2)[0] !== 'Z';
+  } catch {
+    return false; // reaped
+  }
+}
+
+/** The running initdb processes building a cluster under `baseDir` (a test's own folder). */
+function initdbPids(baseDir: string): number[] {
+  return readdirSync('/proc')
+    .filter((name) => /^\d+$/.test(name))
+    .map(Number)
+    .filter((pid) => {
+      try {
+        const args = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0');
+        return (
+          args[0].endsWith('/initdb') &&
+          args.some((arg) => arg.startsWith(`--pgdata=${baseDir}/`)) &&
+          running(pid)
+        );
+      } catch {
+        return false;
+      }
+    });
+}
+
+/** SIGKILLs the initdb under `baseDir` and everything it started (its own process group). */
+function killInitdb(baseDir: string): void {
+  for (const pid of initdbPids(baseDir)) {
+    try {
+      process.kill(-pid, 'SIGKILL');
+    } catch {
+      /* ended meanwhile */
+    }
+  }
+}
+
+async function until(condition: () => boolean, ms: number): Promise<boolean> {
+  const deadline = Date.now() + ms;
+  while (!condition() && Date.now() < deadline) await new Promise((done) => setTimeout(done, 5));
+  return condition();
+}
+
+/** The cluster initdb is building under `baseDir`, once it is half-way (bootstrap wrote `global/pg_control`). */
+async function halfBuiltCluster(baseDir: string): Promise<string> {
+  const candidates = () => [
+    join(baseDir, 'data'),
+    ...readdirSync(baseDir)
+      .filter((name) => name.startsWith('.initdb-'))
+      .map((name) => join(baseDir, name, 'data')),
+  ];
+  const found = () => candidates().find((dir) => existsSync(join(dir, 'global/pg_control')));
+  if (!(await until(() => found() !== undefined, 60_000))) throw new Error('initdb never got half-way');
+  return found()!;
+}
+
+/** Names and sizes of every file under `dir`. */
+function listing(dir: string): string[] {
+  return readdirSync(dir, { recursive: true, withFileTypes: true })
+    .filter((entry) => entry.isFile())
+    .map(
+      (entry) => `${join(entry.parentPath, entry.name)} ${statSync(join(entry.parentPath, entry.name)).size}`,
+    )
+    .sort();
+}
+
 /** SIGKILLs the postmaster serving exactly `dataDir`, if one is left (a test that failed half-way). */
 function killLeftover(dataDir: string): void {
   if (!existsSync(join(dataDir, 'postmaster.pid'))) return;
@@ -98,6 +190,18 @@ function killLeftover(dataDir: string): void {
 
 async function waitUntilDead(pid: number): Promise<void> {
   while (alive(pid)) await new Promise((done) => setTimeout(done, 20));
+}
+
+/** A new start on `baseDir` starts and answers a query; it is stopped again. */
+async function expectRestartServes(baseDir: string): Promise<void> {
+  const again = starter(baseDir);
+  const restarted = await again.outcome;
+  try {
+    expect(restarted).toMatchObject({ event: 'started' });
+    expect(await selectOne(baseDir, restarted.port!)).toBe(1);
+  } finally {
+    await again.stop();
+  }
 }
 
 async function selectOne(baseDir: string, port: number): Promise<number> {
@@ -143,6 +247,7 @@ function exposedCopies(roots: string[], secret: string): string[] {
 afterAll(async () => {
   for (const child of children) if (child.exitCode === null) child.kill('SIGKILL');
   for (const dir of dirs) {
+    killInitdb(dir);
     killLeftover(join(dir, 'data'));
     await rm(dir, { recursive: true, force: true });
   }
@@ -207,6 +312,121 @@ describe('EmbeddedPostgres (integration)', () => {
 
     expect(await server.stop(8_000)).toMatchObject({ event: 'stopped' });
     expect(alive(postmaster!)).toBe(false);
+    expect(existsSync(join(baseDir, 'owner.pid'))).toBe(false);
+  });
+});
+
+describe('EmbeddedPostgres initialisation (integration)', () => {
+  it('a first start killed while initdb runs leaves no data folder, and the next start initialises', async () => {
+    const baseDir = await scratchDir('toolgate-embedded-');
+    const first = starter(baseDir);
+    await halfBuiltCluster(baseDir);
+    await first.kill(); // out of memory, power loss: initdb dies with it
+    killInitdb(baseDir);
+    const leftData = existsSync(join(baseDir, 'data'));
+
+    const again = starter(baseDir);
+    const restarted = await again.outcome;
+    try {
+      expect(restarted).toMatchObject({ event: 'started' });
+      expect(leftData).toBe(false);
+      expect(await selectOne(baseDir, restarted.port!)).toBe(1);
+      // What the interrupted initialisation left beside the data folder is gone.
+      expect(readdirSync(baseDir).filter((name) => name.startsWith('.initdb-'))).toEqual([]);
+    } finally {
+      await again.stop();
+    }
+  });
+
+  it('an exit while initdb runs (a second Ctrl-C) ends initdb too, and the next start initialises', async () => {
+    const baseDir = await scratchDir('toolgate-embedded-');
+    const first = starter(baseDir);
+    await halfBuiltCluster(baseDir);
+    await first.exit();
+    expect(await until(() => initdbPids(baseDir).length === 0, 1_000)).toBe(true);
+    expect(existsSync(join(baseDir, 'data'))).toBe(false);
+
+    await expectRestartServes(baseDir);
+  });
+
+  it('refuses a data folder an older version left half-initialised, says how to remove it, and leaves it be', async () => {
+    const baseDir = await scratchDir('toolgate-embedded-');
+    const dataDir = join(baseDir, 'data');
+    const first = starter(baseDir);
+    const cluster = await halfBuiltCluster(baseDir);
+    await first.kill();
+    killInitdb(baseDir);
+    // Older versions ran initdb in the data folder itself.
+    if (cluster !== dataDir) {
+      renameSync(cluster, dataDir);
+      rmSync(join(cluster, '..'), { recursive: true, force: true });
+    }
+    const before = listing(dataDir);
+
+    const again = starter(baseDir);
+    expect(await again.outcome).toEqual({
+      event: 'refused',
+      message:
+        `Embedded Postgres cannot start: ${dataDir} is a cluster whose initialisation was interrupted (initdb ` +
+        'did not finish and no server ever ran on it, so it holds no data). Remove it, then start again: ' +
+        `rm -rf '${dataDir}'`,
+    });
+    expect(listing(dataDir)).toEqual(before);
+  });
+
+  it('never takes a cluster that completed its initialisation for an interrupted one', async () => {
+    const baseDir = await scratchDir('toolgate-embedded-');
+    const first = starter(baseDir);
+    expect(await first.outcome).toMatchObject({ event: 'started' });
+    expect(await first.stop()).toMatchObject({ event: 'stopped' });
+    // Without postmaster.opts (as if no server had ever run on it), base/5 still marks it complete.
+    rmSync(join(baseDir, 'data/postmaster.opts'));
+    const again = starter(baseDir);
+    try {
+      expect(await again.outcome).toMatchObject({ event: 'started' });
+    } finally {
+      await again.stop();
+    }
+  });
+});
+
+describe('EmbeddedPostgres exit handler (integration)', () => {
+  it('gives up owner.pid only once the server is gone: an immediate restart starts', async () => {
+    const baseDir = await scratchDir('toolgate-embedded-');
+    const first = starter(baseDir);
+    const { postmaster } = await first.outcome;
+    await first.exit();
+    expect(running(postmaster!)).toBe(false);
+    expect(existsSync(join(baseDir, 'owner.pid'))).toBe(false);
+
+    await expectRestartServes(baseDir);
+  });
+
+  it('stops a server that is still starting, and only then gives up owner.pid', async () => {
+    const baseDir = await scratchDir('toolgate-embedded-');
+    const dataDir = join(baseDir, 'data');
+    const first = starter(baseDir);
+    expect(await first.outcome).toMatchObject({ event: 'started' });
+    expect(await first.stop()).toMatchObject({ event: 'stopped' });
+    const second = starter(baseDir, { stopTimeoutMs: 300 });
+    const pidFile = join(dataDir, 'postmaster.pid');
+    expect(await until(() => existsSync(pidFile) && postmasterPid(dataDir) > 0, 30_000)).toBe(true);
+    const postmaster = postmasterPid(dataDir);
+    process.kill(postmaster, 'SIGSTOP'); // it never gets ready
+    await second.exit();
+    expect(running(postmaster)).toBe(false);
+    expect(existsSync(join(baseDir, 'owner.pid'))).toBe(false);
+  });
+
+  it('waits for a hung server no longer than stop() does (SIGQUIT, then SIGKILL)', async () => {
+    const baseDir = await scratchDir('toolgate-embedded-');
+    const first = starter(baseDir, { stopTimeoutMs: 300 });
+    const { postmaster } = await first.outcome;
+    process.kill(postmaster!, 'SIGSTOP'); // SIGINT stays pending: a hung server
+    const began = Date.now();
+    await first.exit();
+    expect(Date.now() - began).toBeLessThan(8_000);
+    expect(running(postmaster!)).toBe(false);
     expect(existsSync(join(baseDir, 'owner.pid'))).toBe(false);
   });
 });

@@ -1,8 +1,9 @@
 import { randomBytes } from 'node:crypto';
-import { chmod, mkdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 
-import { initialiseCluster } from './initdb.util';
+import { inspectDataDir } from './data-dir.util';
+import { initialiseCluster, removeInterruptedInits } from './initdb.util';
 import { claimOwnership, type OwnerLock } from './owner.util';
 import { assertPortFree, findFreePort } from './port.util';
 import { findPostgresBinaries, postgresOsUser } from './postgres-binaries.util';
@@ -25,7 +26,8 @@ const STOP_TIMEOUT_MS = 15_000;
 
 /**
  * Starts and stops a Postgres server owned by this process, with data under `baseDir/data`. Ownership of
- * `baseDir` (`owner.pid`, exclusive) is claimed before anything else and held until `stop()`.
+ * `baseDir` (`owner.pid`, exclusive) is claimed before anything else and held until `stop()`, or until the
+ * server is gone when the process exits without it.
  */
 export class EmbeddedPostgres {
   private postmaster?: Postmaster;
@@ -55,15 +57,20 @@ export class EmbeddedPostgres {
     await mkdir(baseDir, { recursive: true });
     await chmod(baseDir, 0o755); // the postgres OS user must be able to enter it
     // First, so no other gateway can take this server for a stale one while it starts.
-    this.lock = await claimOwnership(baseDir);
-    // Last resort for exits that skip the graceful path (process.exit after a failed boot).
+    const lock = await claimOwnership(baseDir);
+    this.lock = lock;
+    const initdb = new AbortController();
+    // Last resort for exits that skip the graceful path (process.exit after a failed boot, a second Ctrl-C):
+    // no initdb left running, and the folder is given up only once the server is gone (bounded like stop()),
+    // so an immediate restart never meets the old server still shutting down.
     this.exitHandler = () => {
-      this.postmaster?.signal('SIGINT');
-      this.lock?.releaseSync();
+      initdb.abort();
+      this.postmaster?.stopSync(this.stopTimeoutMs);
+      lock.releaseSync();
     };
     process.once('exit', this.exitHandler);
     try {
-      await this.launch(baseDir);
+      await this.launch(baseDir, initdb.signal);
       await this.ensureDatabase(this.options.database);
     } catch (error) {
       await this.stop().catch(() => undefined);
@@ -77,14 +84,15 @@ export class EmbeddedPostgres {
    * ownership of `baseDir`.
    */
   async stop(): Promise<void> {
-    const { postmaster, lock } = this;
-    this.postmaster = undefined;
+    const { postmaster, lock, exitHandler } = this;
     this.lock = undefined;
-    if (this.exitHandler) process.removeListener('exit', this.exitHandler);
     this.exitHandler = undefined;
     try {
-      await postmaster?.stop(this.options.stopTimeoutMs ?? STOP_TIMEOUT_MS);
+      await postmaster?.stop(this.stopTimeoutMs);
     } finally {
+      // The exit handler stays until the server is gone: an exit meanwhile still waits for it.
+      if (this.postmaster === postmaster) this.postmaster = undefined;
+      if (exitHandler) process.removeListener('exit', exitHandler);
       await lock?.release();
     }
   }
@@ -103,19 +111,21 @@ export class EmbeddedPostgres {
     }
   }
 
-  private async launch(baseDir: string): Promise<void> {
+  private get stopTimeoutMs(): number {
+    return this.options.stopTimeoutMs ?? STOP_TIMEOUT_MS;
+  }
+
+  private async launch(baseDir: string, initdbSignal: AbortSignal): Promise<void> {
+    const log = (text: string) => this.remember(text);
     await stopStalePostmaster(this.dataDir);
+    await removeInterruptedInits(baseDir, log);
+    const state = await inspectDataDir(this.dataDir);
     const port = this.options.port || (await findFreePort());
     await assertPortFree(port);
     this.password = await this.loadOrCreatePassword(baseDir);
     const binaries = await findPostgresBinaries();
     const user = await postgresOsUser();
-    const log = (text: string) => this.remember(text);
-    const initialised = await stat(join(this.dataDir, 'PG_VERSION')).then(
-      () => true,
-      () => false,
-    );
-    if (!initialised)
+    if (state === 'missing')
       await initialiseCluster({
         binaries,
         baseDir,
@@ -123,9 +133,11 @@ export class EmbeddedPostgres {
         password: this.password,
         user,
         log,
+        signal: initdbSignal,
       });
     try {
-      this.postmaster = await Postmaster.start({
+      // Known before it is ready: an exit while it starts stops it too.
+      this.postmaster = new Postmaster({
         binaries,
         dataDir: this.dataDir,
         port,
@@ -140,6 +152,7 @@ export class EmbeddedPostgres {
           'max_connections=200',
         ],
       });
+      await this.postmaster.ready;
     } catch (error) {
       throw new Error(
         `Embedded Postgres failed to start on port ${port}: ${(error as Error).message}.\n` +

@@ -1,14 +1,15 @@
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { readFileSync, unlinkSync } from 'node:fs';
-import { link, readFile, rename, unlink, writeFile } from 'node:fs/promises';
+import { link, readdir, readFile, rename, unlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 
-import { isAlive } from './stale-postmaster.util';
+import { isAlive, processStartTime } from './process.util';
 
 const OWNER_FILE = 'owner.pid';
+const TAKEOVER_PREFIX = '.owner.takeover.';
 const CLAIM_ATTEMPTS = 5;
 
-/** Lock contents this process holds (a second claim in the same process is refused like any other). */
+/** Claims this process holds or is making (a second claim in the same process is refused like any other). */
 const held = new Set<string>();
 
 /** The exclusive claim on an embedded Postgres folder, held from before anything is touched until stop. */
@@ -16,16 +17,6 @@ export interface OwnerLock {
   release(): Promise<void>;
   /** For `process.on('exit')`, where nothing asynchronous runs. */
   releaseSync(): void;
-}
-
-/** When the kernel started `pid` (clock ticks since boot, /proc/<pid>/stat field 22); undefined off Linux. */
-export function processStartTime(pid: number): string | undefined {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    return stat.slice(stat.lastIndexOf(')') + 2).split(' ')[19];
-  } catch {
-    return undefined;
-  }
 }
 
 /**
@@ -65,49 +56,91 @@ const isCode = (error: unknown, code: string) => (error as NodeJS.ErrnoException
 
 /**
  * Claims `baseDir` for this process before anything in it is touched: `owner.pid` appears whole and
- * exclusively (written aside, then hard-linked: EEXIST if another claim exists). A claim whose process is
- * gone is stale: it is renamed aside (atomic, only one racer moves a given file) and, if what moved turns out
- * to be a live claim made meanwhile, put back. A live claim refuses with a message naming its pid.
+ * exclusively (written aside, then hard-linked: EEXIST if another claim exists). A live claim refuses with a
+ * message naming its pid; a stale one is replaced (`takeOverStale`).
  */
 export async function claimOwnership(baseDir: string): Promise<OwnerLock> {
   const file = join(baseDir, OWNER_FILE);
   const text = `${process.pid} ${processStartTime(process.pid) ?? '-'} ${nonce()}\n`;
-  for (let attempt = 0; attempt < CLAIM_ATTEMPTS; attempt += 1) {
-    const draft = join(baseDir, `.owner.${process.pid}.${nonce()}`);
-    await writeFile(draft, text, { flag: 'wx', mode: 0o644 });
-    try {
-      await link(draft, file);
-      held.add(text);
+  held.add(text); // live from now on for this process's other claims
+  try {
+    for (let attempt = 0; attempt < CLAIM_ATTEMPTS; attempt += 1) {
+      if (!(await attemptClaim(baseDir, file, text))) continue;
+      await removeTakeoverMarkers(baseDir);
       return ownerLock(file, text);
-    } catch (error) {
-      if (!isCode(error, 'EEXIST')) throw error;
-    } finally {
-      await unlink(draft).catch(() => undefined);
     }
-    const current = await readFile(file, 'utf8').catch(() => undefined);
-    if (current === undefined) continue;
-    if (holderIsLive(current)) throw refusal(baseDir, current);
-    await takeOverStale(baseDir, file, current);
+  } catch (error) {
+    held.delete(text);
+    throw error;
   }
+  held.delete(text);
   throw new Error(`Could not claim the embedded Postgres in ${baseDir}: its owner.pid keeps changing.`);
 }
 
-/** Moves a stale claim out of the way; puts it back (and refuses) if it was a live one made meanwhile. */
-async function takeOverStale(baseDir: string, file: string, stale: string): Promise<void> {
-  const aside = join(baseDir, `.owner.stale.${process.pid}.${nonce()}`);
+/** One try: true once `owner.pid` holds `text`, false to look again, a refusal if a live claim holds it. */
+async function attemptClaim(baseDir: string, file: string, text: string): Promise<boolean> {
+  const draft = join(baseDir, `.owner.${process.pid}.${nonce()}`);
+  await writeFile(draft, text, { flag: 'wx', mode: 0o644 });
   try {
-    await rename(file, aside);
+    if (await linkIfAbsent(draft, file)) return true;
+    const current = await readFile(file, 'utf8').catch(() => undefined);
+    if (current === undefined) return false;
+    if (holderIsLive(current)) throw refusal(baseDir, current);
+    return await takeOverStale(baseDir, file, current, draft);
+  } finally {
+    await unlink(draft).catch(() => undefined);
+  }
+}
+
+/**
+ * Replaces the stale claim `stale` by the one in `draft`. Only the process that creates the takeover marker of
+ * that claim (a hard link: EEXIST for every other racer) may replace it, with one rename, after checking that
+ * `owner.pid` still holds it. A claim leaves `owner.pid` only through its holder's release or this
+ * replacement, and never comes back (each carries a nonce), so that check cannot go stale before the rename.
+ * A racer that finds the marker made by a live process refuses (that one is taking over); a marker whose maker
+ * died before replacing hands the turn to the next generation of marker.
+ */
+async function takeOverStale(baseDir: string, file: string, stale: string, draft: string): Promise<boolean> {
+  const prefix = `${TAKEOVER_PREFIX}${createHash('sha256').update(stale).digest('hex').slice(0, 32)}.`;
+  let marker = '';
+  for (let generation = 0; !marker; generation += 1) {
+    const candidate = join(baseDir, `${prefix}${generation}`);
+    if (await linkIfAbsent(draft, candidate)) marker = candidate;
+    else {
+      const maker = await readFile(candidate, 'utf8').catch(() => undefined);
+      if (maker === undefined) return false; // that takeover ended meanwhile: look at owner.pid again
+      if (holderIsLive(maker)) throw refusal(baseDir, maker);
+    }
+  }
+  if ((await readFile(file, 'utf8').catch(() => undefined)) !== stale) {
+    await unlink(marker).catch(() => undefined);
+    return false;
+  }
+  await rename(draft, file);
+  return true;
+}
+
+/**
+ * Once `owner.pid` holds this process's claim, every takeover marker names a claim that is gone for good: a
+ * racer that makes one again finds `owner.pid` changed and backs off.
+ */
+async function removeTakeoverMarkers(baseDir: string): Promise<void> {
+  const names = await readdir(baseDir).catch(() => [] as string[]);
+  await Promise.all(
+    names
+      .filter((name) => name.startsWith(TAKEOVER_PREFIX))
+      .map((name) => unlink(join(baseDir, name)).catch(() => undefined)),
+  );
+}
+
+async function linkIfAbsent(existing: string, target: string): Promise<boolean> {
+  try {
+    await link(existing, target);
+    return true;
   } catch (error) {
-    if (isCode(error, 'ENOENT')) return;
+    if (isCode(error, 'EEXIST')) return false;
     throw error;
   }
-  const moved = await readFile(aside, 'utf8').catch(() => '');
-  if (moved !== stale && holderIsLive(moved)) {
-    await link(aside, file).catch(() => undefined);
-    await unlink(aside).catch(() => undefined);
-    throw refusal(baseDir, moved);
-  }
-  await unlink(aside).catch(() => undefined);
 }
 
 function ownerLock(file: string, text: string): OwnerLock {

@@ -1,10 +1,19 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 
 import { type PostgresBinaries, type PostgresOsUser } from './postgres-binaries.util';
+import { canTellZombies, isAlive, sleepSync } from './process.util';
 
 const READY = 'database system is ready to accept connections';
 /** After SIGQUIT (immediate shutdown), and again after SIGKILL, this long at most. */
 const ESCALATION_WAIT_MS = 2_000;
+const POLL_MS = 10;
+
+/** Fast shutdown, then immediate shutdown, then SIGKILL: each signal, and how long to wait after it. */
+const stopSteps = (timeoutMs: number): [NodeJS.Signals, number][] => [
+  ['SIGINT', timeoutMs],
+  ['SIGQUIT', ESCALATION_WAIT_MS],
+  ['SIGKILL', ESCALATION_WAIT_MS],
+];
 
 export interface PostmasterInput {
   binaries: PostgresBinaries;
@@ -24,15 +33,18 @@ const settle = (exited: Promise<void>, ms: number): Promise<boolean> =>
     });
   });
 
-/** A postgres server process this one spawned; it knows when it exits, whenever that happens. */
+/**
+ * A postgres server process this one spawns; it knows when it exits, whenever that happens, and can be stopped
+ * from the moment it is spawned (also while it starts).
+ */
 export class Postmaster {
-  private constructor(
-    private readonly child: ChildProcess,
-    private readonly exited: Promise<void>,
-  ) {}
+  /** Resolves once the server accepts connections; rejects if it exits first. */
+  readonly ready: Promise<void>;
+  private readonly child: ChildProcess;
+  private readonly exited: Promise<void>;
 
-  /** Spawns `postgres -D <dataDir>` and resolves once it accepts connections; rejects if it exits first. */
-  static start(input: PostmasterInput): Promise<Postmaster> {
+  /** Spawns `postgres -D <dataDir>`. */
+  constructor(input: PostmasterInput) {
     const child = spawn(
       input.binaries.postgres,
       ['-D', input.dataDir, '-p', String(input.port), ...input.flags, '-c', 'lc_messages=C'],
@@ -44,8 +56,9 @@ export class Postmaster {
         ...(input.user ?? {}),
       },
     );
-    const exited = new Promise<void>((done) => child.once('exit', () => done()));
-    return new Promise((resolveStart, reject) => {
+    this.child = child;
+    this.exited = new Promise<void>((done) => child.once('exit', () => done()));
+    this.ready = new Promise((resolveReady, reject) => {
       let ready = false;
       let recent = '';
       // Read stderr for the server's whole life: a full pipe would block its logging.
@@ -56,7 +69,7 @@ export class Postmaster {
         recent = (recent + text).slice(-2 * READY.length);
         if (!recent.includes(READY)) return;
         ready = true;
-        resolveStart(new Postmaster(child, exited));
+        resolveReady();
       });
       child.once('error', reject);
       child.once('exit', (code, signal) => {
@@ -69,8 +82,9 @@ export class Postmaster {
     return this.child.pid;
   }
 
+  /** False once it exited, and when it could not be spawned at all. */
   get running(): boolean {
-    return this.child.exitCode === null && this.child.signalCode === null;
+    return this.child.pid !== undefined && this.child.exitCode === null && this.child.signalCode === null;
   }
 
   /** Best effort, synchronous (for `process.on('exit')`). */
@@ -88,17 +102,30 @@ export class Postmaster {
    * once when the server already exited (killed, out of memory). Rejects only if even SIGKILL did not end it.
    */
   async stop(timeoutMs: number): Promise<void> {
-    const steps: [NodeJS.Signals, number][] = [
-      ['SIGINT', timeoutMs],
-      ['SIGQUIT', ESCALATION_WAIT_MS],
-      ['SIGKILL', ESCALATION_WAIT_MS],
-    ];
-    for (const [signal, waitMs] of steps) {
+    for (const [signal, waitMs] of stopSteps(timeoutMs)) {
       if (!this.running) return;
       this.signal(signal);
       if (await settle(this.exited, waitMs)) return;
     }
     if (this.running)
       throw new Error(`Embedded Postgres (pid ${this.pid}) did not stop, even after SIGKILL.`);
+  }
+
+  /**
+   * `stop` for `process.on('exit')`, where nothing asynchronous runs: the same signals and bounds, watching the
+   * process itself (exited, it is a zombie until this process ends). Returns once the server is gone, so the
+   * caller may give up the folder. Where zombies cannot be told apart (off Linux), it only asks for the fast
+   * shutdown; the next start then waits for that server (`stopStalePostmaster`).
+   */
+  stopSync(timeoutMs: number): void {
+    const { pid } = this.child;
+    if (!pid || !this.running) return;
+    if (!canTellZombies()) return this.signal('SIGINT');
+    for (const [signal, waitMs] of stopSteps(timeoutMs)) {
+      if (!isAlive(pid)) return;
+      this.signal(signal);
+      const deadline = Date.now() + waitMs;
+      while (isAlive(pid) && Date.now() < deadline) sleepSync(POLL_MS);
+    }
   }
 }

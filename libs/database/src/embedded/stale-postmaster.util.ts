@@ -1,14 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 
-export function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
+import { isAlive } from './process.util';
 
 /**
  * A gateway killed with SIGKILL leaves its embedded postmaster running. When `postmaster.pid` names a live

@@ -94,7 +94,12 @@ export class ToolsController {
     description:
       'The provider is unconfigured or down, or the audit trail cannot be written (`AUDIT.UNAVAILABLE`: nothing was held or run).',
   })
-  @ApiGatewayTimeoutResponse({ description: 'The tool did not answer before its deadline.' })
+  @ApiGatewayTimeoutResponse({
+    description:
+      'The tool did not answer before its deadline (`PROVIDER.TIMEOUT`; replayed for its Idempotency-Key, the ' +
+      'tool may have run). When the call was still waiting for its credentials, the detail says it had no ' +
+      'effect and is safe to retry, and the Idempotency-Key is free for that retry.',
+  })
   async invoke(
     @Req() request: FastifyRequest,
     @Res() reply: FastifyReply,
@@ -159,7 +164,11 @@ export class ToolsController {
       'The provider is unconfigured or down, or the audit trail cannot be written (`AUDIT.UNAVAILABLE`: ' +
       'nothing ran and the action is open again, so the same confirm can be retried).',
   })
-  @ApiGatewayTimeoutResponse({ description: 'The tool did not answer before its deadline.' })
+  @ApiGatewayTimeoutResponse({
+    description:
+      'The tool did not answer before its deadline (`PROVIDER.TIMEOUT`). When the call was still waiting for ' +
+      'its credentials, the detail says it had no effect: invoke it again.',
+  })
   async confirm(
     @Req() request: FastifyRequest,
     @Res() reply: FastifyReply,

@@ -1,3 +1,4 @@
+import { type TokenBroker } from '@toolgate/broker';
 import { type CatalogManifest } from '@toolgate/catalog';
 import {
   type InvocationContext,
@@ -37,9 +38,12 @@ const nothingRan = (error: unknown): boolean =>
 /**
  * Runs the provider within the deadline. Once it was called, an error may follow an effect (`markMayHaveRun`),
  * unless it says nothing ran: the provider is not configured, has no such tool, or marked the error as raised
- * before it called its upstream (`markBeforeUpstream`).
+ * before it called its upstream (`markBeforeUpstream`). A deadline that passed while the provider waited for
+ * a new credential after its upstream refused the old one (`TokenBroker.renew`) left no effect either: the
+ * call answers the broker's 504 that says it is safe to retry.
  */
 export async function invokeProvider(
+  broker: Pick<TokenBroker, 'renewalTimeoutOf'>,
   host: ToolProviderHost,
   definition: ToolDefinition,
   input: ToolInput,
@@ -48,6 +52,8 @@ export async function invokeProvider(
   try {
     return await invokeWithDeadline(host, definition, input, ctx);
   } catch (error) {
+    const renewing = broker.renewalTimeoutOf(ctx.deadline);
+    if (renewing) throw renewing;
     if (!nothingRan(error)) markMayHaveRun(error);
     throw error;
   }

@@ -1,10 +1,16 @@
 import { type ConfigType } from '@nestjs/config';
 
-import { type CredentialSource, type IssuedCredential, TokenBroker } from '@toolgate/broker';
+import {
+  type CredentialSource,
+  CredentialTimeoutException,
+  type IssuedCredential,
+  TokenBroker,
+} from '@toolgate/broker';
 import {
   type AuditEventInput,
   type AuditSink,
   DomainException,
+  type InvocationContext,
   markBeforeUpstream,
   type ProviderRegistry,
   ProviderTimeoutException,
@@ -113,10 +119,96 @@ describe('ToolExecutorService', () => {
   it('answers 504 at the deadline when the credential exchange is slower than the tool may take', async () => {
     broker.register('p', slowSource(2_000));
     const started = Date.now();
-    await expect(executor.execute(call, manifest)).rejects.toBeInstanceOf(ProviderTimeoutException);
+    const late = await executor.execute(call, manifest).catch((error: unknown) => error);
+    expect(late).toBeInstanceOf(CredentialTimeoutException);
+    // Nothing was sent: the answer says a retry is safe, and an Idempotency-Key is freed for it.
+    expect(late).toMatchObject({
+      status: 504,
+      code: 'PROVIDER.TIMEOUT',
+      detail: expect.stringMatching(/safe to retry/),
+    });
+    expect(mayHaveRun(late)).toBe(false);
     expect(Date.now() - started).toBeLessThan(1_000);
     expect(events.map((event) => event.status)).toEqual(['intent', 'error']);
     expect(events[1].details).toMatchObject({ http_status: 504, code: 'PROVIDER.TIMEOUT' });
+  });
+
+  describe('a provider renewing a credential its upstream refused', () => {
+    /** A source that issues `t1` at once, then answers each later token request after `delayMs`. */
+    const renewingSource = (delayMs: number): CredentialSource => {
+      let issued = 0;
+      return {
+        issue: (request) => {
+          issued += 1;
+          const credential = {
+            token_type: 'Bearer',
+            access_token: `t${issued}`,
+            expires_in: 60 * issued,
+            scopes: [`s${issued}`],
+          };
+          if (issued === 1) return Promise.resolve(credential);
+          return new Promise((resolve) =>
+            setTimeout(
+              () => resolve({ ...credential, scopes: [...request.scopes, `s${issued}`] }),
+              delayMs,
+            ).unref(),
+          );
+        },
+      };
+    };
+    /** Calls its upstream with the token it was handed, is refused (401), renews it once and reports the new one. */
+    class RenewingHost extends EchoHost {
+      override async invoke(_tool?: unknown, _input?: unknown, ctx?: InvocationContext) {
+        const request = { scopes: ['x'], subject: 's', tenant: 'acme', purpose: ctx!.toolId };
+        const fresh = await broker.renew('p', ctx!.credentials!.access_token!, request, ctx!.deadline);
+        ctx!.reportCredentials?.(fresh!);
+        return { ok: true, used: fresh!.access_token };
+      }
+    }
+    const renewing = () =>
+      new ToolExecutorService(
+        { get: () => new RenewingHost(), findToolOf: () => undefined } as unknown as ProviderRegistry,
+        broker,
+        { defaultTimeoutMs: 30_000 } as ConfigType<typeof invocationConfig>,
+      );
+
+    it('answers token_meta of the credential the call used, not of the one its upstream refused', async () => {
+      broker.register('p', renewingSource(10));
+      const answer = await renewing().execute(call, manifest);
+      expect(JSON.parse(answer.body)).toMatchObject({
+        result: { used: 't2' },
+        token_meta: { token_type: 'Bearer', expires_in: 120, scopes: ['x', 's2'] },
+      });
+    });
+
+    it('answers a deadline that passed during the renewal as a 504 safe to retry, not as a call that may have run', async () => {
+      broker.register('p', renewingSource(2_000));
+      const late = await renewing()
+        .execute(call, manifest)
+        .catch((error: unknown) => error);
+      expect(late).toBeInstanceOf(CredentialTimeoutException);
+      expect(late).toMatchObject({
+        status: 504,
+        code: 'PROVIDER.TIMEOUT',
+        detail: expect.stringMatching(/safe to retry/),
+      });
+      expect(mayHaveRun(late)).toBe(false);
+      // Any other deadline once the provider was called may follow an effect.
+      class HangingHost extends EchoHost {
+        override invoke() {
+          return new Promise<never>(() => undefined);
+        }
+      }
+      const hanging = await new ToolExecutorService(
+        { get: () => new HangingHost(), findToolOf: () => undefined } as unknown as ProviderRegistry,
+        new TokenBroker(),
+        { defaultTimeoutMs: 30_000 } as ConfigType<typeof invocationConfig>,
+      )
+        .execute(call, manifest)
+        .catch((error: unknown) => error);
+      expect(hanging).toBeInstanceOf(ProviderTimeoutException);
+      expect(mayHaveRun(hanging)).toBe(true);
+    });
   });
 
   it("runs the provider's own check before the credential exchange: a refused call needs no token", async () => {

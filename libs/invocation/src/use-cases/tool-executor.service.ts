@@ -181,14 +181,15 @@ export class ToolExecutorService {
     // The provider's own check of these arguments (e.g. an account grant) comes before its credentials: a
     // refused call answers its 4xx without a token exchange, even when the token endpoint is down.
     definition.admit?.(call.input, call.principal);
-    // The deadline covers the credential exchange too: a slow token endpoint answers 504 at the deadline.
+    // The deadline covers the credential exchange too: a slow token endpoint answers 504 at the deadline
+    // (saying the call had no effect: nothing was sent yet, so an Idempotency-Key is freed).
     const deadline = createDeadline(manifest.timeout_ms ?? this.config.defaultTimeoutMs);
     let credentials: BrokeredCredentials | undefined;
     let reported: BrokeredCredentials | undefined;
     let result: unknown;
     try {
       credentials = await this.credentialsFor(call, manifest, deadline);
-      result = await invokeProvider(host, definition, call.input, {
+      result = await invokeProvider(this.broker, host, definition, call.input, {
         principal: call.principal,
         requestId: call.requestId,
         toolId: call.toolId,
@@ -202,7 +203,9 @@ export class ToolExecutorService {
     } finally {
       deadline.dispose();
     }
-    return answerOf(call, result, credentials ?? reported);
+    // What the provider reports it used (a token renewed after its upstream refused the first one, its own
+    // per-API credential) describes the call better than what it was handed.
+    return answerOf(call, result, reported ?? credentials);
   }
 }
 

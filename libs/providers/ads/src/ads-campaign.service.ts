@@ -102,8 +102,9 @@ export class AdsCampaignService {
       purpose: ctx.toolId,
     };
     const renewToken = async (rejected: string): Promise<string | undefined> => {
-      this.broker.invalidate(ADS_PROVIDER_KEY, rejected);
-      const fresh = await this.broker.exchange(ADS_PROVIDER_KEY, request, ctx.deadline);
+      // Google refused the token without applying anything: a deadline passing during this wait leaves the
+      // call without effect, and the broker's renewal says so.
+      const fresh = await this.broker.renew(ADS_PROVIDER_KEY, rejected, request, ctx.deadline);
       if (fresh) ctx.reportCredentials?.(fresh);
       return fresh?.access_token;
     };

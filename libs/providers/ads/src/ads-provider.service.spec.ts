@@ -1,4 +1,4 @@
-import { TokenBroker } from '@toolgate/broker';
+import { CredentialTimeoutException, TokenBroker } from '@toolgate/broker';
 import { createDeadline, DomainException, type InvocationContext } from '@toolgate/core';
 import { runProviderContractSuite } from '@toolgate/testing';
 
@@ -86,6 +86,14 @@ const ctx = (accessToken?: string): InvocationContext => ({
 const SEED = { name: 'LaunchX', budget: 1200, startDate: '2025-10-10' };
 
 runProviderContractSuite(() => provider(), 'ads provider: contract');
+
+/** The credential request the provider makes for the seed's campaign call. */
+const EXCHANGE = {
+  scopes: ['ads.write'],
+  subject: 'agent-1',
+  tenant: 'acme',
+  purpose: 'ads:createCampaign',
+};
 
 describe('ads provider', () => {
   const run = (host: AdsProviderService, input: Record<string, unknown>, context = ctx()) =>
@@ -244,13 +252,7 @@ describe('ads provider', () => {
           scopes: request.scopes,
         }),
       });
-      const exchange = {
-        scopes: ['ads.write'],
-        subject: 'agent-1',
-        tenant: 'acme',
-        purpose: 'ads:createCampaign',
-      };
-      const cached = await broker.exchange('ads', exchange);
+      const cached = await broker.exchange('ads', EXCHANGE);
       const stubs = new Stubs();
       const reported: string[] = [];
       const context: InvocationContext = {
@@ -262,7 +264,39 @@ describe('ads provider', () => {
       expect(call.accessToken).toBe('ya29.t1');
       expect(await call.renewToken!('ya29.t1')).toBe('ya29.t2');
       expect(reported).toEqual(['ya29.t2']);
-      expect((await broker.exchange('ads', exchange))?.access_token).toBe('ya29.t2');
+      expect((await broker.exchange('ads', EXCHANGE))?.access_token).toBe('ya29.t2');
+      expect(issued).toBe(2);
+    });
+
+    it('frees the budget claim when the deadline passes while Google refused the token and a new one is awaited', async () => {
+      const broker = new TokenBroker();
+      let issued = 0;
+      broker.register('ads', {
+        // The first token at once; the token endpoint then stalls.
+        issue: (request) =>
+          (issued += 1) === 1
+            ? Promise.resolve({
+                token_type: 'Bearer',
+                access_token: 'ya29.t1',
+                expires_in: 3600,
+                scopes: request.scopes,
+              })
+            : new Promise(() => undefined),
+      });
+      const cached = await broker.exchange('ads', EXCHANGE);
+      const stubs = new Stubs();
+      // As the client does on a 401 refusing the token: renew it, and give up once the deadline has passed.
+      stubs.answer = async () => {
+        const call = stubs.calls[0];
+        await call.renewToken!(call.accessToken);
+        throw new Error('a renewal past the deadline never resolves');
+      };
+      const context = { ...ctx(cached!.access_token), deadline: createDeadline(50) };
+      const late = run(provider(LIVE_ENV, stubs, broker), SEED, context);
+      await expect(late).rejects.toBeInstanceOf(CredentialTimeoutException);
+      await expect(late).rejects.toMatchObject({ status: 504, code: 'PROVIDER.TIMEOUT' });
+      expect(stubs.events).toEqual(['reserve acme 1200000000', 'google', 'release 41']);
+      expect(broker.renewalTimeoutOf(context.deadline)).toBeInstanceOf(CredentialTimeoutException);
       expect(issued).toBe(2);
     });
 

@@ -1,3 +1,4 @@
+import { CredentialTimeoutException } from '@toolgate/broker';
 import {
   DomainException,
   type ProblemViolation,
@@ -213,8 +214,13 @@ export function googleAdsUnreachable(cause: unknown): DomainException {
   return new ProviderUpstreamException(PROVIDER, 'Google Ads could not be reached.', { cause });
 }
 
-/** True when Google answered with a client error (429 included): its atomic mutate then created nothing. */
+/**
+ * True when Google created nothing: it answered with a client error (429 included), so its atomic mutate was
+ * not applied, or the deadline passed while a new access token was awaited after Google refused the old one
+ * (a 401 after nothing but refusals: no mutate was applied, none was sent with the new token).
+ */
 export function isDefiniteRejection(error: unknown): boolean {
+  if (error instanceof CredentialTimeoutException) return true;
   const status = error instanceof DomainException ? error.extensions.upstream_status : undefined;
   return typeof status === 'number' && status >= 400 && status < 500;
 }

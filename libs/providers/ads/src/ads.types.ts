@@ -66,7 +66,8 @@ export interface GoogleAdsCall {
   requestId?: string;
   /**
    * Google refused `rejected` (401): drops it from the broker's cache and gets a new token for one more
-   * attempt; undefined when none can be had.
+   * attempt (`TokenBroker.renew`); undefined when none can be had. Past the deadline it rejects with the
+   * broker's 504 saying the call had no effect.
    */
   renewToken?(rejected: string): Promise<string | undefined>;
 }

@@ -17,7 +17,7 @@ export class ListApiKeysQueryDto {
   limit?: number;
 
   @ApiPropertyOptional({
-    description: '`next_cursor` of the previous page (a key id of your tenant).',
+    description: '`next_cursor` of the previous page (the id of a key this list shows the caller).',
     example: '0b6f4c8e-3f0e-4a57-9a39-2f1c5d4e6a7b',
     format: 'uuid',
     maxLength: 36,

@@ -115,7 +115,8 @@ const campaignField = (fieldName: string) => ({
  * REST `googleAds:mutate` method, with the same contract: Bearer access token, `developer-token` and
  * `login-customer-id` headers, temporary resource names, `validateOnly`, and Google's error body
  * (`error.status` + GoogleAdsFailure details). `script` injects answers (429, 5xx, answers cut off…);
- * `revokeTokens` makes Google refuse the access tokens issued so far. For tests only.
+ * `revokeTokens` makes Google refuse the access tokens issued so far; `holdTokens` leaves token requests
+ * unanswered until `answerTokens`. For tests only.
  */
 export class FakeGoogleAds {
   readonly requests: FakeGoogleAdsRequest[] = [];
@@ -128,6 +129,8 @@ export class FakeGoogleAds {
   private server?: Server;
   private nextId = 100;
   private tokensIssued = 0;
+  /** Token requests held unanswered (`holdTokens`), answered by `answerTokens`; undefined: none held. */
+  private heldTokens?: (() => void)[];
 
   /** Starts on a random port; `baseUrl` is GOOGLE_ADS_BASE_URL, `tokenUrl` is GOOGLE_ADS_TOKEN_URL. */
   async start(): Promise<{ baseUrl: string; tokenUrl: string }> {
@@ -145,6 +148,18 @@ export class FakeGoogleAds {
   /** The next mutate requests get these answers, in order (token requests are never scripted). */
   script(...answers: Array<FakeReply | 'hang'>): void {
     this.scripted.push(...answers);
+  }
+
+  /** The token endpoint stalls: token requests get no answer until `answerTokens`. */
+  holdTokens(): void {
+    this.heldTokens ??= [];
+  }
+
+  /** Answers the held token requests (those still connected) and stops holding new ones. */
+  answerTokens(): void {
+    const held = this.heldTokens ?? [];
+    this.heldTokens = undefined;
+    for (const answer of held) answer();
   }
 
   /** Google stops accepting every access token issued so far (revoked, or expired early). */
@@ -168,11 +183,22 @@ export class FakeGoogleAds {
     const form = req.headers['content-type']?.startsWith('application/x-www-form-urlencoded');
     const body: unknown = form ? Object.fromEntries(new URLSearchParams(text)) : text ? JSON.parse(text) : {};
     this.requests.push({ method: req.method ?? '', path, headers: req.headers, body });
+    if (path === '/token' && this.heldTokens) {
+      const grant = body as Record<string, string>;
+      this.heldTokens.push(() => {
+        if (!res.destroyed) this.send(res, this.token(grant));
+      });
+      return;
+    }
     const reply =
       path === '/token'
         ? this.token(body as Record<string, string>)
         : (this.scripted.shift() ?? this.mutate(path, req.headers, body as MutateBody));
     if (reply === 'hang') return void res.on('close', () => (this.closedByClient += 1));
+    this.send(res, reply);
+  }
+
+  private send(res: ServerResponse, reply: FakeReply): void {
     res.writeHead(reply.status, { 'content-type': 'application/json', ...reply.headers });
     const sent = reply.raw ?? (reply.body === undefined ? '' : JSON.stringify(reply.body));
     if (reply.cutAfter === undefined) return void res.end(sent);
