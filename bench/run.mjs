@@ -10,7 +10,8 @@ import { join, resolve } from 'node:path';
 import { importPKCS8, SignJWT } from 'jose';
 
 import { report } from './report.mjs';
-import { freePort, load, rssMb, sleep, startNode, stopAll } from './support.mjs';
+import { cpuMeter, cpuMeterAvailable, postmasterPid } from './cpu.mjs';
+import { freePort, load, mean, rssMb, sleep, startNode, stopAll } from './support.mjs';
 
 const require = createRequire(import.meta.url);
 const { EmbeddedPostgres } = require('../dist/libs/database/src/index.js');
@@ -111,10 +112,13 @@ async function main() {
   ];
   const upstreamUrl = `http://127.0.0.1:${upstreamPort}`;
   try {
-    await startNode([join(ROOT, 'bench/upstream.mjs'), String(upstreamPort), String(UPSTREAM_DELAY_MS)], {
-      label: 'upstream',
+    const upstream = await startNode(
+      [join(ROOT, 'bench/upstream.mjs'), String(upstreamPort), String(UPSTREAM_DELAY_MS)],
+      { label: 'upstream' },
+    );
+    const base = await startNode([join(ROOT, 'bench/baseline.mjs'), String(basePort), upstreamUrl], {
+      label: 'baseline',
     });
-    await startNode([join(ROOT, 'bench/baseline.mjs'), String(basePort), upstreamUrl], { label: 'baseline' });
     const common = {
       DATABASE_URL: databaseUrl,
       RUNTIME_DIR: runtimeDir,
@@ -154,6 +158,12 @@ async function main() {
     await provision(`http://127.0.0.1:${onPort}`, upstreamUrl, sign);
     await sleep(1000);
     const idleRss = rssMb(on.pid);
+    const meter = cpuMeterAvailable()
+      ? cpuMeter({
+          processes: { upstream: upstream.pid, baseline: base.pid, gatewayOn: on.pid, gatewayOff: off.pid },
+          postmaster: postmasterPid(postgres.dataDir),
+        })
+      : undefined;
     const warm = await sign('bench-agent', ['bench-agent']);
     const body = JSON.stringify({ path: { id: 42 } });
     const target = (port, operation = 'getItem') =>
@@ -164,6 +174,7 @@ async function main() {
         connections: CONNECTIONS,
         duration: DURATION,
         body,
+        meter,
       });
     const gateway = (port, pid, extra, operation) =>
       load({
@@ -172,6 +183,7 @@ async function main() {
         duration: DURATION,
         body,
         pid,
+        meter,
         ...extra,
       });
     for (const port of [onPort, offPort]) {
@@ -199,7 +211,10 @@ async function main() {
         ),
       );
       const gCold = await gateway(onPort, on.pid, { tokens: cold });
-      const b = { rps: (b1.rps + b2.rps) / 2, p50: (b1.p50 + b2.p50) / 2, p99: (b1.p99 + b2.p99) / 2 };
+      const b = {
+        ...mean(b1, b2, ['rps', 'p50', 'p99']),
+        cpu: b1.cpu && b2.cpu ? mean(b1.cpu, b2.cpu, Object.keys(b1.cpu)) : undefined,
+      };
       rounds.push({ b, gWarm, gOff, gCold });
       process.stdout.write(
         `round ${round}: B ${b.rps.toFixed(0)} req/s, G warm ${gWarm.rps.toFixed(0)}, G audit off ${gOff.rps.toFixed(0)}, G cold ${gCold.rps.toFixed(0)}\n`,

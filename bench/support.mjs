@@ -61,9 +61,13 @@ export function rssMb(pid) {
   return Number(status.match(/^VmRSS:\s+(\d+)/m)[1]) / 1024;
 }
 
-/** Runs autocannon against one target; samples the RSS of `pid` while it runs. */
-export async function load({ url, connections, duration, headers, body, tokens, pid }) {
+/**
+ * Runs autocannon against one target; samples the RSS of `pid` while it runs, and with a `meter`
+ * (bench/cpu.mjs) the CPU each process spent per request.
+ */
+export async function load({ url, connections, duration, headers, body, tokens, pid, meter }) {
   let peak = 0;
+  const cpuBefore = meter?.take();
   const sampler = pid ? setInterval(() => (peak = Math.max(peak, rssMb(pid))), 250) : undefined;
   let next = 0;
   const result = await autocannon({
@@ -85,12 +89,15 @@ export async function load({ url, connections, duration, headers, body, tokens, 
       : undefined,
   });
   clearInterval(sampler);
+  const total = result.requests.total;
+  const cpu = meter && total > 0 ? meter.since(cpuBefore, total) : undefined;
   return {
+    cpu,
     rps: result.requests.average,
     p50: result.latency.p50,
     p99: result.latency.p99,
     non2xx: result.non2xx + result.errors + result.timeouts,
-    total: result.requests.total,
+    total,
     peakRssMb: peak,
   };
 }
@@ -99,4 +106,9 @@ export function median(values) {
   const sorted = [...values].sort((a, b) => a - b);
   const middle = Math.floor(sorted.length / 2);
   return sorted.length % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
+}
+
+/** The mean of two results, field by field. */
+export function mean(a, b, fields) {
+  return Object.fromEntries(fields.map((field) => [field, (a[field] + b[field]) / 2]));
 }

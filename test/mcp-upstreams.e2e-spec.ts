@@ -197,6 +197,11 @@ describe('upstream MCP servers (e2e, real MCP peers)', () => {
       auth: { type: 'bearer', secret_env: 'DATABASE_URL' },
     });
     expect(secret.status).toBe(422);
+    // A flood of variables is refused whole, with one violation (not one or two per variable).
+    const env = Object.fromEntries(Array.from({ length: 20_000 }, (_, i) => [`bad-name/${i}`, i]));
+    const flood = await refused({ name: 'flood', transport: 'streamable-http', url: http.url, env });
+    expect(flood.status).toBe(422);
+    expect(flood.body.errors).toEqual([{ pointer: '/env', detail: 'must have at most 50 variables' }]);
   });
 
   it("never sends an environment server's token to a registered URL: their secrets are MCP__<NAME>", async () => {

@@ -104,7 +104,9 @@ export class TokenBroker {
    * The upstream refused `rejected` without acting on the call (a 401 refusing the token): drops it
    * (`invalidate`) and waits for a new credential, until the deadline at most. A deadline that passes during
    * this wait leaves the call without any effect (the refused request did nothing, no other was sent):
-   * `renewalTimeoutOf(deadline)` then has the call's answer, a 504 saying it is safe to retry.
+   * `renewalTimeoutOf(deadline)` then has the call's answer, a 504 saying it is safe to retry. Only for a
+   * provider whose call has, at this point, no other upstream request in flight or applied (the deadline
+   * is the call's: a late renewal speaks for the whole call).
    */
   async renew(
     provider: string,

@@ -55,7 +55,7 @@ export {
 } from './providers/invocation-context.types';
 export { createDeadline } from './providers/deadline.util';
 export { markBeforeUpstream, raisedBeforeUpstream } from './providers/before-upstream.util';
-export { invokeWithDeadline } from './providers/provider-invoke.util';
+export { invokeWithDeadline, workLeftRunning } from './providers/provider-invoke.util';
 export {
   ProviderRegistrationError,
   ProviderTimeoutException,

@@ -1,3 +1,4 @@
+import { ParseArrayPipe } from '@nestjs/common';
 import { Type } from 'class-transformer';
 import {
   ArrayMaxSize,
@@ -14,7 +15,7 @@ import {
 
 import { MAX_REPORTED_VIOLATIONS, RequestValidationException } from '../errors/common.exception';
 import { MAX_BODY_NODES } from './body-nodes.util';
-import { BoundedValidationPipe, MAX_BODY_DEPTH } from './bounded-validation.pipe';
+import { BoundedValidationPipe, FreeFormLostError, MAX_BODY_DEPTH } from './bounded-validation.pipe';
 
 class Body {
   @IsObject()
@@ -155,6 +156,15 @@ describe('BoundedValidationPipe', () => {
       .transform({ name: 'a', schema: [1] }, MANIFEST)
       .catch((e: unknown) => e)) as RequestValidationException;
     expect(notObject.errors?.map((error) => error.pointer)).toContain('/schema');
+  });
+
+  it('refuses, rather than stores empty objects, when another pipe replaced the class-transformer', async () => {
+    // Nest keeps one class-transformer for all its validation pipes: a ParseArrayPipe built later sets its own.
+    new ParseArrayPipe();
+    const inputs = { type: 'object' };
+    await expect(pipe.transform({ inputs }, BODY)).rejects.toBeInstanceOf(FreeFormLostError);
+    new BoundedValidationPipe(); // puts the pipe's own back
+    expect(((await pipe.transform({ inputs }, BODY)) as Body).inputs).toBe(inputs);
   });
 
   it('refuses more members and items than the bound outside free-form objects, before walking them', async () => {

@@ -8,6 +8,7 @@ import { escapePointerSegment } from '../json/json-pointer.util';
 import { bodyNodesViolation, MAX_BODY_NODES } from './body-nodes.util';
 import {
   freeFormProperties,
+  freeFormRestored,
   freeFormTransformer,
   isPlainObject,
   withoutFreeForm,
@@ -20,6 +21,16 @@ import { validationExceptionFactory } from './validation.util';
  * survives.
  */
 export const MAX_BODY_DEPTH = 256;
+
+/** A body validated by another class-transformer than the pipe's own: a fault of the app, answered 500. */
+export class FreeFormLostError extends Error {
+  constructor(dto: string) {
+    super(
+      `${dto}: a validation pipe other than BoundedValidationPipe replaced its class-transformer; ` +
+        'free-form objects would have been lost (create no other ValidationPipe or ParseArrayPipe)',
+    );
+  }
+}
 
 /** The properties `whitelist` keeps on a DTO: those with validation metadata (inherited ones included). */
 const validatedProperties = new WeakMap<object, ReadonlySet<string>>();
@@ -71,7 +82,13 @@ export class BoundedValidationPipe extends ValidationPipe {
     if (oversized) throw new RequestValidationException([oversized]);
     const violation = depthViolation(value, MAX_BODY_DEPTH);
     if (violation) throw new RequestValidationException([violation]);
-    return super.transform(isPlainObject(value) ? withoutFreeForm(value, freeForm) : value, metadata);
+    if (!isPlainObject(value)) return super.transform(value, metadata);
+    const standIn = withoutFreeForm(value, freeForm);
+    const instance: unknown = await super.transform(standIn, metadata);
+    // Nest keeps one class-transformer for every ValidationPipe (the last one built, or a ParseArrayPipe's):
+    // if it is not `freeFormTransformer`, the empty stand-ins were validated and would be stored. Refuse.
+    if (!freeFormRestored(standIn, instance)) throw new FreeFormLostError(metadata.metatype.name);
+    return instance;
   }
 
   private refuseUnknownFlood(value: unknown, metatype: abstract new (...args: never[]) => unknown): void {

@@ -82,6 +82,17 @@ function plainToInstanceWithFreeForm<T>(
   return instance;
 }
 
+/**
+ * Whether `instance` carries the originals `withoutFreeForm` detached from `standIn` (true when none were).
+ * False when another class-transformer built it: the stand-ins' empty objects were validated instead.
+ */
+export function freeFormRestored(standIn: object, instance: unknown): boolean {
+  const kept = detached.get(standIn);
+  if (!kept) return true;
+  if (typeof instance !== 'object' || instance === null) return false;
+  return kept.every(([property, value]) => (instance as Record<string, unknown>)[property] === value);
+}
+
 /** The class-transformer of the global validation pipe (`transformerPackage`): puts detached objects back. */
 export const freeFormTransformer: TransformerPackage = {
   plainToInstance: plainToInstanceWithFreeForm,

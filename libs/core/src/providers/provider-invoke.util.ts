@@ -15,6 +15,17 @@ function asProviderError(error: unknown, provider: string, ctx: InvocationContex
   return raisedBeforeUpstream(error) ? markBeforeUpstream(mapped) : mapped;
 }
 
+/** The provider's work each deadline answer of `invokeWithDeadline` left running. */
+const leftRunning = new WeakMap<object, Promise<unknown>>();
+
+/**
+ * The provider's work that a `PROVIDER.TIMEOUT` of `invokeWithDeadline` stopped waiting for (it settles
+ * later, nobody awaits it); undefined for any other error.
+ */
+export function workLeftRunning(error: unknown): Promise<unknown> | undefined {
+  return typeof error === 'object' && error !== null ? leftRunning.get(error) : undefined;
+}
+
 /** The provider key a tool id names (`http` of `http.pets:list`), for a provider that cannot describe itself. */
 const keyOfTool = (toolId: string): string => toolId.split(/[.:]/, 1)[0];
 
@@ -40,11 +51,15 @@ export async function invokeWithDeadline(
   } catch (error) {
     throw markBeforeUpstream(asProviderError(error, provider ?? keyOfTool(ctx.toolId), ctx));
   }
-  const timedOut = new Promise<never>((_resolve, reject) => {
-    stopListening = deadline.onExpire(() => reject(new ProviderTimeoutException(provider, ctx.toolId)));
-  });
   const running = Promise.resolve().then(() => host.invoke(tool, input, ctx));
   running.catch(() => undefined); // settles after the deadline: nobody awaits it any more
+  const timedOut = new Promise<never>((_resolve, reject) => {
+    stopListening = deadline.onExpire(() => {
+      const timeout = new ProviderTimeoutException(provider, ctx.toolId);
+      leftRunning.set(timeout, running);
+      reject(timeout);
+    });
+  });
   try {
     return await Promise.race([running, timedOut]);
   } catch (error) {

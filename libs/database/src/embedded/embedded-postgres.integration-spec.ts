@@ -204,6 +204,19 @@ async function expectRestartServes(baseDir: string): Promise<void> {
   }
 }
 
+/** A connection whose backend is busy computing (it never waits, so it does not notice its postmaster die). */
+async function busyBackend(baseDir: string, port: number): Promise<{ client: Client; pid: number }> {
+  const password = readFileSync(join(baseDir, 'postgres-password'), 'utf8').trim();
+  const client = new Client({
+    connectionString: `postgres://postgres:${password}@127.0.0.1:${port}/toolgate`,
+  });
+  client.on('error', () => undefined); // its server is killed under it
+  await client.connect();
+  const pid = (await client.query<{ pid: number }>('SELECT pg_backend_pid() AS pid')).rows[0].pid;
+  void client.query('SELECT count(*) FROM generate_series(1, 10000000000)').catch(() => undefined);
+  return { client, pid };
+}
+
 async function selectOne(baseDir: string, port: number): Promise<number> {
   const password = readFileSync(join(baseDir, 'postgres-password'), 'utf8').trim();
   const client = new Client({
@@ -307,12 +320,18 @@ describe('EmbeddedPostgres (integration)', () => {
   it('stop() is bounded: a postmaster that ignores the fast shutdown is stopped harder', async () => {
     const baseDir = await scratchDir('toolgate-embedded-');
     const server = starter(baseDir, { stopTimeoutMs: 300 });
-    const { postmaster } = await server.outcome;
+    const { postmaster, port } = await server.outcome;
+    // A backend busy with a long query: a SIGKILL of the postmaster alone would leave it running, holding
+    // the cluster's shared memory, and a restart would be refused.
+    const busy = await busyBackend(baseDir, port!);
     process.kill(postmaster!, 'SIGSTOP'); // SIGINT stays pending: a hung server
 
     expect(await server.stop(8_000)).toMatchObject({ event: 'stopped' });
     expect(alive(postmaster!)).toBe(false);
+    expect(await until(() => !running(busy.pid), 1_000)).toBe(true);
     expect(existsSync(join(baseDir, 'owner.pid'))).toBe(false);
+    await busy.client.end().catch(() => undefined);
+    await expectRestartServes(baseDir);
   });
 });
 

@@ -1,7 +1,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 
 import { type PostgresBinaries, type PostgresOsUser } from './postgres-binaries.util';
-import { canTellZombies, isAlive, sleepSync } from './process.util';
+import { canTellZombies, childrenOf, isAlive, sleepSync } from './process.util';
 
 const READY = 'database system is ready to accept connections';
 /** After SIGQUIT (immediate shutdown), and again after SIGKILL, this long at most. */
@@ -22,6 +22,14 @@ export interface PostmasterInput {
   flags: string[];
   user?: PostgresOsUser;
   log: (text: string) => void;
+}
+
+function killQuietly(pid: number, signal: NodeJS.Signals): void {
+  try {
+    process.kill(pid, signal);
+  } catch {
+    /* already gone */
+  }
 }
 
 const settle = (exited: Promise<void>, ms: number): Promise<boolean> =>
@@ -87,14 +95,16 @@ export class Postmaster {
     return this.child.pid !== undefined && this.child.exitCode === null && this.child.signalCode === null;
   }
 
-  /** Best effort, synchronous (for `process.on('exit')`). */
+  /**
+   * Best effort, synchronous (for `process.on('exit')`). SIGKILL goes to the server's backends first (each
+   * leads its own process group): a backend busy computing does not notice its postmaster die, and would keep
+   * the cluster's shared memory, refusing the next start.
+   */
   signal(signal: NodeJS.Signals): void {
-    if (!this.running) return;
-    try {
-      this.child.kill(signal);
-    } catch {
-      /* already gone */
-    }
+    const { pid } = this.child;
+    if (!pid || !this.running) return;
+    if (signal === 'SIGKILL') for (const backend of childrenOf(pid)) killQuietly(backend, signal);
+    killQuietly(pid, signal);
   }
 
   /**

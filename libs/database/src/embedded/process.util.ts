@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 
 /** The fields of /proc/<pid>/stat after the parenthesised command name; undefined off Linux or once reaped. */
 function statFields(pid: number): string[] | undefined {
@@ -36,4 +36,21 @@ export function canTellZombies(): boolean {
 /** Blocks the thread for `ms` (for `process.on('exit')`, where nothing asynchronous runs any more). */
 export function sleepSync(ms: number): void {
   Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
+}
+
+/** The processes whose parent is `pid` (Linux `/proc`); [] elsewhere. */
+export function childrenOf(pid: number): number[] {
+  let entries: string[];
+  try {
+    entries = readdirSync('/proc');
+  } catch {
+    return [];
+  }
+  const children: number[] = [];
+  for (const entry of entries) {
+    if (entry.charCodeAt(0) < 48 || entry.charCodeAt(0) > 57) continue;
+    const child = Number(entry);
+    if (Number(statFields(child)?.[1]) === pid) children.push(child);
+  }
+  return children;
 }

@@ -9,6 +9,7 @@ import {
   type ToolInput,
   type ToolProviderHost,
   UnknownToolException,
+  workLeftRunning,
 } from '@toolgate/core';
 
 import { markMayHaveRun } from './may-have-run.util';
@@ -29,6 +30,23 @@ export function definitionOf(manifest: CatalogManifest): ToolDefinition {
   };
 }
 
+/**
+ * How long a call whose deadline passed during a credential renewal waits for the provider's own unwinding
+ * (its renewal failed at the same moment) before answering.
+ */
+export const RENEWAL_UNWIND_MS = 1_000;
+
+/** Resolves once `work` settled, or after `ms`: whichever comes first. */
+async function settledWithin(work: Promise<unknown> | undefined, ms: number): Promise<void> {
+  if (!work) return;
+  let timer: NodeJS.Timeout | undefined;
+  const elapsed = new Promise<void>((resolve) => (timer = setTimeout(resolve, ms)));
+  await Promise.race([work.then(noop, noop), elapsed]);
+  clearTimeout(timer);
+}
+
+const noop = (): void => undefined;
+
 /** Errors that say the tool cannot have run: not configured, no such tool, or marked by the provider. */
 const nothingRan = (error: unknown): boolean =>
   error instanceof ProviderUnconfiguredException ||
@@ -40,7 +58,8 @@ const nothingRan = (error: unknown): boolean =>
  * unless it says nothing ran: the provider is not configured, has no such tool, or marked the error as raised
  * before it called its upstream (`markBeforeUpstream`). A deadline that passed while the provider waited for
  * a new credential after its upstream refused the old one (`TokenBroker.renew`) left no effect either: the
- * call answers the broker's 504 that says it is safe to retry.
+ * call answers the broker's 504 that says it is safe to retry, once the provider has undone what it holds for
+ * the call (an ads budget claim), so the retry it invites does not meet it (`RENEWAL_UNWIND_MS` at most).
  */
 export async function invokeProvider(
   broker: Pick<TokenBroker, 'renewalTimeoutOf'>,
@@ -53,7 +72,10 @@ export async function invokeProvider(
     return await invokeWithDeadline(host, definition, input, ctx);
   } catch (error) {
     const renewing = broker.renewalTimeoutOf(ctx.deadline);
-    if (renewing) throw renewing;
+    if (renewing) {
+      await settledWithin(workLeftRunning(error), RENEWAL_UNWIND_MS);
+      throw renewing;
+    }
     if (!nothingRan(error)) markMayHaveRun(error);
     throw error;
   }

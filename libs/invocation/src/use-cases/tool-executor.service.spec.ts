@@ -24,6 +24,7 @@ import { makeCatalogManifest, makePrincipal } from '@toolgate/testing';
 import { type invocationConfig } from '../invocation.config';
 import { type InvocationRequest } from '../invocation.types';
 import { mayHaveRun } from './may-have-run.util';
+import { RENEWAL_UNWIND_MS } from './provider-call.util';
 import { ToolExecutorService } from './tool-executor.service';
 
 class EchoHost extends ToolProviderHost {
@@ -179,6 +180,43 @@ describe('ToolExecutorService', () => {
         result: { used: 't2' },
         token_meta: { token_type: 'Bearer', expires_in: 120, scopes: ['x', 's2'] },
       });
+    });
+
+    it('answers that 504 only once the provider has undone what it held for the call, for a moment at most', async () => {
+      broker.register('p', renewingSource(2_000));
+      /** Releases what it holds for the call when its renewal fails: `undoMs` later, or never. */
+      const undoing = (undoMs: number | undefined, undone: string[]) =>
+        class extends RenewingHost {
+          override async invoke(tool?: unknown, input?: unknown, ctx?: InvocationContext) {
+            try {
+              return await super.invoke(tool, input, ctx);
+            } catch (error) {
+              if (undoMs === undefined) await new Promise(() => undefined);
+              await new Promise((resolve) => setTimeout(resolve, undoMs));
+              undone.push(ctx!.requestId);
+              throw error;
+            }
+          }
+        };
+      const executor = (Host: new () => EchoHost) =>
+        new ToolExecutorService(
+          { get: () => new Host(), findToolOf: () => undefined } as unknown as ProviderRegistry,
+          broker,
+          { defaultTimeoutMs: 30_000 } as ConfigType<typeof invocationConfig>,
+        );
+      const undone: string[] = [];
+      const late = await executor(undoing(150, undone))
+        .execute(call, manifest)
+        .catch((error: unknown) => error);
+      expect(late).toBeInstanceOf(CredentialTimeoutException);
+      expect(undone).toEqual([call.requestId]);
+      // A provider that never finishes unwinding delays the answer by RENEWAL_UNWIND_MS, no more.
+      const started = Date.now();
+      const stuck = await executor(undoing(undefined, []))
+        .execute(call, manifest)
+        .catch((error: unknown) => error);
+      expect(stuck).toBeInstanceOf(CredentialTimeoutException);
+      expect(Date.now() - started).toBeLessThan((manifest.timeout_ms ?? 0) + RENEWAL_UNWIND_MS + 500);
     });
 
     it('answers a deadline that passed during the renewal as a 504 safe to retry, not as a call that may have run', async () => {

@@ -5,6 +5,7 @@ import {
   assertSafeUrl,
   AUDIT_SINK,
   type AuditSink,
+  escapePointerSegment,
   type Principal,
   type ProblemViolation,
   UnsafeUrlException,
@@ -32,6 +33,8 @@ import { McpServerStore } from './mcp-server-store.service';
 import { detailView, serverView, toolView } from './mcp-server-view.util';
 
 const ENV_NAME = /^[A-Z_][A-Z0-9_]{0,127}$/;
+/** Variables a server's `env` may set. */
+const MAX_ENV = 50;
 const TAG = /^[a-z0-9][a-z0-9-]{0,63}$/;
 
 /**
@@ -124,11 +127,16 @@ export class McpServersService {
     const problems: ProblemViolation[] = [];
     const env = body.env ?? {};
     const entries = Object.entries(env);
-    if (entries.length > 50) problems.push({ pointer: '/env', detail: 'must have at most 50 variables' });
+    // Refused whole: a flood of variables is not worth a violation each.
+    if (entries.length > MAX_ENV)
+      throw new InvalidMcpServerException([
+        { pointer: '/env', detail: `must have at most ${MAX_ENV} variables` },
+      ]);
     for (const [key, value] of entries) {
-      if (!ENV_NAME.test(key)) problems.push({ pointer: `/env/${key}`, detail: 'must be a variable name' });
+      const pointer = `/env/${escapePointerSegment(key)}`;
+      if (!ENV_NAME.test(key)) problems.push({ pointer, detail: 'must be a variable name' });
       if (typeof value !== 'string' || value.length > 4096)
-        problems.push({ pointer: `/env/${key}`, detail: 'must be a string of at most 4096 characters' });
+        problems.push({ pointer, detail: 'must be a string of at most 4096 characters' });
     }
     const stdio = body.transport === 'stdio';
     const launch = stdio
