@@ -608,23 +608,61 @@ describe('API keys minted by API keys: bounded by their parent, revoked with it 
     expect(outside.status).toBe(422);
     expect(outside.body.code).toBe('API_KEYS.CURSOR_INVALID');
 
-    const revoke = (token: string, id: string) =>
+    const revoke = (token: string, id: string, requestId = 'rq-tree') =>
       gw.request(`/api-keys/${id}`, {
         method: 'DELETE',
-        headers: { ...bearer(token), 'x-request-id': 'rq-tree' },
+        headers: { ...bearer(token), 'x-request-id': requestId },
       });
-    for (const other of [parent, sibling]) {
-      const refused = await revoke(child.body.secret, other.body.id);
-      expect(refused.status).toBe(403);
-      expect(refused.headers.get('content-type')).toMatch(/^application\/problem\+json/);
-      expect(await refused.json()).toMatchObject({
-        code: 'API_KEYS.OUTSIDE_CALLER_TREE',
-        request_id: 'rq-tree',
-        instance: `/api-keys/${other.body.id}`,
-      });
+    // A key outside the caller's tree answers exactly as an unknown id: same bytes but for the id asked
+    // for and the request id (both of the same length here), same headers but for those that tick with
+    // every request whatever it asks (the clock, the caller's rate-limit bucket).
+    const ticking = new Set(['date', 'ratelimit-remaining', 'ratelimit-reset']);
+    const answer = async (id: string, requestId: string) => {
+      const response = await revoke(child.body.secret, id, requestId);
+      const headers = [...response.headers].filter(([name]) => !ticking.has(name));
+      const text = (await response.text()).split(id).join('<id>').split(requestId).join('<rq>');
+      return {
+        status: response.status,
+        headers: JSON.stringify(headers).split(requestId).join('<rq>'),
+        text,
+      };
+    };
+    const unknown = await answer('00000000-0000-4000-8000-000000000000', 'rq-tree-0');
+    expect(unknown.status).toBe(404);
+    expect(JSON.parse(unknown.text)).toMatchObject({
+      code: 'RESOURCE.NOT_FOUND',
+      request_id: '<rq>',
+      instance: '/api-keys/<id>',
+    });
+    for (const [n, other] of [parent, sibling].entries()) {
+      expect(await answer(other.body.id, `rq-tree-${n + 1}`)).toEqual(unknown);
       expect(await status(other.body.secret)).toBe(200);
     }
-    expect((await revoke(child.body.secret, '00000000-0000-4000-8000-000000000000')).status).toBe(404);
+    // Each refusal is audited as a denial naming the calling key and the target, never a secret.
+    const denials = () =>
+      runSql<{ subject: string; status: string; request_id: string; details: Record<string, unknown> }>(
+        gw.databaseUrl,
+        `SELECT subject, status, request_id, details FROM audit_events
+          WHERE tenant = 'tree' AND event = 'api_keys.revoke' AND decision = 'deny' ORDER BY seq`,
+      );
+    expect(await waitUntil(async () => (await denials()).length >= 2)).toBe(true);
+    const denied = await denials();
+    expect(denied).toEqual(
+      [parent, sibling].map((other, n) => ({
+        subject: 'svc-child',
+        status: '404',
+        request_id: `rq-tree-${n + 1}`,
+        details: {
+          key_id: other.body.id,
+          reason: 'outside_caller_tree',
+          actor_kind: 'api_key',
+          actor_credential_id: child.body.id,
+        },
+      })),
+    );
+    for (const key of [parent, sibling, child]) {
+      expect(JSON.stringify(denied)).not.toContain(key.body.secret as string);
+    }
 
     expect((await revoke(child.body.secret, grandchild.body.id)).status).toBe(204);
     expect(await status(grandchild.body.secret)).toBe(401);

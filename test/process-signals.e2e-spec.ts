@@ -172,6 +172,59 @@ describe('stopping the gateway process', () => {
     },
   );
 
+  /** The gateway on its embedded Postgres, healthy, with its output collected; the postmaster is held still. */
+  async function gatewayWithFrozenPostgres() {
+    const env = await gatewayEnv();
+    const dataDir = join(env.RUNTIME_DIR, 'postgres/data');
+    const child = spawn(process.execPath, [TS_CHILD, join(ROOT, 'apps/gateway/src/main.ts')], {
+      cwd: ROOT,
+      env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    started.push(child.pid!);
+    let output = '';
+    child.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    expect(await becomesHealthy(Number(env.PORT))).toBe(true);
+    const postmaster = Number(readFileSync(join(dataDir, 'postmaster.pid'), 'utf8').split('\n')[0]);
+    started.push(postmaster);
+    // A slow shutdown: the server does not act on its stop signal until it is let go (SIGCONT).
+    process.kill(postmaster, 'SIGSTOP');
+    const logged = (text: string) => waitFor(() => output.includes(text), 10_000);
+    return { child, dataDir, postmaster, logged };
+  }
+
+  const pause = (ms: number) => new Promise((done) => setTimeout(done, ms));
+
+  it('a second SIGTERM while stopping is logged, and the stop still completes: Postgres is gone', async () => {
+    const { child, dataDir, postmaster, logged } = await gatewayWithFrozenPostgres();
+    child.kill('SIGTERM');
+    await pause(200); // two signals sent at once may reach the process as one
+    child.kill('SIGTERM');
+    expect(await logged('already stopping')).toBe(true);
+    process.kill(postmaster, 'SIGCONT');
+
+    const [code, by] = await exited(child);
+    expect([
+      [null, 'SIGTERM'],
+      [0, null],
+    ]).toContainEqual([code, by]);
+    expect(await waitFor(() => processesUsing(dataDir).length === 0, 5_000)).toBe(true);
+  });
+
+  it('a third stop signal while stopping exits at once, and the exit handler still stops Postgres', async () => {
+    const { child, dataDir, postmaster, logged } = await gatewayWithFrozenPostgres();
+    for (const signal of ['SIGTERM', 'SIGTERM', 'SIGINT'] as const) {
+      child.kill(signal);
+      await pause(200);
+    }
+    expect(await logged('exiting now')).toBe(true);
+    process.kill(postmaster, 'SIGCONT'); // the exit handler's fast shutdown now takes effect
+
+    expect(await exited(child)).toEqual([128 + 2, null]);
+    expect(processesUsing(dataDir)).toEqual([]);
+  });
+
   it.each(['start', 'start:dist'])(
     '`npm run %s`: a SIGTERM to npm stops the gateway and its Postgres',
     async (script) => {

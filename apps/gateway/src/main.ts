@@ -4,6 +4,7 @@ import { ConfigValidationError } from '@toolgate/config';
 
 import { createGatewayApp, type CreatedGateway } from './app.factory';
 import { BootSignals } from './boot-signals.util';
+import { StopSignals } from './stop-signals.util';
 
 async function bootstrap(): Promise<void> {
   const signals = new BootSignals();
@@ -14,11 +15,14 @@ async function bootstrap(): Promise<void> {
     signals.dispose();
   }
   const { app, config } = created;
+  // From here until the app has closed: a second stop signal is logged, a third exits (exit handlers run).
+  const stopping = new StopSignals(() => app.close());
   const stop = signals.received;
   if (stop) {
     // Asked to stop while booting: close what started (the embedded Postgres among it), then end as the
     // signal would have, the way Nest's own shutdown hook does.
-    await app.close();
+    await stopping.begin(stop);
+    stopping.dispose();
     process.kill(process.pid, stop);
     return;
   }

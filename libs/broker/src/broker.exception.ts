@@ -1,4 +1,4 @@
-import { DomainException } from '@toolgate/core';
+import { DomainException, markBeforeUpstream } from '@toolgate/core';
 
 /** The provider cannot get credentials: not configured (names the variable) or the issuer failed. */
 export class CredentialUnavailableException extends DomainException {
@@ -18,7 +18,8 @@ export class CredentialUnavailableException extends DomainException {
 /**
  * The call's deadline passed while it was still waiting for its provider's credentials: nothing was done with
  * them, so the call had no effect and may be made again. The code of every deadline, 504 `PROVIDER.TIMEOUT`;
- * the detail says it is safe to retry.
+ * the detail says it is safe to retry. Marked `raisedBeforeUpstream` from the start: raised inside a
+ * provider too, it tells the pipeline that no upstream request was sent (an Idempotency-Key is freed).
  */
 export class CredentialTimeoutException extends DomainException {
   constructor(provider: string, toolId: string) {
@@ -28,5 +29,6 @@ export class CredentialTimeoutException extends DomainException {
         `provider ${provider}, so it had no effect and is safe to retry.`,
       extensions: { provider, toolId },
     });
+    markBeforeUpstream(this);
   }
 }

@@ -383,7 +383,7 @@ describe('TokenBroker', () => {
         const renewal = broker.renew('p', 'slow-token', request, deadline);
         await expect(renewal).rejects.toBeInstanceOf(CredentialTimeoutException);
         expect(slow.issued).toBe(2);
-        expect(broker.renewalTimeoutOf(deadline)).toMatchObject({
+        expect(broker.credentialTimeoutOf(deadline)).toMatchObject({
           status: 504,
           code: 'PROVIDER.TIMEOUT',
           detail: expect.stringMatching(/had no effect and is safe to retry/),
@@ -393,21 +393,64 @@ describe('TokenBroker', () => {
       }
       slow.answer();
       await new Promise((done) => setImmediate(done));
-      // A renewal served in time, and a plain exchange past its deadline, leave nothing behind.
+      // A renewal served in time leaves nothing behind.
       const inTime = createDeadline(30);
-      const plain = createDeadline(30);
-      broker.register('q', controlled('other'));
       try {
         expect((await broker.renew('p', 'another-token', request, inTime))?.access_token).toBe('slow-token');
-        await expect(broker.exchange('q', request, plain)).rejects.toBeInstanceOf(CredentialTimeoutException);
         await new Promise((done) => setTimeout(done, 50));
-        expect(broker.renewalTimeoutOf(inTime)).toBeUndefined();
-        expect(broker.renewalTimeoutOf(plain)).toBeUndefined();
+        expect(broker.credentialTimeoutOf(inTime)).toBeUndefined();
       } finally {
         inTime.dispose();
-        plain.dispose();
       }
       expect(slow.issued).toBe(2);
+    });
+  });
+
+  describe("waiting for a credential with the call's deadline", () => {
+    it('remembers a deadline that passed during an exchange as the 504 of a call that sent nothing', async () => {
+      const broker = new TokenBroker();
+      const slow = controlled('slow');
+      broker.register('p', slow);
+      const deadline = createDeadline(30);
+      const served = createDeadline(5_000);
+      try {
+        const late = broker.exchange('p', request, deadline);
+        await expect(late).rejects.toBeInstanceOf(CredentialTimeoutException);
+        const timeout = broker.credentialTimeoutOf(deadline);
+        expect(timeout).toMatchObject({
+          status: 504,
+          code: 'PROVIDER.TIMEOUT',
+          detail: expect.stringMatching(/provider p, so it had no effect and is safe to retry/),
+        });
+        await late.catch((error: unknown) => expect(error).toBe(timeout));
+        // Raised inside a provider, it still says no upstream request was sent.
+        expect(raisedBeforeUpstream(timeout)).toBe(true);
+        // The token request goes on; a call served in time leaves nothing behind.
+        const inTime = broker.exchange('p', request, served);
+        slow.answer();
+        expect((await inTime)?.access_token).toBe('slow-token');
+        expect(broker.credentialTimeoutOf(served)).toBeUndefined();
+        expect(slow.issued).toBe(1);
+      } finally {
+        deadline.dispose();
+        served.dispose();
+      }
+    });
+
+    it('tells synchronously whether an exchange would answer from the cache', async () => {
+      const broker = new TokenBroker();
+      expect(broker.isCached('p', request)).toBe(false);
+      const slow = controlled('slow');
+      broker.register('p', slow);
+      expect(broker.isCached('p', request)).toBe(false);
+      const first = broker.exchange('p', request);
+      expect(broker.isCached('p', request)).toBe(false);
+      slow.answer();
+      await first;
+      expect(broker.isCached('p', request)).toBe(true);
+      expect(broker.isCached('p', { ...request, scopes: ['other'] })).toBe(false);
+      later(3_600_000);
+      expect(broker.isCached('p', request)).toBe(false);
     });
   });
 

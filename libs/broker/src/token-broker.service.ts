@@ -57,8 +57,8 @@ export class TokenBroker {
   private readonly cache = new Map<string, CachedCredential>();
   private readonly inFlight = new Map<string, PendingIssue>();
   private readonly failures = new Map<string, FailedIssue>();
-  /** The 504 of each call whose deadline passed while it waited in `renew` (kept with its deadline). */
-  private readonly lateRenewals = new WeakMap<object, CredentialTimeoutException>();
+  /** The 504 of each call whose deadline passed while it waited for a credential (kept with its deadline). */
+  private readonly lateWaits = new WeakMap<object, CredentialTimeoutException>();
 
   /** Called by a provider (usually in onModuleInit) for the upstream(s) it talks to. */
   register(provider: string, source: CredentialSource): void {
@@ -77,9 +77,10 @@ export class TokenBroker {
 
   /**
    * The seed's `exchange(scopes, subject, tenant, purpose)`, for one provider. Undefined: needs none. With a
-   * `deadline` (the call's, before anything was done with this credential), waiting for a token request ends
-   * there with 504 `PROVIDER.TIMEOUT` saying the call had no effect (`CredentialTimeoutException`; a cached
-   * credential needs no wait); the request goes on for the other calls sharing it, and its token is cached.
+   * `deadline` (the call's, passed only while the call has sent nothing upstream), waiting for a token
+   * request ends there with 504 `PROVIDER.TIMEOUT` saying the call had no effect
+   * (`CredentialTimeoutException`, also kept for `credentialTimeoutOf(deadline)`; a cached credential needs
+   * no wait); the request goes on for the other calls sharing it, and its token is cached.
    */
   async exchange(
     provider: string,
@@ -97,38 +98,45 @@ export class TokenBroker {
     const pending =
       this.recentFailure(key, now) ?? this.liveIssue(key, now) ?? this.issue(key, source, request);
     if (!deadline) return pending.catch(rethrowOwnError);
-    return untilDeadline(pending, deadline, () => new CredentialTimeoutException(provider, request.purpose));
+    return untilDeadline(pending, deadline, () => this.lateWait(deadline, provider, request.purpose));
+  }
+
+  /**
+   * True when `exchange` would answer `provider` from the cache at once (no token request to wait for).
+   * Synchronous and allocation-free beyond the cache key: for a provider whose client asks for the credential
+   * later, deep inside an SDK, to decide whether the call must first wait for it with its deadline.
+   */
+  isCached(provider: string, request: ExchangeRequest): boolean {
+    const source = this.sources.get(provider);
+    const cached = source && this.cache.get(cacheKeyOf(provider, source, request));
+    return cached !== undefined && cached.reuseUntil > Date.now();
   }
 
   /**
    * The upstream refused `rejected` without acting on the call (a 401 refusing the token): drops it
    * (`invalidate`) and waits for a new credential, until the deadline at most. A deadline that passes during
    * this wait leaves the call without any effect (the refused request did nothing, no other was sent):
-   * `renewalTimeoutOf(deadline)` then has the call's answer, a 504 saying it is safe to retry. Only for a
+   * `credentialTimeoutOf(deadline)` then has the call's answer, a 504 saying it is safe to retry. Only for a
    * provider whose call has, at this point, no other upstream request in flight or applied (the deadline
    * is the call's: a late renewal speaks for the whole call).
    */
-  async renew(
+  renew(
     provider: string,
     rejected: string,
     request: ExchangeRequest,
     deadline: Pick<InvocationDeadline, 'onExpire'>,
   ): Promise<IssuedCredential | undefined> {
     this.invalidate(provider, rejected);
-    // Set synchronously at the deadline: known before anything handles the call's timeout.
-    const stop = deadline.onExpire(() => {
-      this.lateRenewals.set(deadline, new CredentialTimeoutException(provider, request.purpose));
-    });
-    try {
-      return await this.exchange(provider, request, deadline);
-    } finally {
-      stop();
-    }
+    return this.exchange(provider, request, deadline);
   }
 
-  /** The answer of a call whose deadline passed while it waited in `renew`; undefined for any other. */
-  renewalTimeoutOf(deadline: object): CredentialTimeoutException | undefined {
-    return this.lateRenewals.get(deadline);
+  /**
+   * The answer of a call whose deadline passed while it waited for a credential (`exchange` or `renew` with
+   * that deadline): set synchronously at the deadline, so it is known before anything handles the call's
+   * timeout. Undefined for any other call.
+   */
+  credentialTimeoutOf(deadline: object): CredentialTimeoutException | undefined {
+    return this.lateWaits.get(deadline);
   }
 
   /**
@@ -146,6 +154,13 @@ export class TokenBroker {
       }
     }
     return dropped;
+  }
+
+  /** The 504 of a call whose deadline passed while it waited for `provider`'s credential, kept for it. */
+  private lateWait(deadline: object, provider: string, toolId: string): CredentialTimeoutException {
+    const timeout = new CredentialTimeoutException(provider, toolId);
+    this.lateWaits.set(deadline, timeout);
+    return timeout;
   }
 
   private recentFailure(key: string, now: number): Promise<IssuedCredential> | undefined {

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 
 import {
   type InvocationContext,
+  markBeforeUpstream,
   type ProviderDescription,
   type ProviderHealth,
   type ToolDefinition,
@@ -56,6 +57,9 @@ export class McpProviderService extends ToolProviderHost {
     const ref = parseMcpToolId(toolId);
     const upstream = ref ? await this.upstreams.ensure(ref.server) : undefined;
     if (!ref || !upstream) throw new UnknownToolException(MCP_PROVIDER_KEY, toolId);
+    // A credential still to come is waited for before anything is sent, until the deadline at most.
+    const waiting = this.upstreams.credentialWait(ref.server, toolId, ctx.deadline);
+    if (waiting) await waiting.catch(sentNothing);
     const { signal, at } = ctx.deadline;
     const result = await upstream.request(
       toolId,
@@ -76,4 +80,9 @@ export class McpProviderService extends ToolProviderHost {
       ...(result.isError === true ? { isError: true } : {}),
     };
   }
+}
+
+/** Rethrows a failure from before the call's upstream request (its credential): the tool did not run. */
+function sentNothing(error: unknown): never {
+  throw markBeforeUpstream(error);
 }

@@ -1,5 +1,9 @@
 import { type EntityManager } from 'typeorm';
 
+import { type Principal } from '@toolgate/core';
+
+import { type KeyStanding, standingOf } from './api-key-tree.util';
+
 // Statements on `api_keys` inside the caller's transaction, for the changes that must see a consistent tree
 // of keys: minting a key with a key, and revoking a key with every key below it.
 
@@ -67,4 +71,21 @@ export async function revokeTree(em: EntityManager, tenant: string, id: string):
 /** Tells every replica (once the transaction commits) to drop its cached keys of `tenant`. */
 export async function notifyRevoked(em: EntityManager, tenant: string): Promise<void> {
   await em.query('SELECT pg_notify($1, $2)', [API_KEYS_CHANNEL, JSON.stringify({ tenant })]);
+}
+
+/**
+ * In one transaction, under the tenant's lock: revokes the key `id` and the keys below it (notifying every
+ * replica) when `actor` manages it; otherwise says where it stands for `actor`, unknown or outside.
+ */
+export async function revokeIfManaged(
+  em: EntityManager,
+  actor: Principal,
+  id: string,
+): Promise<RevokedKey[] | Exclude<KeyStanding, 'managed'>> {
+  await lockTenantKeys(em, actor.tenant);
+  const standing = await standingOf(em, actor, id);
+  if (standing !== 'managed') return standing;
+  const rows = await revokeTree(em, actor.tenant, id);
+  if (rows.length > 0) await notifyRevoked(em, actor.tenant);
+  return rows;
 }

@@ -1,4 +1,4 @@
-import { type Principal } from '@toolgate/core';
+import { type AuditEventInput, type Principal } from '@toolgate/core';
 
 import { frozen } from '../jwt/claims.util';
 import { type ApiKeyEntity } from './api-key.entity';
@@ -60,6 +60,29 @@ export function auditDetails(actor: Principal, key: AuditedKey): Record<string, 
     roles: key.roles,
     scopes: key.scopes,
     expires_at: key.expiresAt.toISOString(),
+    ...actorDetails(actor),
+  };
+}
+
+/**
+ * The denial of an API key's revoke of `id`, a key of its tenant outside what it manages: answered 404 like
+ * an unknown id, recorded with the calling key and the target id, nothing else of the target.
+ */
+export function refusedRevokeEvent(actor: Principal, id: string, requestId?: string): AuditEventInput {
+  return {
+    event: 'api_keys.revoke',
+    tenant: actor.tenant,
+    subject: actor.subject,
+    decision: 'deny',
+    status: '404',
+    request_id: requestId,
+    details: { key_id: id, reason: 'outside_caller_tree', ...actorDetails(actor) },
+  };
+}
+
+/** How the actor of an `api_keys.*` event authenticated, and with which key. */
+function actorDetails(actor: Principal): Record<string, unknown> {
+  return {
     actor_kind: actor.kind,
     ...(actor.credentialId ? { actor_credential_id: actor.credentialId } : {}),
   };

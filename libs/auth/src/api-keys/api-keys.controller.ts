@@ -94,7 +94,9 @@ export class ApiKeysController {
       'Revokes a key of the caller’s tenant and every key minted with it, directly or down a chain of keys, ' +
       'in one transaction (idempotent: revoking a revoked key still revokes active keys below it). A person ' +
       '(JWT) may revoke any key of its tenant; an API key only itself and the keys below it ' +
-      '(`parent_key_id`, at any depth), so a leaked key cannot revoke the tenant’s other keys. Every ' +
+      '(`parent_key_id`, at any depth), so a leaked key cannot revoke the tenant’s other keys: to an API ' +
+      'key, any other key of the tenant answers the same 404 as an unknown id (it cannot probe which ids ' +
+      'exist), and the refusal is audited (`api_keys.revoke`, `decision: deny`). Every ' +
       'replica drops the revoked keys from its cache as soon as the revocation commits (Postgres ' +
       'LISTEN/NOTIFY), so their next use answers 401; only a replica whose listener connection is down keeps ' +
       'accepting them, for at most `API_KEY_CACHE_TTL_SEC`. Each revoked key is audited (`api_keys.revoke`; ' +
@@ -113,11 +115,10 @@ export class ApiKeysController {
   @ApiNoContentResponse({ description: 'Revoked, with every key below it.' })
   @ApiAuthProblems({
     401: UNAUTHORIZED,
-    403:
-      FORBIDDEN +
-      ' Or `API_KEYS.OUTSIDE_CALLER_TREE`: the caller is an API key and the key is neither that key nor ' +
-      'minted below it.',
-    404: 'No such key in the caller’s tenant.',
+    403: FORBIDDEN,
+    404:
+      '`RESOURCE.NOT_FOUND`: no such key in the caller’s tenant, or, for an API key caller, a key that is ' +
+      'neither that key nor minted below it (the same answer).',
   })
   async revoke(
     @CurrentPrincipal() principal: Principal,

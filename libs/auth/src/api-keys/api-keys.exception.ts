@@ -27,14 +27,3 @@ export class ApiKeyCursorInvalidException extends DomainException {
     });
   }
 }
-
-/** 403: an API key asked to revoke a key of its tenant that is neither itself nor minted below it. */
-export class ApiKeyOutsideCallerTreeException extends DomainException {
-  constructor() {
-    super('API_KEYS.OUTSIDE_CALLER_TREE', 403, 'Forbidden', {
-      detail:
-        'An API key can revoke only itself and the keys minted below it; a person with api-keys:manage ' +
-        'revokes any key of the tenant.',
-    });
-  }
-}

@@ -48,11 +48,13 @@ function setup() {
   const save = async (value: ApiKeyEntity) => ({ ...value, id: KEY_ID, createdAt: new Date() });
   /** The key and the keys it was minted below: the API keys that manage it. */
   const chain = new Set([KEY_ID]);
-  // The transaction's statements: the tenant lock, whether an API key caller manages the key (a walk up
-  // its chain), the revocation of the key's tree, the notification.
+  // The transaction's statements: the tenant lock, whether the key exists and an API key caller manages it
+  // (a walk up its chain), the revocation of the key's tree, the notification.
   const em = {
     query: async (sql: string, params: unknown[] = []) => {
-      if (sql.includes('AS manages')) return [{ manages: chain.has(String(params[2])) }];
+      if (sql.includes('AS manages')) {
+        return [{ found: params[0] === KEY_ID, manages: chain.has(String(params[2])) }];
+      }
       if (!sql.includes('WITH RECURSIVE')) return [];
       if (row.revokedAt) return [[], 0];
       row.revokedAt = new Date();
@@ -189,14 +191,11 @@ describe('ApiKeysService', () => {
   it('lets an API key revoke only itself and the keys minted below it', async () => {
     const { service, row, chain, audited } = setup();
     const other = adminKey('svc-other');
-    await expect(service.revoke(other, KEY_ID, 'req-1')).rejects.toMatchObject({
-      code: 'API_KEYS.OUTSIDE_CALLER_TREE',
-      status: 403,
-    });
+    await expect(service.revoke(other, KEY_ID, 'req-1')).rejects.toMatchObject({ status: 404 });
     expect(row.revokedAt).toBeNull();
-    expect(audited).toEqual([]);
 
     chain.add(PARENT_ID); // the key was minted below the caller
+    audited.length = 0;
     await service.revoke(other, KEY_ID, 'req-2');
     expect(row.revokedAt).not.toBeNull();
     expect(audited).toEqual([
@@ -204,6 +203,44 @@ describe('ApiKeysService', () => {
         event: 'api_keys.revoke',
         details: expect.objectContaining({ key_id: KEY_ID, actor_credential_id: PARENT_ID }),
       }),
+    ]);
+  });
+
+  it('answers a key outside an API key caller’s tree exactly like an unknown id, and audits the denial', async () => {
+    const { service, row, audited } = setup();
+    const caller = adminKey('svc-other');
+    const refusal = (id: string) =>
+      service.revoke(caller, id, 'req-1').then(
+        () => undefined,
+        (error: unknown) => error,
+      );
+    const unknown = await refusal('9d8c7b6a-5f4e-4d3c-8b2a-1f0e9d8c7b6a');
+    expect(audited).toEqual([]); // an unknown id is no denial
+    const outside = await refusal(KEY_ID);
+    for (const answer of [unknown, outside]) {
+      expect(answer).toMatchObject({ code: 'RESOURCE.NOT_FOUND', status: 404, title: 'Not Found' });
+    }
+    const shape = (error: unknown) => {
+      const { code, status, title, detail, errors, extensions, headers } = error as Record<string, unknown>;
+      return { code, status, title, detail, errors, extensions, headers, type: (error as Error).name };
+    };
+    expect(shape(outside)).toEqual(shape(unknown));
+    expect(row.revokedAt).toBeNull();
+    expect(audited).toEqual([
+      {
+        event: 'api_keys.revoke',
+        tenant: 'acme',
+        subject: 'svc-other',
+        decision: 'deny',
+        status: '404',
+        request_id: 'req-1',
+        details: {
+          key_id: KEY_ID,
+          reason: 'outside_caller_tree',
+          actor_kind: 'api_key',
+          actor_credential_id: PARENT_ID,
+        },
+      },
     ]);
   });
 

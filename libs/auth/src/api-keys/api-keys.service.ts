@@ -3,18 +3,31 @@ import { type ConfigType } from '@nestjs/config';
 import { InjectRepository } from '@nestjs/typeorm';
 import { type EntityManager, Repository } from 'typeorm';
 
-import { AUDIT_SINK, type AuditSink, type Principal, ResourceNotFoundException } from '@toolgate/core';
+import {
+  AUDIT_SINK,
+  type AuditEventInput,
+  type AuditSink,
+  type Principal,
+  ResourceNotFoundException,
+} from '@toolgate/core';
 import { PolicyService } from '@toolgate/policy';
 
 import { authConfig } from '../auth.config';
 import { AuthUnavailableException, InvalidTokenException } from '../auth.exception';
 import { ApiKeyEntity } from './api-key.entity';
 import { assertKnownRoles, assertWithinCreator, expiryUnderParent } from './api-key-grant.util';
-import { lockTenantKeys, notifyRevoked, revokeTree } from './api-key-rows.util';
+import { lockTenantKeys, revokeIfManaged } from './api-key-rows.util';
 import { apiKeyMatches, generateApiKeyToken, parseApiKeyToken } from './api-key-token.util';
-import { managedKeys, managesKey } from './api-key-tree.util';
-import { accountableCreatorOf, type AuditedKey, auditDetails, principalOf, toDto } from './api-key-view.util';
-import { ApiKeyCursorInvalidException, ApiKeyOutsideCallerTreeException } from './api-keys.exception';
+import { managedKeys } from './api-key-tree.util';
+import {
+  accountableCreatorOf,
+  type AuditedKey,
+  auditDetails,
+  principalOf,
+  refusedRevokeEvent,
+  toDto,
+} from './api-key-view.util';
+import { ApiKeyCursorInvalidException } from './api-keys.exception';
 import { type ApiKeyListDto, type CreatedApiKeyDto } from './dto/api-key.dto';
 import { API_KEY_DEFAULT_TTL_SEC, type CreateApiKeyDto } from './dto/create-api-key.dto';
 import { API_KEY_PAGE_MAX, type ListApiKeysQueryDto } from './dto/list-api-keys-query.dto';
@@ -35,7 +48,7 @@ interface CachedKey {
  * listed and revoked within that tenant, and accepted as `Bearer tg_…`. A key minted with another key is
  * linked to it, holds no role or scope it lacks and does not outlive it; revoking a key revokes every key
  * below it. A person lists and revokes every key of its tenant, an API key only itself and the keys below it
- * (`api-key-tree.util`). Lookups are cached for at most `API_KEY_CACHE_TTL_SEC`; a revocation drops the
+ * (`api-key-tree.util`): any other key of the tenant is, to it, not found. Lookups are cached for at most `API_KEY_CACHE_TTL_SEC`; a revocation drops the
  * cached keys of its tenant on every replica through LISTEN/NOTIFY (`ApiKeyRevocationListener`). Creating
  * and revoking are audited (`api_keys.create|revoke`) with the admin who did it; a key minted with another
  * key records that key's own `created_by` (the person at the root of the chain) as its creator.
@@ -115,21 +128,17 @@ export class ApiKeysService {
   /**
    * Revokes a key of the tenant and every key minted below it (idempotent: revoking a revoked key still
    * revokes what is active below it), each audited; another tenant's key is reported as not found. An API
-   * key may revoke only itself and the keys below it (403 for any other key of the tenant).
+   * key may revoke only itself and the keys below it: any other key of the tenant is reported as not found
+   * too, exactly like an unknown id (so a key cannot probe which ids exist), and the refusal is audited as a
+   * denial, not awaited (its write would otherwise tell the two apart by latency).
    */
   async revoke(actor: Principal, id: string, requestId?: string): Promise<void> {
-    const { tenant } = actor;
     const revoked = UUID.test(id)
-      ? await this.keys.manager.transaction(async (em) => {
-          await lockTenantKeys(em, tenant);
-          if (!(await em.existsBy(ApiKeyEntity, { id, tenant }))) return undefined;
-          if (!(await managesKey(em, actor, id))) throw new ApiKeyOutsideCallerTreeException();
-          const rows = await revokeTree(em, tenant, id);
-          if (rows.length > 0) await notifyRevoked(em, tenant);
-          return rows;
-        })
-      : undefined;
-    if (!revoked) throw new ResourceNotFoundException('No API key with this id in your tenant.');
+      ? await this.keys.manager.transaction((em) => revokeIfManaged(em, actor, id))
+      : 'unknown';
+    if (revoked === 'outside') void this.write(refusedRevokeEvent(actor, id, requestId), id);
+    if (!Array.isArray(revoked))
+      throw new ResourceNotFoundException('No API key with this id in your tenant.');
     for (const key of revoked) this.forget(key.lookupId);
     // The key asked for first, then the keys below it, oldest first.
     revoked.sort((a, b) => Number(b.id === id) - Number(a.id === id) || +a.createdAt - +b.createdAt);
@@ -212,17 +221,22 @@ export class ApiKeysService {
 
   /** The key is already stored or revoked: a lost audit event is logged, not turned into an error. */
   private async record(event: string, actor: Principal, key: AuditedKey, requestId?: string, extra = {}) {
+    const details = { ...auditDetails(actor, key), ...extra };
+    const input = {
+      event,
+      tenant: actor.tenant,
+      subject: actor.subject,
+      status: 'ok',
+      request_id: requestId,
+    };
+    await this.write({ ...input, details }, key.id);
+  }
+
+  private async write(event: AuditEventInput, keyId: string): Promise<void> {
     try {
-      await this.audit?.record({
-        event,
-        tenant: actor.tenant,
-        subject: actor.subject,
-        status: 'ok',
-        request_id: requestId,
-        details: { ...auditDetails(actor, key), ...extra },
-      });
+      await this.audit?.record(event);
     } catch (error) {
-      this.logger.error({ msg: 'audit event lost', event, key_id: key.id, err: String(error) });
+      this.logger.error({ msg: 'audit event lost', event: event.event, key_id: keyId, err: String(error) });
     }
   }
 

@@ -16,11 +16,12 @@ const shellQuote = (path: string) => `'${path.replace(/'/g, `'\\''`)}'`;
  * What `dataDir` holds. A cluster only appears there once its initialisation completed (`initdb.util.ts`),
  * so anything else was left by an older gateway or by someone else, and is refused: never modified or removed
  * here. Older gateways ran initdb in place; what an interrupted one left is recognised only when it certainly
- * holds no data: no server ever ran on it (no `postmaster.opts`, which every postmaster writes at start) and
+ * holds no data (and so is one a start interrupted while it initialised a `pinned` folder, a mount point or
+ * symlink, in place): no server ever ran on it (no `postmaster.opts`, which every postmaster writes at start) and
  * initdb did not reach its last step (creating the `postgres` database, `base/5`). The refusal then gives the
- * command that removes it.
+ * command that removes it (that empties it, when `pinned`: the mount point or link itself stays).
  */
-export async function inspectDataDir(dataDir: string): Promise<DataDirState> {
+export async function inspectDataDir(dataDir: string, pinned = false): Promise<DataDirState> {
   const entries = await readdir(dataDir).catch((error: NodeJS.ErrnoException): string[] => {
     if (error.code === 'ENOENT') return [];
     throw error;
@@ -32,9 +33,11 @@ export async function inspectDataDir(dataDir: string): Promise<DataDirState> {
         'Move it away, or set RUNTIME_DIR to another folder.',
     );
   if (entries.includes('postmaster.opts') || (await exists(join(dataDir, 'base', '5')))) return 'cluster';
+  const clear = pinned
+    ? `Empty it, then start again: find ${shellQuote(`${dataDir}/`)} -mindepth 1 -delete`
+    : `Remove it, then start again: rm -rf ${shellQuote(dataDir)}`;
   throw new Error(
     `Embedded Postgres cannot start: ${dataDir} is a cluster whose initialisation was interrupted (initdb did ` +
-      'not finish and no server ever ran on it, so it holds no data). Remove it, then start again: ' +
-      `rm -rf ${shellQuote(dataDir)}`,
+      `not finish and no server ever ran on it, so it holds no data). ${clear}`,
   );
 }

@@ -1,13 +1,16 @@
-import { type ChildProcessWithoutNullStreams, spawn } from 'node:child_process';
+import { type ChildProcessWithoutNullStreams, spawn, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import {
   type Dirent,
   existsSync,
+  lstatSync,
+  mkdirSync,
   readdirSync,
   readFileSync,
   renameSync,
   rmSync,
   statSync,
+  symlinkSync,
   writeFileSync,
 } from 'node:fs';
 import { chmod, mkdtemp, rm } from 'node:fs/promises';
@@ -24,6 +27,8 @@ import { Client } from 'pg';
 const ROOT = resolve(__dirname, '../../../..');
 const dirs: string[] = [];
 const children: ChildProcessWithoutNullStreams[] = [];
+/** Bind mounts a test made (unmounted before its folders are removed). */
+const mounts: string[] = [];
 
 interface Line {
   event: string;
@@ -259,6 +264,10 @@ function exposedCopies(roots: string[], secret: string): string[] {
 
 afterAll(async () => {
   for (const child of children) if (child.exitCode === null) child.kill('SIGKILL');
+  for (const mount of mounts) {
+    killLeftover(mount);
+    spawnSync('umount', [mount]);
+  }
   for (const dir of dirs) {
     killInitdb(dir);
     killLeftover(join(dir, 'data'));
@@ -336,12 +345,15 @@ describe('EmbeddedPostgres (integration)', () => {
 });
 
 describe('EmbeddedPostgres initialisation (integration)', () => {
-  it('a first start killed while initdb runs leaves no data folder, and the next start initialises', async () => {
+  it('a first start killed while initdb runs leaves no data folder, and the next start stops that initdb and initialises', async () => {
     const baseDir = await scratchDir('toolgate-embedded-');
     const first = starter(baseDir);
     await halfBuiltCluster(baseDir);
-    await first.kill(); // out of memory, power loss: initdb dies with it
-    killInitdb(baseDir);
+    await first.kill(); // out of memory: initdb keeps running, detached
+    const orphans = initdbPids(baseDir);
+    expect(orphans).toHaveLength(1);
+    // Held still (a slow disk), so it is still there when the next start begins.
+    for (const pid of orphans) process.kill(-pid, 'SIGSTOP');
     const leftData = existsSync(join(baseDir, 'data'));
 
     const again = starter(baseDir);
@@ -349,6 +361,7 @@ describe('EmbeddedPostgres initialisation (integration)', () => {
     try {
       expect(restarted).toMatchObject({ event: 'started' });
       expect(leftData).toBe(false);
+      expect(orphans.filter(running)).toEqual([]);
       expect(await selectOne(baseDir, restarted.port!)).toBe(1);
       // What the interrupted initialisation left beside the data folder is gone.
       expect(readdirSync(baseDir).filter((name) => name.startsWith('.initdb-'))).toEqual([]);
@@ -391,6 +404,39 @@ describe('EmbeddedPostgres initialisation (integration)', () => {
         `rm -rf '${dataDir}'`,
     });
     expect(listing(dataDir)).toEqual(before);
+  });
+
+  it('initialises an empty data folder that is a symlink in place, and keeps the link', async () => {
+    const baseDir = await scratchDir('toolgate-embedded-');
+    const target = await scratchDir('toolgate-embedded-target-');
+    symlinkSync(target, join(baseDir, 'data'));
+
+    const first = starter(baseDir);
+    try {
+      expect(await first.outcome).toMatchObject({ event: 'started' });
+      expect(lstatSync(join(baseDir, 'data')).isSymbolicLink()).toBe(true);
+      expect(existsSync(join(target, 'PG_VERSION'))).toBe(true);
+    } finally {
+      await first.stop();
+    }
+    await expectRestartServes(baseDir);
+  });
+
+  it('initialises an empty data folder that is a mount point in place (bind mount, as root)', async () => {
+    const baseDir = await scratchDir('toolgate-embedded-');
+    const volume = await scratchDir('toolgate-embedded-volume-');
+    const dataDir = join(baseDir, 'data');
+    mkdirSync(dataDir);
+    if (spawnSync('mount', ['--bind', volume, dataDir]).status !== 0) return; // needs root: not here
+    mounts.push(dataDir);
+
+    const first = starter(baseDir);
+    try {
+      expect(await first.outcome).toMatchObject({ event: 'started' });
+      expect(existsSync(join(volume, 'PG_VERSION'))).toBe(true);
+    } finally {
+      await first.stop();
+    }
   });
 
   it('never takes a cluster that completed its initialisation for an interrupted one', async () => {

@@ -2,8 +2,10 @@ import { randomBytes } from 'node:crypto';
 import { chmod, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 
+import { pinnedDataDir } from './data-dir-mount.util';
 import { inspectDataDir } from './data-dir.util';
-import { initialiseCluster, removeInterruptedInits } from './initdb.util';
+import { initialiseCluster } from './initdb.util';
+import { removeInterruptedInits } from './interrupted-init.util';
 import { claimOwnership, type OwnerLock } from './owner.util';
 import { assertPortFree, findFreePort } from './port.util';
 import { findPostgresBinaries, postgresOsUser } from './postgres-binaries.util';
@@ -119,13 +121,15 @@ export class EmbeddedPostgres {
     const log = (text: string) => this.remember(text);
     await stopStalePostmaster(this.dataDir);
     await removeInterruptedInits(baseDir, log);
-    const state = await inspectDataDir(this.dataDir);
+    const pinned = await pinnedDataDir(this.dataDir);
+    const state = await inspectDataDir(this.dataDir, pinned !== undefined);
     const port = this.options.port || (await findFreePort());
     await assertPortFree(port);
     this.password = await this.loadOrCreatePassword(baseDir);
     const binaries = await findPostgresBinaries();
     const user = await postgresOsUser();
-    if (state === 'missing')
+    if (state === 'missing') {
+      if (pinned) log(`${this.dataDir} is a ${pinned}: initialising the cluster in place (not atomically)`);
       await initialiseCluster({
         binaries,
         baseDir,
@@ -134,7 +138,9 @@ export class EmbeddedPostgres {
         user,
         log,
         signal: initdbSignal,
+        inPlace: pinned !== undefined,
       });
+    }
     try {
       // Known before it is ready: an exit while it starts stops it too.
       this.postmaster = new Postmaster({

@@ -1,11 +1,9 @@
 import { spawn } from 'node:child_process';
-import { chown, mkdtemp, open, readdir, rename, rm } from 'node:fs/promises';
+import { chown, mkdtemp, open, rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 
+import { recordInitdb, STAGING_PREFIX } from './interrupted-init.util';
 import { type PostgresBinaries, type PostgresOsUser } from './postgres-binaries.util';
-
-/** The folder beside the data directory in which a cluster is built (`baseDir/.initdb-XXXXXX`). */
-const STAGING_PREFIX = '.initdb-';
 
 export interface InitdbInput {
   binaries: PostgresBinaries;
@@ -17,13 +15,19 @@ export interface InitdbInput {
   log: (line: string) => void;
   /** Aborting it kills initdb and everything it started at once (for `process.on('exit')`). */
   signal?: AbortSignal;
+  /**
+   * initdb writes straight into `dataDir` (an empty mount point or symlink, which a rename cannot replace):
+   * not atomic, an interruption leaves a half-built cluster there (see `inspectDataDir`).
+   */
+  inPlace?: boolean;
 }
 
 /**
  * Creates the cluster (superuser `postgres`, SCRAM-SHA-256) at `dataDir`, atomically: initdb builds it in a
  * fresh folder beside `dataDir`, which is renamed into place only once complete. An initialisation cut short
  * (Ctrl-C, OOM, power loss) leaves no `dataDir`, only that folder, which the next start removes
- * (`removeInterruptedInits`). The folder is private (0700, owned by the account initdb runs as): initdb reads
+ * (`removeInterruptedInits`, which first kills an initdb still running there, recorded with its start time). When
+ * `inPlace`, initdb writes into `dataDir` itself and only the password file is staged. The folder is private (0700, owned by the account initdb runs as): initdb reads
  * the password from a file in it, created exclusively with mode 0600 and removed as soon as initdb ends, so no
  * other OS user can read it at any moment.
  */
@@ -33,10 +37,12 @@ export async function initialiseCluster(input: InitdbInput): Promise<void> {
   try {
     if (user) await chown(staging, user.uid, user.gid);
     const pwfile = join(staging, 'pwfile');
-    const cluster = join(staging, 'data');
+    const cluster = input.inPlace ? input.dataDir : join(staging, 'data');
+    // initdb as the postgres OS user sets the folder's mode: it must own an existing one.
+    if (input.inPlace && user) await chown(cluster, user.uid, user.gid);
     await writePasswordFile(pwfile, input);
     try {
-      await runInitdb(input, [
+      await runInitdb(input, staging, [
         `--pgdata=${cluster}`,
         '--auth=scram-sha-256',
         '--username=postgres',
@@ -46,26 +52,13 @@ export async function initialiseCluster(input: InitdbInput): Promise<void> {
     } finally {
       await rm(pwfile, { force: true });
     }
-    // initdb synced the cluster's files before it exited; the rename is the moment it exists.
-    await rename(cluster, input.dataDir);
-    await syncFolder(input.baseDir);
+    if (!input.inPlace) {
+      // initdb synced the cluster's files before it exited; the rename is the moment it exists.
+      await rename(cluster, input.dataDir);
+      await syncFolder(input.baseDir);
+    }
   } finally {
     await rm(staging, { recursive: true, force: true });
-  }
-}
-
-/**
- * Removes the folders of initialisations that never finished (the gateway was killed meanwhile). Runs while
- * this process owns `baseDir`, so none of them is in use. Never touches `dataDir`.
- */
-export async function removeInterruptedInits(baseDir: string, log: (line: string) => void): Promise<void> {
-  for (const name of await readdir(baseDir)) {
-    if (!name.startsWith(STAGING_PREFIX)) continue;
-    const path = join(baseDir, name);
-    log(`Removing ${path}, left by an initialisation that did not finish`);
-    await rm(path, { recursive: true, force: true, maxRetries: 3 }).catch((error: Error) =>
-      log(`Could not remove ${path}: ${error.message}`),
-    );
   }
 }
 
@@ -88,13 +81,19 @@ async function syncFolder(path: string): Promise<void> {
     .finally(() => handle.close());
 }
 
-function runInitdb(input: InitdbInput, args: string[]): Promise<void> {
+function runInitdb(input: InitdbInput, staging: string, args: string[]): Promise<void> {
   return new Promise((resolveRun, reject) => {
     const child = spawn(input.binaries.initdb, args, {
       stdio: ['ignore', 'pipe', 'pipe'],
       detached: true, // like the server: a Ctrl-C reaches the gateway, which decides
       ...(input.user ?? {}),
     });
+    // Recorded at once: a gateway killed now (OOM) leaves it running; the next start stops it.
+    try {
+      if (child.pid) recordInitdb(staging, child.pid);
+    } catch (error) {
+      input.log(`Could not record initdb's pid: ${(error as Error).message}`);
+    }
     // Its own process group (detached): the bootstrap backend it runs goes with it.
     const kill = () => {
       try {

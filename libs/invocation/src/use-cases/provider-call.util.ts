@@ -31,8 +31,8 @@ export function definitionOf(manifest: CatalogManifest): ToolDefinition {
 }
 
 /**
- * How long a call whose deadline passed during a credential renewal waits for the provider's own unwinding
- * (its renewal failed at the same moment) before answering.
+ * How long a call whose deadline passed while its provider waited for a credential waits for the provider's
+ * own unwinding (its wait failed at the same moment) before answering.
  */
 export const RENEWAL_UNWIND_MS = 1_000;
 
@@ -56,13 +56,15 @@ const nothingRan = (error: unknown): boolean =>
 /**
  * Runs the provider within the deadline. Once it was called, an error may follow an effect (`markMayHaveRun`),
  * unless it says nothing ran: the provider is not configured, has no such tool, or marked the error as raised
- * before it called its upstream (`markBeforeUpstream`). A deadline that passed while the provider waited for
- * a new credential after its upstream refused the old one (`TokenBroker.renew`) left no effect either: the
- * call answers the broker's 504 that says it is safe to retry, once the provider has undone what it holds for
- * the call (an ads budget claim), so the retry it invites does not meet it (`RENEWAL_UNWIND_MS` at most).
+ * before it called its upstream (`markBeforeUpstream`; the broker's `CredentialTimeoutException` is). A
+ * deadline that passed while the provider waited for a credential with it, before sending anything
+ * (`TokenBroker.exchange` with the deadline, or `renew` after its upstream refused the old one), left no
+ * effect either: the call answers the broker's 504 that says it is safe to retry, not the deadline's own,
+ * once the provider has undone what it holds for the call (an ads budget claim), so the retry it invites
+ * does not meet it (`RENEWAL_UNWIND_MS` at most).
  */
 export async function invokeProvider(
-  broker: Pick<TokenBroker, 'renewalTimeoutOf'>,
+  broker: Pick<TokenBroker, 'credentialTimeoutOf'>,
   host: ToolProviderHost,
   definition: ToolDefinition,
   input: ToolInput,
@@ -71,10 +73,10 @@ export async function invokeProvider(
   try {
     return await invokeWithDeadline(host, definition, input, ctx);
   } catch (error) {
-    const renewing = broker.renewalTimeoutOf(ctx.deadline);
-    if (renewing) {
+    const waiting = broker.credentialTimeoutOf(ctx.deadline);
+    if (waiting) {
       await settledWithin(workLeftRunning(error), RENEWAL_UNWIND_MS);
-      throw renewing;
+      throw waiting;
     }
     if (!nothingRan(error)) markMayHaveRun(error);
     throw error;

@@ -249,6 +249,36 @@ describe('ToolExecutorService', () => {
     });
   });
 
+  it("answers a deadline that passed while the provider waited for its own credential as the broker's 504, not as a call that may have run", async () => {
+    // An HTTP API's or an MCP server's credential: the provider asks the broker itself, with the deadline.
+    broker.register('p.own', slowSource(2_000));
+    class OwnCredentialHost extends EchoHost {
+      override async invoke(_tool?: unknown, _input?: unknown, ctx?: InvocationContext) {
+        const request = { scopes: [], subject: 's', tenant: 'acme', purpose: ctx!.toolId };
+        await broker.exchange('p.own', request, ctx!.deadline);
+        return { ok: true };
+      }
+    }
+    const started = Date.now();
+    const late = await new ToolExecutorService(
+      { get: () => new OwnCredentialHost(), findToolOf: () => undefined } as unknown as ProviderRegistry,
+      broker,
+      { defaultTimeoutMs: 30_000 } as ConfigType<typeof invocationConfig>,
+    )
+      .execute(call, manifest)
+      .catch((error: unknown) => error);
+    expect(late).toBeInstanceOf(CredentialTimeoutException);
+    expect(late).toMatchObject({
+      status: 504,
+      code: 'PROVIDER.TIMEOUT',
+      detail: expect.stringMatching(
+        /credentials of provider p\.own, so it had no effect and is safe to retry/,
+      ),
+    });
+    expect(mayHaveRun(late)).toBe(false);
+    expect(Date.now() - started).toBeLessThan(1_000);
+  });
+
   it("runs the provider's own check before the credential exchange: a refused call needs no token", async () => {
     const source = slowSource(2_000);
     broker.register('p', source);

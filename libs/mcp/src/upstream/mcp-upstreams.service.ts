@@ -12,13 +12,14 @@ import { Agent, fetch as undiciFetch } from 'undici';
 
 import {
   ClientCredentialsSource,
+  type ExchangeRequest,
   StaticSecretSource,
   TokenBroker,
   type TokenMeta,
   tokenMetaOf,
 } from '@toolgate/broker';
 import { CatalogService } from '@toolgate/catalog';
-import { createSafeDispatcher } from '@toolgate/core';
+import { createSafeDispatcher, type InvocationDeadline } from '@toolgate/core';
 import { HealthContributors } from '@toolgate/observability';
 
 import { McpDiscoveryService } from '../discovery/mcp-discovery.service';
@@ -47,6 +48,8 @@ export class McpUpstreamsService implements OnApplicationBootstrap, OnApplicatio
   private reconciling: Promise<void> = Promise.resolve();
   /** What each server's requests last carried (type, scopes, lifetime; never the secret). */
   private readonly credentials = new Map<string, TokenMeta>();
+  /** The broker key and request of each server's credential (servers with auth only), built once. */
+  private readonly exchanges = new Map<string, { key: string; request: ExchangeRequest }>();
   /** Registered (API) upstreams go through the SSRF guard at every connect. */
   private readonly guarded: Agent;
   /** Environment upstreams were configured by the operator. */
@@ -104,6 +107,7 @@ export class McpUpstreamsService implements OnApplicationBootstrap, OnApplicatio
     const client = this.clients.get(name);
     this.clients.delete(name);
     this.credentials.delete(name);
+    this.exchanges.delete(name);
     this.broker.unregister(mcpScope(name));
     await client?.close();
   }
@@ -115,6 +119,19 @@ export class McpUpstreamsService implements OnApplicationBootstrap, OnApplicatio
   /** The credential the requests to `name` last carried, for an answer's `token_meta` (none: undefined). */
   credentialOf(name: string): TokenMeta | undefined {
     return this.credentials.get(name);
+  }
+
+  /**
+   * Undefined when a call to `name` needs no wait for its credential (none, or one the broker holds); else
+   * the wait for it, until the call's `deadline` at most, to await before the call sends anything: past the
+   * deadline it rejects with the broker's 504 saying the call had no effect. The SDK asks for the credential
+   * at each request, out of reach of the call's deadline: a call that got there waiting for a token request
+   * could only answer the deadline's own 504, and send its request once the token came.
+   */
+  credentialWait(name: string, toolId: string, deadline: InvocationDeadline): Promise<unknown> | undefined {
+    const held = this.exchanges.get(name);
+    if (!held || this.broker.isCached(held.key, held.request)) return undefined;
+    return this.broker.exchange(held.key, { ...held.request, purpose: toolId }, deadline);
   }
 
   /** The session of `name`, loading a server registered on another replica on first use (once). */
@@ -224,6 +241,8 @@ export class McpUpstreamsService implements OnApplicationBootstrap, OnApplicatio
     const key = mcpScope(spec.name);
     const { auth } = spec;
     const refusal = secretRefusal(spec);
+    if (auth.type === 'none') this.exchanges.delete(spec.name);
+    else this.exchanges.set(spec.name, { key, request: exchangeRequestOf(spec, key) });
     if (refusal) {
       this.logger.error({ msg: 'MCP server secret refused', server: spec.name, reason: refusal });
       this.broker.register(key, refusedSecretSource(key, refusal));
@@ -246,16 +265,22 @@ export class McpUpstreamsService implements OnApplicationBootstrap, OnApplicatio
   }
 
   private async authorization(spec: McpServerSpec): Promise<string | undefined> {
-    if (spec.auth.type === 'none') return undefined;
-    const key = mcpScope(spec.name);
-    const credential = await this.broker.exchange(key, {
-      scopes: spec.auth.type === 'oauth-client-credentials' ? (spec.auth.scopes ?? []) : [],
-      subject: 'toolgate',
-      tenant: 'public',
-      purpose: key,
-    });
+    const held = this.exchanges.get(spec.name);
+    if (!held) return undefined;
+    const credential = await this.broker.exchange(held.key, held.request);
     if (!credential) return undefined;
     this.credentials.set(spec.name, tokenMetaOf(credential));
     return `Bearer ${credential.access_token}`;
   }
+}
+
+/** What the broker is asked for `spec`'s credential (the gateway's own, not a caller's). */
+function exchangeRequestOf(spec: McpServerSpec, key: string): ExchangeRequest {
+  const { auth } = spec;
+  return {
+    scopes: auth.type === 'oauth-client-credentials' ? (auth.scopes ?? []) : [],
+    subject: 'toolgate',
+    tenant: 'public',
+    purpose: key,
+  };
 }

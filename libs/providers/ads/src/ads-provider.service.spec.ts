@@ -296,7 +296,7 @@ describe('ads provider', () => {
       await expect(late).rejects.toBeInstanceOf(CredentialTimeoutException);
       await expect(late).rejects.toMatchObject({ status: 504, code: 'PROVIDER.TIMEOUT' });
       expect(stubs.events).toEqual(['reserve acme 1200000000', 'google', 'release 41']);
-      expect(broker.renewalTimeoutOf(context.deadline)).toBeInstanceOf(CredentialTimeoutException);
+      expect(broker.credentialTimeoutOf(context.deadline)).toBeInstanceOf(CredentialTimeoutException);
       expect(issued).toBe(2);
     });
 

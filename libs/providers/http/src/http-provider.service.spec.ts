@@ -1,8 +1,13 @@
 import { createServer, type IncomingHttpHeaders, type IncomingMessage, type Server } from 'node:http';
 import { type AddressInfo } from 'node:net';
 
-import { StaticSecretSource, TokenBroker } from '@toolgate/broker';
-import { createDeadline, type InvocationContext, type ToolDefinition } from '@toolgate/core';
+import { CredentialTimeoutException, StaticSecretSource, TokenBroker } from '@toolgate/broker';
+import {
+  createDeadline,
+  type InvocationContext,
+  raisedBeforeUpstream,
+  type ToolDefinition,
+} from '@toolgate/core';
 import { runProviderContractSuite } from '@toolgate/testing';
 
 import { HttpApiClient } from './http-api.client';
@@ -309,6 +314,26 @@ describe('HttpProviderService', () => {
     } finally {
       server.off('request', seeRequest);
       await narrow.onApplicationShutdown();
+    }
+  });
+
+  it("waits for the API's credential until the deadline at most, then answers the broker's 504 saying nothing ran", async () => {
+    const stalled = { issue: () => new Promise<never>(() => undefined) };
+    broker.register('http:public/pets', stalled);
+    try {
+      const late = await Promise.race([
+        call('http.pets:show', { path: { petId: '1' } }, 50),
+        new Promise((resolve) => setTimeout(resolve, 1_000, 'still waiting')),
+      ]);
+      expect(late).toBeInstanceOf(CredentialTimeoutException);
+      expect(late).toMatchObject({ status: 504, detail: expect.stringMatching(/safe to retry/) });
+      expect(raisedBeforeUpstream(late)).toBe(true);
+      expect(seen).toEqual([]);
+    } finally {
+      broker.register(
+        'http:public/pets',
+        new StaticSecretSource('http:public/pets', 'HTTP_API_TEST_PETS_KEY'),
+      );
     }
   });
 

@@ -70,13 +70,18 @@ export class HttpProviderService extends ToolProviderHost {
       if (!found) throw new UnknownToolException(HTTP_PROVIDER_KEY, toolId);
       const { api, operation } = found;
       const source = this.registry.credentialSource(api);
+      // Waited for until the call's deadline at most: past it, the broker's 504 says nothing was sent.
       const credential = source
-        ? await this.broker.exchange(source, {
-            scopes: tool.required_scopes,
-            subject: ctx.principal.subject,
-            tenant: ctx.principal.tenant,
-            purpose: toolId,
-          })
+        ? await this.broker.exchange(
+            source,
+            {
+              scopes: tool.required_scopes,
+              subject: ctx.principal.subject,
+              tenant: ctx.principal.tenant,
+              purpose: toolId,
+            },
+            ctx.deadline,
+          )
         : undefined;
       if (credential) ctx.reportCredentials?.(credential);
       secret = credential?.access_token;
