@@ -352,6 +352,16 @@ rules:
       resource.toolId: 'ads:createCampaign'
 `;
 
+/** The broker's 504 for a call whose deadline passed while it waited for its token: nothing was sent. */
+function expectSafeToRetry(late: { status: number; body: unknown }): void {
+  expect(late.status).toBe(504);
+  expect(late.body).toMatchObject({
+    code: 'PROVIDER.TIMEOUT',
+    detail: expect.stringMatching(/waiting for the credentials of provider ads, .* safe to retry/),
+    request_id: expect.any(String),
+  });
+}
+
 describe('ads provider, live mode: a token endpoint that stalls past the deadline (e2e)', () => {
   const fake = new FakeGoogleAds();
   let policyDir: string;
@@ -413,12 +423,7 @@ describe('ads provider, live mode: a token endpoint that stalls past the deadlin
     fake.holdTokens();
     const args = { ...SEED_ARGS, name: 'Token stalled', budget: 10 };
     const late = await invoke(args, 'stalled-token');
-    expect(late.status).toBe(504);
-    expect(late.body).toMatchObject({
-      code: 'PROVIDER.TIMEOUT',
-      detail: expect.stringMatching(/waiting for the credentials of provider ads, .* safe to retry/),
-      request_id: expect.any(String),
-    });
+    expectSafeToRetry(late);
     expect(fake.tokenRequests()).toHaveLength(1);
     expect(fake.mutateRequests()).toHaveLength(0);
     expect(await storedKey('stalled-token')).toEqual([]);
@@ -436,11 +441,7 @@ describe('ads provider, live mode: a token endpoint that stalls past the deadlin
     fake.holdTokens();
     const args = { ...SEED_ARGS, name: 'Renewal stalled', budget: 20 };
     const late = await invoke(args, 'stalled-renewal');
-    expect(late.status).toBe(504);
-    expect(late.body).toMatchObject({
-      code: 'PROVIDER.TIMEOUT',
-      detail: expect.stringMatching(/waiting for the credentials of provider ads, .* safe to retry/),
-    });
+    expectSafeToRetry(late);
     // Google refused the only mutate sent (401): nothing was created, so nothing is kept as "may have run".
     const [refused] = fake.mutateRequests().slice(1);
     expect(refused.headers.authorization).toBe('Bearer ya29.fake-access-1');

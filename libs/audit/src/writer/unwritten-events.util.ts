@@ -2,6 +2,7 @@ import { appendFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 import { type PendingAuditEvent } from '../audit.types';
+import { dayFileName } from '../mirror/day-file.util';
 
 /**
  * `audit-YYYYMMDD.unwritten.jsonl` of a UTC day, beside the day files of the JSONL mirror: the events the
@@ -9,7 +10,7 @@ import { type PendingAuditEvent } from '../audit.types';
  * have no place in a chain.
  */
 export function unwrittenFileName(date: Date): string {
-  return `audit-${date.toISOString().slice(0, 10).replace(/-/g, '')}.unwritten.jsonl`;
+  return dayFileName(date).replace(/\.jsonl$/, '.unwritten.jsonl');
 }
 
 /**

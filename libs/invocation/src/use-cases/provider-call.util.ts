@@ -34,7 +34,7 @@ export function definitionOf(manifest: CatalogManifest): ToolDefinition {
  * How long a call whose deadline passed while its provider waited for a credential waits for the provider's
  * own unwinding (its wait failed at the same moment) before answering.
  */
-export const RENEWAL_UNWIND_MS = 1_000;
+export const CREDENTIAL_UNWIND_MS = 1_000;
 
 /** Resolves once `work` settled, or after `ms`: whichever comes first. */
 async function settledWithin(work: Promise<unknown> | undefined, ms: number): Promise<void> {
@@ -61,7 +61,7 @@ const nothingRan = (error: unknown): boolean =>
  * (`TokenBroker.exchange` with the deadline, or `renew` after its upstream refused the old one), left no
  * effect either: the call answers the broker's 504 that says it is safe to retry, not the deadline's own,
  * once the provider has undone what it holds for the call (an ads budget claim), so the retry it invites
- * does not meet it (`RENEWAL_UNWIND_MS` at most).
+ * does not meet it (`CREDENTIAL_UNWIND_MS` at most).
  */
 export async function invokeProvider(
   broker: Pick<TokenBroker, 'credentialTimeoutOf'>,
@@ -75,7 +75,7 @@ export async function invokeProvider(
   } catch (error) {
     const waiting = broker.credentialTimeoutOf(ctx.deadline);
     if (waiting) {
-      await settledWithin(workLeftRunning(error), RENEWAL_UNWIND_MS);
+      await settledWithin(workLeftRunning(error), CREDENTIAL_UNWIND_MS);
       throw waiting;
     }
     if (!nothingRan(error)) markMayHaveRun(error);

@@ -24,7 +24,7 @@ import { makeCatalogManifest, makePrincipal } from '@toolgate/testing';
 import { type invocationConfig } from '../invocation.config';
 import { type InvocationRequest } from '../invocation.types';
 import { mayHaveRun } from './may-have-run.util';
-import { RENEWAL_UNWIND_MS } from './provider-call.util';
+import { CREDENTIAL_UNWIND_MS } from './provider-call.util';
 import { ToolExecutorService } from './tool-executor.service';
 
 class EchoHost extends ToolProviderHost {
@@ -86,6 +86,17 @@ const call: InvocationRequest = {
   sensitiveFields: [],
 };
 
+/** The broker's 504 for a deadline passed while waiting for a credential: nothing sent, safe to retry. */
+function expectSafeToRetry(error: unknown): void {
+  expect(error).toBeInstanceOf(CredentialTimeoutException);
+  expect(error).toMatchObject({
+    status: 504,
+    code: 'PROVIDER.TIMEOUT',
+    detail: expect.stringMatching(/safe to retry/),
+  });
+  expect(mayHaveRun(error)).toBe(false);
+}
+
 describe('ToolExecutorService', () => {
   let broker: TokenBroker;
   let events: AuditEventInput[];
@@ -121,14 +132,7 @@ describe('ToolExecutorService', () => {
     broker.register('p', slowSource(2_000));
     const started = Date.now();
     const late = await executor.execute(call, manifest).catch((error: unknown) => error);
-    expect(late).toBeInstanceOf(CredentialTimeoutException);
-    // Nothing was sent: the answer says a retry is safe, and an Idempotency-Key is freed for it.
-    expect(late).toMatchObject({
-      status: 504,
-      code: 'PROVIDER.TIMEOUT',
-      detail: expect.stringMatching(/safe to retry/),
-    });
-    expect(mayHaveRun(late)).toBe(false);
+    expectSafeToRetry(late);
     expect(Date.now() - started).toBeLessThan(1_000);
     expect(events.map((event) => event.status)).toEqual(['intent', 'error']);
     expect(events[1].details).toMatchObject({ http_status: 504, code: 'PROVIDER.TIMEOUT' });
@@ -210,13 +214,13 @@ describe('ToolExecutorService', () => {
         .catch((error: unknown) => error);
       expect(late).toBeInstanceOf(CredentialTimeoutException);
       expect(undone).toEqual([call.requestId]);
-      // A provider that never finishes unwinding delays the answer by RENEWAL_UNWIND_MS, no more.
+      // A provider that never finishes unwinding delays the answer by CREDENTIAL_UNWIND_MS, no more.
       const started = Date.now();
       const stuck = await executor(undoing(undefined, []))
         .execute(call, manifest)
         .catch((error: unknown) => error);
       expect(stuck).toBeInstanceOf(CredentialTimeoutException);
-      expect(Date.now() - started).toBeLessThan((manifest.timeout_ms ?? 0) + RENEWAL_UNWIND_MS + 500);
+      expect(Date.now() - started).toBeLessThan((manifest.timeout_ms ?? 0) + CREDENTIAL_UNWIND_MS + 500);
     });
 
     it('answers a deadline that passed during the renewal as a 504 safe to retry, not as a call that may have run', async () => {
@@ -224,13 +228,7 @@ describe('ToolExecutorService', () => {
       const late = await renewing()
         .execute(call, manifest)
         .catch((error: unknown) => error);
-      expect(late).toBeInstanceOf(CredentialTimeoutException);
-      expect(late).toMatchObject({
-        status: 504,
-        code: 'PROVIDER.TIMEOUT',
-        detail: expect.stringMatching(/safe to retry/),
-      });
-      expect(mayHaveRun(late)).toBe(false);
+      expectSafeToRetry(late);
       // Any other deadline once the provider was called may follow an effect.
       class HangingHost extends EchoHost {
         override invoke() {
